@@ -1,0 +1,53 @@
+# Two commands do all set-up on a machine with only python3 and make:
+#   make run   - create .venv from uv.lock, then run the main job on the bundled sample
+#   make test  - create .venv from uv.lock, then run the test suite
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+UV_VERSION := 0.13.8
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced-from-lock
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+export DAGSTER_DISABLE_TELEMETRY := true
+
+.PHONY: help setup run test lint dev bench
+
+help:
+	@echo "make run    set up .venv and run the main job on the bundled sample landing zone"
+	@echo "make test   set up .venv and run the tests"
+	@echo "make lint   ruff check + format check"
+	@echo "make dev    open the Dagster UI (dagster dev -w workspace.yaml)"
+	@echo "make bench  run the benchmarks (results in benchmarks/results/)"
+
+$(UV):
+	python3 -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --locked --compile-bytecode --python python3
+	@touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/tipstats run
+
+test: $(STAMP)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pytest -n 2
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+dev: $(STAMP)
+	mkdir -p data/dagster_home && cp -n dagster.yaml data/dagster_home/ || true
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DAGSTER_HOME="$(CURDIR)/data/dagster_home" \
+		$(VENV)/bin/dagster dev -w workspace.yaml
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/run.py

@@ -1,0 +1,135 @@
+"""Reusable pandera checks for delivered text columns, each with a readable error.
+
+The error text becomes the quarantine reason a data steward reads, so it says
+what was expected, in words. Null values are skipped (nullability is a Field
+setting), so a check only judges values that are present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from schemas import vocabulary as v
+from sources.common.dates import parse_date, parse_plain_number, parse_ro_number
+
+ExprFn = Callable[[pl.Expr], pl.Expr]
+
+# pandera reports a custom check by its error text; this gives back the rule name.
+RULE_BY_ERROR: dict[str, str] = {}
+
+
+def expr_check(*columns: str, name: str, error: str, valid: ExprFn):
+    """A column check from a polars expression that is true for valid values."""
+
+    def _check(cls, data: PolarsData) -> pl.LazyFrame:
+        value = pl.col(data.key)
+        return data.lazyframe.select(value.is_null() | valid(value).fill_null(False))
+
+    _check.__name__ = f"_check_{name}"
+    RULE_BY_ERROR[error] = name
+    return pa.check(*columns, name=name, error=error)(_check)
+
+
+def is_date(*columns: str):
+    return expr_check(
+        *columns,
+        name="date",
+        error="not a date (expected dd.mm.yyyy, YYYY-MM-DD or an Excel date)",
+        valid=lambda c: parse_date(c).is_not_null(),
+    )
+
+
+def is_ro_amount(*columns: str):
+    return expr_check(
+        *columns,
+        name="ro_amount",
+        error="not an amount in Romanian format (e.g. 1.250.000,50)",
+        valid=lambda c: parse_ro_number(c).is_not_null() & (parse_ro_number(c) >= 0),
+    )
+
+
+def is_plain_amount(*columns: str):
+    return expr_check(
+        *columns,
+        name="amount",
+        error="not a non-negative number",
+        valid=lambda c: parse_plain_number(c).is_not_null() & (parse_plain_number(c) >= 0),
+    )
+
+
+def is_whole_number(*columns: str, low: int = 0, high: int = 10_000):
+    return expr_check(
+        *columns,
+        name="whole_number",
+        error=f"not a whole number between {low} and {high}",
+        valid=lambda c: c.str.strip_chars().cast(pl.Int64, strict=False).is_between(low, high),
+    )
+
+
+def in_codelist(*columns: str, codelist: str, agency: str):
+    accepted = ", ".join(sorted({k for k in v.code_map(codelist, agency)}))
+    return expr_check(
+        *columns,
+        name=f"codelist_{codelist}",
+        error=f"not a known {codelist.replace('_', ' ')} value (accepted spellings of: {accepted})",
+        valid=lambda c: v.to_code(c, codelist, agency).is_not_null(),
+    )
+
+
+def is_county(*columns: str):
+    return expr_check(
+        *columns,
+        name="county",
+        error="not a known Romanian county name or car-plate code",
+        valid=lambda c: v.to_county(c).is_not_null(),
+    )
+
+
+def is_country(*columns: str):
+    return expr_check(
+        *columns,
+        name="country",
+        error="not a known country name or ISO 3166-1 code",
+        valid=lambda c: v.to_country(c).is_not_null(),
+    )
+
+
+def is_offence_list(*columns: str):
+    known = ", ".join(str(a) for a in v.offence_articles())
+    return expr_check(
+        *columns,
+        name="offence",
+        error=f"no Criminal Code article, or an article outside the trafficking codelist ({known})",
+        valid=lambda c: (
+            v.to_offence_articles(c).list.len().gt(0)
+            & v.to_offence_articles(c)
+            .list.eval(pl.element().is_in(v.offence_articles()))
+            .list.all()
+        ),
+    )
+
+
+def is_form_list(*columns: str, agency: str, separator: str = "|"):
+    return expr_check(
+        *columns,
+        name="exploitation_form",
+        error="an exploitation form not in the codelist for this agency",
+        valid=lambda c: (
+            v.to_exploitation_forms(c, agency, separator)
+            .list.eval(pl.element().is_not_null())
+            .list.all()
+        ),
+    )
+
+
+def matches(*columns: str, pattern: str, what: str):
+    return expr_check(
+        *columns,
+        name=f"pattern_{what.replace(' ', '_')}",
+        error=f"not a {what}",
+        valid=lambda c: c.str.contains(pattern),
+    )

@@ -1,0 +1,76 @@
+"""Expressions shared by the agency mappings into the unified record base."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from sources.common.delivery import SOURCE_ROW
+from sources.common.landing import LandingFile
+
+
+class Delivered(pa.DataFrameModel):
+    """Base of every agency model for rows as delivered: text columns, lazy checks."""
+
+    source_row: int = pa.Field(ge=1)
+    cnp_status: str = pa.Field(nullable=True)
+    cnp_key: str = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+def record_id(file: LandingFile, sheet: str | None) -> pl.Expr:
+    """`<file stem>:<sheet or ->:<row>`: unique per source row, readable by a steward."""
+    prefix = f"{file.path.stem}:{sheet or '-'}:"
+    return pl.format(prefix + "{}", pl.col(SOURCE_ROW)).alias("record_id")
+
+
+def lineage(file: LandingFile, sheet: str | None) -> list[pl.Expr]:
+    """The lineage columns every unified table starts with."""
+    return [
+        record_id(file, sheet),
+        pl.lit(file.agency).alias("source_agency"),
+        pl.lit(file.file_name).alias("source_file"),
+        pl.lit(sheet, pl.Utf8).alias("source_sheet"),
+        pl.col(SOURCE_ROW).alias("source_row"),
+        pl.lit(file.period).alias("period"),
+        pl.lit(file.extract_date).alias("extract_date"),
+    ]
+
+
+def age_at(birth_date: pl.Expr, event_date: pl.Expr) -> pl.Expr:
+    """Completed years between a birth date and an event date."""
+    had_birthday = (event_date.dt.month() > birth_date.dt.month()) | (
+        (event_date.dt.month() == birth_date.dt.month())
+        & (event_date.dt.day() >= birth_date.dt.day())
+    )
+    years = event_date.dt.year() - birth_date.dt.year()
+    return (years - pl.when(had_birthday).then(0).otherwise(1)).cast(pl.Int64)
+
+
+def age_group(age: pl.Expr) -> pl.Expr:
+    """child (< 18), adult (18+), unknown (no age)."""
+    return (
+        pl.when(age.is_null())
+        .then(pl.lit("unknown"))
+        .when(age < 18)
+        .then(pl.lit("child"))
+        .otherwise(pl.lit("adult"))
+    )
+
+
+def scope_from_country(country_code: pl.Expr) -> pl.Expr:
+    """Domestic when exploited in Romania, transnational elsewhere, unknown when not recorded."""
+    return (
+        pl.when(country_code.is_null())
+        .then(pl.lit("unknown"))
+        .when(country_code == "RO")
+        .then(pl.lit("domestic"))
+        .otherwise(pl.lit("transnational"))
+    )
+
+
+def sex_or_unknown(code: pl.Expr) -> pl.Expr:
+    return code.fill_null("U")

@@ -1,0 +1,183 @@
+"""Validation of delivered rows and unified rows, with a quarantine for every failure.
+
+Every row read ends up accepted or quarantined. The quarantine has one row per
+(file, sheet, row, column, rule) with a readable reason; the offending value is
+shown unless the column is an identifier (pseudonyms are never shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.checks import RULE_BY_ERROR
+from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery
+from sources.common.landing import LandingFile
+
+QUARANTINE_SCHEMA = {
+    "source_agency": pl.Utf8,
+    "source_file": pl.Utf8,
+    "source_sheet": pl.Utf8,
+    "source_row": pl.Int64,
+    "column_name": pl.Utf8,
+    "rule": pl.Utf8,
+    "reason": pl.Utf8,
+    "value": pl.Utf8,
+    "stage": pl.Utf8,
+}
+HIDDEN_VALUE_SUFFIXES = ("_key",)
+# Readable words for pandera's built-in checks (custom checks carry their own error text).
+BUILTIN_REASONS = {
+    "not_nullable": "a value is required here",
+    "column_in_dataframe": "the column is missing",
+    "field_uniqueness": "the value must be unique",
+    "unique": "the value must be unique",
+    "dtype": "the value has the wrong type",
+}
+DUPLICATE_RULE = "duplicate_row"
+
+
+@dataclass(frozen=True)
+class ValidatedTable:
+    entity: str
+    sheet: str | None
+    accepted: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Validated:
+    file: LandingFile
+    tables: dict[str, ValidatedTable]
+    quarantine: pl.DataFrame
+
+    def rows_accepted(self) -> int:
+        return sum(t.accepted.height for t in self.tables.values())
+
+    def rows_quarantined(self) -> int:
+        return self.quarantine.select("source_sheet", "source_row").unique().height
+
+
+def _quarantine_frame(
+    file: LandingFile, sheet: str | None, issues: pl.DataFrame, stage: str
+) -> pl.DataFrame:
+    value = pl.col("value") if "value" in issues.columns else pl.lit(None, pl.Utf8)
+    hidden = pl.col("column_name").str.ends_with(HIDDEN_VALUE_SUFFIXES[0])
+    return issues.select(
+        pl.lit(file.agency).alias("source_agency"),
+        pl.lit(file.file_name).alias("source_file"),
+        pl.lit(sheet, pl.Utf8).alias("source_sheet"),
+        pl.col("source_row").cast(pl.Int64),
+        pl.col("column_name").cast(pl.Utf8),
+        pl.col("rule").cast(pl.Utf8),
+        pl.col("reason").cast(pl.Utf8),
+        pl.when(hidden)
+        .then(pl.lit("(identifier, not shown)"))
+        .otherwise(value.cast(pl.Utf8))
+        .alias("value"),
+        pl.lit(stage).alias("stage"),
+    )
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def _duplicates(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows identical to an earlier row of the same table (all delivered columns)."""
+    content = [c for c in rows.columns if c != SOURCE_ROW]
+    marked = rows.with_columns(pl.col(SOURCE_ROW).min().over(content).alias("_first"))
+    return marked.filter(pl.col(SOURCE_ROW) != pl.col("_first")).select(
+        SOURCE_ROW,
+        pl.lit(None, pl.Utf8).alias("column_name"),
+        pl.lit(DUPLICATE_RULE).alias("rule"),
+        pl.format("identical to row {} of the same file; counted once", pl.col("_first")).alias(
+            "reason"
+        ),
+    )
+
+
+def _rule(check: pl.Expr) -> pl.Expr:
+    builtin = check.str.replace(r"^(\w+)(\(.*)?$", "$1")
+    return check.replace_strict(RULE_BY_ERROR, default=builtin, return_dtype=pl.Utf8)
+
+
+def _reason(check: pl.Expr) -> pl.Expr:
+    builtin = check.str.replace(r"^(\w+)(\(.*)?$", "$1")
+    readable = builtin.replace_strict(BUILTIN_REASONS, default=None, return_dtype=pl.Utf8)
+    in_words = pl.coalesce(readable, pl.format("failed the check {}", check))
+    return pl.when(check.is_in(list(RULE_BY_ERROR))).then(check).otherwise(in_words)
+
+
+def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """pandera failure cases as (source_row, column_name, rule, reason, value)."""
+    try:
+        model.validate(rows, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return pl.DataFrame(
+            schema={
+                SOURCE_ROW: pl.Int64,
+                "column_name": pl.Utf8,
+                "rule": pl.Utf8,
+                "reason": pl.Utf8,
+                "value": pl.Utf8,
+            }
+        )
+    indexed = (
+        rows.select(SOURCE_ROW)
+        .with_row_index("_index")
+        .with_columns(pl.col("_index").cast(pl.Int64))
+    )
+    cases = cases.with_columns(pl.col("index").cast(pl.Int64))
+    row_level = cases.filter(pl.col("index").is_not_null())
+    # A table-level failure (e.g. a missing column) touches every row.
+    table_level = cases.filter(pl.col("index").is_null()).drop("index")
+    table_level_rows = table_level.join(
+        indexed.select(pl.col("_index").alias("index")), how="cross"
+    )
+    all_cases = pl.concat([row_level, table_level_rows.select(row_level.columns)])
+    return all_cases.join(
+        indexed, left_on=pl.col("index").cast(pl.UInt32), right_on="_index"
+    ).select(
+        pl.col(SOURCE_ROW),
+        pl.col("column").alias("column_name"),
+        _rule(pl.col("check")).alias("rule"),
+        pl.format("{}: {}", pl.col("column"), _reason(pl.col("check"))).alias("reason"),
+        pl.col("failure_case").cast(pl.Utf8).alias("value"),
+    )
+
+
+def validate_table(
+    file: LandingFile,
+    table: DeliveredTable,
+    model: type[pa.DataFrameModel],
+    stage: str = "delivered",
+) -> tuple[ValidatedTable, pl.DataFrame]:
+    """Split one delivered table into accepted rows and quarantine entries."""
+    duplicates = _duplicates(table.rows)
+    candidates = table.rows.join(duplicates.select(SOURCE_ROW), on=SOURCE_ROW, how="anti")
+    failures = _failures(candidates, model)
+    issues = pl.concat(
+        [duplicates.with_columns(pl.lit(None, pl.Utf8).alias("value")), failures], how="vertical"
+    )
+    accepted = candidates.join(failures.select(SOURCE_ROW).unique(), on=SOURCE_ROW, how="anti")
+    quarantine = _quarantine_frame(file, table.sheet, issues, stage)
+    return ValidatedTable(table.entity, table.sheet, accepted), quarantine
+
+
+def validate_delivery(delivery: Delivery, models: dict[str, type[pa.DataFrameModel]]) -> Validated:
+    """Validate every table of a delivery against its agency model (entity -> model)."""
+    tables: dict[str, ValidatedTable] = {}
+    quarantines = [
+        _quarantine_frame(delivery.file, sheet[0], group.drop("sheet"), "read")
+        for sheet, group in delivery.row_issues.group_by("sheet", maintain_order=True)
+    ]
+    for table in delivery.tables:
+        validated, quarantine = validate_table(delivery.file, table, models[table.entity])
+        tables[table.entity] = validated
+        quarantines.append(quarantine)
+    quarantine = pl.concat([empty_quarantine(), *quarantines], how="vertical")
+    return Validated(delivery.file, tables, quarantine)

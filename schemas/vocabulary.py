@@ -1,0 +1,155 @@
+"""One vocabulary for all agencies, read from the codelist seeds dbt also loads.
+
+Every agency spelling is compared through `match_key` (ASCII, lower case,
+letters and digits only), so comma-below, cedilla, capitals and spacing
+variants meet. A value not in the vocabulary maps to null; the agency schema
+then quarantines it with its reason, never guesses.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from sources.common.text import match_key, match_key_expr
+
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+CODELISTS = SEEDS / "codelists"
+REFERENCE = SEEDS / "reference"
+
+EXPLOITATION_FORMS = (
+    "sexual",
+    "labour",
+    "begging",
+    "criminal_activities",
+    "organ_removal",
+    "child_sexual_abuse_material",
+    "forced_marriage",
+    "domestic_servitude",
+    "other",
+    "unknown",
+)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _unique_keys(pairs: list[tuple[str, str]], what: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for spelling, code in pairs:
+        key = match_key(spelling)
+        if mapping.get(key, code) != code:
+            raise ValueError(f"{what}: spelling '{spelling}' maps to {mapping[key]} and {code}")
+        mapping[key] = code
+    return mapping
+
+
+@cache
+def code_map(codelist: str, agency: str) -> dict[str, str]:
+    """match_key(source value) -> code for one codelist and agency ('*' rows apply to all)."""
+    rows = _read(CODELISTS / "codelist_code_map.csv")
+    pairs = [
+        (r["source_value"], r["code"])
+        for r in rows
+        if r["codelist"] == codelist and r["agency"] in (agency, "*")
+    ]
+    if not pairs:
+        raise KeyError(f"no codelist '{codelist}' for agency '{agency}'")
+    return _unique_keys(pairs, codelist)
+
+
+@cache
+def codes(codelist: str) -> tuple[str, ...]:
+    """The accepted codes of a codelist, in file order."""
+    if codelist == "exploitation_form":
+        return EXPLOITATION_FORMS
+    return tuple(
+        r["code"] for r in _read(CODELISTS / "codelist_codes.csv") if r["codelist"] == codelist
+    )
+
+
+@cache
+def county_spellings() -> dict[str, str]:
+    """Any county spelling (name variants, car-plate code) -> ISO 3166-2 code."""
+    pairs: list[tuple[str, str]] = []
+    for row in _read(REFERENCE / "ref_county.csv"):
+        iso = row["iso_3166_2"]
+        spellings = [row["county_code"], row["name"], row["name_ascii"], row["name_cedilla"]]
+        pairs += [(s, iso) for s in spellings + row["name_variants"].split("|") if s]
+    return _unique_keys(pairs, "county")
+
+
+@cache
+def country_spellings() -> dict[str, str]:
+    """ISO alpha-2/alpha-3 codes, Romanian and English names, aliases -> ISO alpha-2."""
+    pairs: list[tuple[str, str]] = []
+    for row in _read(REFERENCE / "ref_country.csv"):
+        names = (
+            row["alpha_2"],
+            row["alpha_3"],
+            row["name_ro"],
+            row["name_ro_iso_style"],
+            row["name_en"],
+        )
+        pairs += [(name, row["alpha_2"]) for name in names if name]
+    pairs += [(r["alias"], r["alpha_2"]) for r in _read(CODELISTS / "codelist_country_alias.csv")]
+    # English and Romanian names collide on a few spellings; the first (ISO code, Romanian) wins.
+    mapping: dict[str, str] = {}
+    for spelling, code in pairs:
+        mapping.setdefault(match_key(spelling), code)
+    return mapping
+
+
+@cache
+def offence_articles() -> tuple[int, ...]:
+    return tuple(int(r["article"]) for r in _read(CODELISTS / "codelist_offence.csv"))
+
+
+def _lookup(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
+    return match_key_expr(expr).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def to_code(expr: pl.Expr, codelist: str, agency: str) -> pl.Expr:
+    """Agency value -> project code, null when absent or not in the codelist."""
+    return _lookup(expr, code_map(codelist, agency))
+
+
+def to_county(expr: pl.Expr) -> pl.Expr:
+    """County name (any spelling) or car-plate code -> ISO 3166-2:RO (e.g. 'RO-IS')."""
+    return _lookup(expr, county_spellings())
+
+
+def to_country(expr: pl.Expr) -> pl.Expr:
+    """Romanian/English country name or ISO code, any case or diacritics -> ISO alpha-2."""
+    return _lookup(expr, country_spellings())
+
+
+def to_offence_articles(expr: pl.Expr) -> pl.Expr:
+    """Criminal Code articles: 'art. 210 alin. (1) lit. a) C.pen.; art.211 CP' -> [210, 211]."""
+    return expr.str.extract_all(r"(?i)art\.?\s*(\d+)").list.eval(
+        pl.element().str.extract(r"(\d+)").cast(pl.Int64)
+    )
+
+
+def to_exploitation_forms(expr: pl.Expr, agency: str, separator: str = "|") -> pl.Expr:
+    """Multi-valued form field -> list of codes in delivered order (first = main form)."""
+    mapping = code_map("exploitation_form", agency)
+    return expr.str.split(separator).list.eval(
+        match_key_expr(pl.element()).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+    )
+
+
+def to_exploitation_form_by_keyword(expr: pl.Expr, agency: str) -> pl.Expr:
+    """Free text -> one form code by the first keyword rule that matches (rules in file order)."""
+    text = match_key_expr(expr)
+    result = pl.lit(None, dtype=pl.Utf8)
+    for keyword, code in reversed(list(code_map("exploitation_form_keyword", agency).items())):
+        result = (
+            pl.when(text.str.contains(keyword, literal=True)).then(pl.lit(code)).otherwise(result)
+        )
+    return result

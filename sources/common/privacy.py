@@ -1,0 +1,176 @@
+"""Pseudonymisation at read time: CNPs and names never leave the reader.
+
+A CNP (S YYMMDD JJ NNN C) is checked, then replaced by an HMAC-SHA256
+pseudonym under a secret key. Only a CNP that passes every check becomes a
+match key; a malformed one is flagged and dropped. Names are reduced to a
+keyed pseudonym of normalised name + birth date (or year), for later linkage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+from sources.common.text import normalised_person_name
+
+log = logging.getLogger(__name__)
+
+KEY_ENV = "TIPSTATS_PSEUDONYM_KEY"
+_CNP_WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
+_CENTURY_BY_SEX_DIGIT = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}
+_MIN_KEY_BYTES = 16
+
+CNP_VALID = "valid"
+CNP_MISSING = "missing"
+CNP_BAD_FORMAT = "invalid_format"
+CNP_BAD_SEX_DIGIT = "invalid_sex_digit"
+CNP_BAD_DATE = "invalid_date"
+CNP_BAD_CHECK_DIGIT = "invalid_check_digit"
+CNP_STATUSES = (
+    CNP_VALID,
+    CNP_MISSING,
+    CNP_BAD_FORMAT,
+    CNP_BAD_SEX_DIGIT,
+    CNP_BAD_DATE,
+    CNP_BAD_CHECK_DIGIT,
+)
+
+
+class PseudonymKeyError(RuntimeError):
+    """The pseudonym key is unusable (message never contains the key)."""
+
+
+def default_key_path() -> Path:
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "tipstats" / "pseudonym.key"
+
+
+def load_key() -> bytes:
+    """The key from TIPSTATS_PSEUDONYM_KEY (the key itself, or a file it names).
+
+    Without it, a random key is created once outside the repository (mode 0600)
+    and reused; a warning says so because pseudonyms then depend on that file.
+    """
+    configured = os.environ.get(KEY_ENV, "").strip()
+    if configured:
+        candidate = Path(configured).expanduser()
+        key = candidate.read_bytes().strip() if candidate.is_file() else configured.encode()
+        if len(key) < _MIN_KEY_BYTES:
+            raise PseudonymKeyError(
+                f"{KEY_ENV} must hold at least {_MIN_KEY_BYTES} bytes of key material"
+            )
+        return key
+    path = default_key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        log.warning("%s is not set: generated a new pseudonym key at %s (mode 0600)", KEY_ENV, path)
+    else:
+        log.warning("%s is not set: using the pseudonym key at %s", KEY_ENV, path)
+    return path.read_bytes().strip()
+
+
+def pseudonym(key: bytes, domain: str, value: str) -> str:
+    return hmac.new(key, f"{domain}|{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _pseudonymise_series(values: pl.Series, key: bytes, domain: str) -> pl.Series:
+    # HMAC per distinct value: identifiers repeat across rows of one file.
+    distinct = values.drop_nulls().unique()
+    mapping = {value: pseudonym(key, domain, value) for value in distinct.to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def cnp_status_expr(cnp: pl.Expr) -> pl.Expr:
+    """Why a CNP can or cannot be used as a match key (one of CNP_STATUSES)."""
+    text = cnp.str.strip_chars()
+    digit = [text.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(13)]
+    weighted = pl.sum_horizontal(d * w for d, w in zip(digit[:12], _CNP_WEIGHTS, strict=True))
+    remainder = weighted % 11
+    expected = pl.when(remainder == 10).then(1).otherwise(remainder)
+    sex_digit = text.str.slice(0, 1)
+    century = sex_digit.replace_strict(_CENTURY_BY_SEX_DIGIT, default=None, return_dtype=pl.Int64)
+    year = century + text.str.slice(1, 2).cast(pl.Int64, strict=False)
+    # Residents and foreigners (7, 8, 9) carry no century: any century with a real date will do.
+    year_for_check = pl.coalesce(year, 2000)
+    month = text.str.slice(3, 2).cast(pl.Int64, strict=False)
+    day = text.str.slice(5, 2).cast(pl.Int64, strict=False)
+    first_of_month = pl.date(year_for_check, month.clip(1, 12).fill_null(1), 1)
+    date_ok = (
+        month.is_between(1, 12)
+        & day.is_between(1, 31)
+        & (day <= first_of_month.dt.month_end().dt.day())
+    )
+    return (
+        pl.when(text.is_null() | (text == ""))
+        .then(pl.lit(CNP_MISSING))
+        .when(~text.str.contains(r"^\d{13}$"))
+        .then(pl.lit(CNP_BAD_FORMAT))
+        .when(sex_digit == "0")
+        .then(pl.lit(CNP_BAD_SEX_DIGIT))
+        .when(~date_ok.fill_null(False))
+        .then(pl.lit(CNP_BAD_DATE))
+        .when(digit[12] != expected)
+        .then(pl.lit(CNP_BAD_CHECK_DIGIT))
+        .otherwise(pl.lit(CNP_VALID))
+    )
+
+
+def pseudonymise_cnp(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:
+    """Replace `column` (raw CNP) by `cnp_key` (valid CNPs only) and `cnp_status`."""
+    with_status = df.with_columns(cnp_status_expr(pl.col(column)).alias("cnp_status"))
+    valid = pl.when(pl.col("cnp_status") == CNP_VALID).then(pl.col(column).str.strip_chars())
+    keyed = with_status.with_columns(valid.alias("_valid_cnp"))
+    keyed = keyed.with_columns(
+        _pseudonymise_series(keyed["_valid_cnp"], key, "tipstats-cnp-v1").alias("cnp_key")
+    )
+    return keyed.drop(column, "_valid_cnp")
+
+
+def pseudonymise_name(
+    df: pl.DataFrame,
+    name_columns: list[str],
+    birth_date: pl.Expr | None,
+    birth_year: pl.Expr,
+    key: bytes,
+) -> pl.DataFrame:
+    """Replace name columns by keyed pseudonyms of (name, birth date) and (name, birth year)."""
+    names = pl.Series(
+        "_name",
+        [normalised_person_name(*parts) for parts in df.select(name_columns).iter_rows()],
+        dtype=pl.Utf8,
+    )
+    with_name = df.with_columns(
+        names,
+        (birth_date.cast(pl.Utf8) if birth_date is not None else pl.lit(None, pl.Utf8)).alias(
+            "_dob"
+        ),
+        birth_year.cast(pl.Utf8).alias("_yob"),
+    )
+    with_parts = with_name.with_columns(
+        pl.concat_str("_name", "_dob", separator="|").alias("_name_dob"),
+        pl.concat_str("_name", "_yob", separator="|").alias("_name_yob"),
+    )
+    return with_parts.with_columns(
+        _pseudonymise_series(with_parts["_name_dob"], key, "tipstats-name-dob-v1").alias(
+            "name_birth_date_key"
+        ),
+        _pseudonymise_series(with_parts["_name_yob"], key, "tipstats-name-yob-v1").alias(
+            "name_birth_year_key"
+        ),
+    ).drop(*name_columns, "_name", "_dob", "_yob", "_name_dob", "_name_yob")
+
+
+def pseudonymise_code(df: pl.DataFrame, column: str, key: bytes, domain: str) -> pl.DataFrame:
+    """Replace a person-level code of another organisation (e.g. an NGO file code)."""
+    return df.with_columns(
+        _pseudonymise_series(df[column], key, domain).alias(f"{column}_key")
+    ).drop(column)

@@ -13,6 +13,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.checks import RULE_BY_ERROR
+from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 
@@ -181,3 +182,38 @@ def validate_delivery(delivery: Delivery, models: dict[str, type[pa.DataFrameMod
         quarantines.append(quarantine)
     quarantine = pl.concat([empty_quarantine(), *quarantines], how="vertical")
     return Validated(delivery.file, tables, quarantine)
+
+
+def quarantine_unified(
+    file: LandingFile, frames: dict[str, pl.DataFrame]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """Check mapped frames against the unified models; a failing source row leaves every table.
+
+    A failure here means the mapping produced something the unified contract does
+    not allow; the row is quarantined (stage `unified`) rather than loaded.
+    """
+    issues = []
+    for table, frame in frames.items():
+        model = UNIFIED_MODELS[table]
+        shaped = frame.select(list(model.to_schema().columns))
+        failures = _failures(shaped, model)
+        located = failures.join(
+            shaped.select("source_sheet", SOURCE_ROW).unique(), on=SOURCE_ROW, how="left"
+        )
+        issues.append(located.with_columns(pl.format("{} ({})", "reason", pl.lit(table))))
+        frames = {**frames, table: shaped}
+    found = pl.concat(issues) if issues else pl.DataFrame()
+    if found.is_empty():
+        return frames, empty_quarantine()
+    bad = found.select("source_sheet", SOURCE_ROW).unique()
+    kept = {
+        name: frame.join(bad, on=["source_sheet", SOURCE_ROW], how="anti", nulls_equal=True)
+        for name, frame in frames.items()
+    }
+    quarantine = pl.concat(
+        [
+            _quarantine_frame(file, sheet[0], group.drop("source_sheet"), "unified")
+            for sheet, group in found.group_by("source_sheet", maintain_order=True)
+        ]
+    )
+    return kept, quarantine

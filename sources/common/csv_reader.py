@@ -59,8 +59,13 @@ def _header_positions(header: list[str], entity: EntityConfig) -> dict[str, int]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UnreadableFileError(f"duplicate column(s) in the header: {', '.join(duplicates)}")
-    missing = [c for c, n in zip(entity.columns, entity.canonical_columns, strict=True)
-               if n not in names]
+    missing = [
+        c for c, n in zip(entity.columns, entity.canonical_columns, strict=True) if n not in names
+    ]
+    if len(missing) == len(entity.columns):
+        raise UnreadableFileError(
+            f"no header with the expected columns (e.g. {', '.join(entity.columns[:3])})"
+        )
     if missing:
         raise UnreadableFileError(f"missing column(s): {', '.join(missing)}")
     return {n: names.index(n) for n in entity.canonical_columns}

@@ -1,0 +1,1 @@
+"""Ingestion of agency files: raw (read) -> validated (checked, unified shape) -> unified."""

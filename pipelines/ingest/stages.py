@@ -1,0 +1,362 @@
+"""The three ingestion stages for one agency, each idempotent and per file.
+
+- `read_new_files`: files not seen before are read (pseudonymised at read time)
+  into `raw.<agency>__<entity>`; unreadable files are rejected with a reason.
+- `validate_pending`: read files are checked against the agency model, mapped
+  to the unified tables and checked again; rows go to `validated.*` or to
+  `ops.quarantine`.
+- `publish_validated`: validated rows replace the file's rows in `unified.*`.
+
+Only new files are touched, so one agency's new file is processed without
+re-reading anything else.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest import warehouse as wh
+from schemas.unified import UNIFIED_MODELS
+from schemas.validation import empty_quarantine, quarantine_unified, validate_delivery
+from sources.common.config import load_config
+from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery, UnreadableFileError
+from sources.common.landing import LandingFile, RejectedFile, discover, sha256_of
+
+if TYPE_CHECKING:
+    from pipelines.ingest.agencies import Agency
+
+log = logging.getLogger(__name__)
+
+STAGE_TABLES = tuple(UNIFIED_MODELS)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source_file: str
+    status: str
+    reason: str | None = None
+
+
+def _manifest_row(
+    agency: str,
+    file: LandingFile | RejectedFile,
+    status: str,
+    run_id: str,
+    reason: str | None = None,
+    rows_read: int = 0,
+) -> pl.DataFrame:
+    landing = file if isinstance(file, LandingFile) else None
+    return pl.DataFrame(
+        [
+            {
+                "file_id": file.sha256 if file.sha256 else None,
+                "source_agency": agency,
+                "source_file": file.file_name,
+                "period": landing.period if landing else None,
+                "extract_date": landing.extract_date if landing else None,
+                "size_bytes": landing.size_bytes if landing else None,
+                "status": status,
+                "reason": reason,
+                "rows_read": rows_read,
+                "rows_accepted": 0,
+                "rows_quarantined": 0,
+                "run_id": run_id,
+                "loaded_at": datetime.now(UTC),
+            }
+        ],
+        schema=wh.MANIFEST_SCHEMA,
+    )
+
+
+def _file_quarantine(agency: str, file_name: str, reason: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "source_agency": agency,
+                "source_file": file_name,
+                "source_sheet": None,
+                "source_row": None,
+                "column_name": None,
+                "rule": "file_rejected",
+                "reason": reason,
+                "value": None,
+                "stage": "read",
+            }
+        ],
+        schema=empty_quarantine().schema,
+    )
+
+
+def _forget_file(con: duckdb.DuckDBPyConnection, agency: str, file_name: str) -> None:
+    """Remove every trace of a file name, before it is (re)loaded."""
+    tables = [*wh.raw_tables(con, agency), "ops.quarantine"]
+    tables += [f"{schema}.{t}" for schema in wh.STAGE_SCHEMAS for t in STAGE_TABLES]
+    for table in tables:
+        wh.delete_file_rows(con, table, file_name)
+    con.execute("DELETE FROM ops.file_manifest WHERE source_file = ?", [file_name])
+
+
+def _seen(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, str | None]:
+    rows = con.execute(
+        "SELECT source_file, file_id FROM ops.file_manifest WHERE source_agency = ?", [agency]
+    ).fetchall()
+    return dict(rows)
+
+
+def _record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    agency: str,
+    file: LandingFile | RejectedFile,
+    reason: str,
+    run_id: str,
+) -> FileOutcome:
+    con.execute("BEGIN")
+    _forget_file(con, agency, file.file_name)
+    wh.insert(con, "ops.file_manifest", _manifest_row(agency, file, "rejected", run_id, reason))
+    wh.insert(con, "ops.quarantine", _file_quarantine(agency, file.file_name, reason))
+    con.execute("COMMIT")
+    log.warning("%s: rejected %s: %s", agency, file.file_name, reason)
+    return FileOutcome(file.file_name, "rejected", reason)
+
+
+def _store_delivery(
+    con: duckdb.DuckDBPyConnection, agency: str, delivery: Delivery, run_id: str
+) -> FileOutcome:
+    name = delivery.file.file_name
+    con.execute("BEGIN")
+    _forget_file(con, agency, name)
+    for table in delivery.tables:
+        raw = table.rows.with_columns(
+            pl.lit(name).alias("source_file"), pl.lit(table.sheet, pl.Utf8).alias("source_sheet")
+        )
+        target = f"raw.{agency}__{table.entity}"
+        wh.ensure_raw_table(con, target, raw)
+        wh.insert(con, target, raw)
+    issues = delivery.row_issues.select(
+        pl.lit(agency).alias("source_agency"),
+        pl.lit(name).alias("source_file"),
+        pl.col("sheet").alias("source_sheet"),
+        pl.col(SOURCE_ROW),
+        "column_name",
+        "rule",
+        "reason",
+        pl.lit(None, pl.Utf8).alias("value"),
+        pl.lit("read").alias("stage"),
+    )
+    wh.insert(con, "ops.quarantine", issues)
+    manifest = _manifest_row(agency, delivery.file, "read", run_id, rows_read=delivery.rows_read())
+    wh.insert(con, "ops.file_manifest", manifest)
+    con.execute("COMMIT")
+    return FileOutcome(name, "read")
+
+
+def _read_one(agency: Agency, file: LandingFile, key: bytes) -> Delivery | str:
+    """The delivery, or the one-line reason the file cannot be read."""
+    try:
+        return agency.read(file, key)
+    except UnreadableFileError as error:
+        return str(error)
+    except Exception as error:  # a reader bug must not stop the other files
+        log.error("%s: reader failed on %s (%s)", agency.name, file.file_name, type(error).__name__)
+        return f"could not be read: unexpected {type(error).__name__} in the {agency.name} reader"
+
+
+def read_new_files(
+    con: duckdb.DuckDBPyConnection, landing: Path, agency: Agency, key: bytes, run_id: str
+) -> list[FileOutcome]:
+    """Read every file of the agency's landing folder not read before (by name and content)."""
+    seen = _seen(con, agency.name)
+    outcomes: list[FileOutcome] = []
+    for entry in discover(landing, agency.name):
+        sha = entry.sha256 if isinstance(entry, LandingFile) else sha256_of(entry.path)
+        if seen.get(entry.file_name) == sha:
+            continue
+        if isinstance(entry, RejectedFile):
+            rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)
+            outcomes.append(_record_rejection(con, agency.name, rejected, entry.reason, run_id))
+            continue
+        twin = next((name for name, file_id in seen.items() if file_id == sha), None)
+        if twin is not None:
+            reason = f"same bytes as {twin}, already read; not read again"
+            con.execute("BEGIN")
+            _forget_file(con, agency.name, entry.file_name)
+            row = _manifest_row(agency.name, entry, "duplicate", run_id, reason)
+            wh.insert(con, "ops.file_manifest", row)
+            con.execute("COMMIT")
+            outcomes.append(FileOutcome(entry.file_name, "duplicate", reason))
+            continue
+        result = _read_one(agency, entry, key)
+        if isinstance(result, str):
+            outcomes.append(_record_rejection(con, agency.name, entry, result, run_id))
+        else:
+            outcomes.append(_store_delivery(con, agency.name, result, run_id))
+        seen[entry.file_name] = sha
+    return outcomes
+
+
+def _pending(con: duckdb.DuckDBPyConnection, agency: str, status: str) -> pl.DataFrame:
+    return wh.read_frame(
+        con,
+        "SELECT * FROM ops.file_manifest WHERE source_agency = ? AND status = ? "
+        "ORDER BY source_file",
+        [agency, status],
+    )
+
+
+def _landing_file(row: dict[str, object], landing: Path) -> LandingFile:
+    agency = str(row["source_agency"])
+    extract_date = row["extract_date"]
+    assert isinstance(extract_date, date)
+    return LandingFile(
+        agency=agency,
+        path=landing / agency / str(row["source_file"]),
+        period=str(row["period"]),
+        extract_date=extract_date,
+        sha256=str(row["file_id"]),
+        size_bytes=int(row["size_bytes"] or 0),  # type: ignore[call-overload]
+    )
+
+
+def _raw_delivery(con: duckdb.DuckDBPyConnection, agency: Agency, file: LandingFile) -> Delivery:
+    tables = []
+    for entity in load_config(agency.name).entities:
+        table = f"raw.{agency.name}__{entity.entity}"
+        if table not in wh.raw_tables(con, agency.name):
+            continue
+        rows = wh.read_frame(
+            con,
+            f"SELECT * FROM {table} WHERE source_file = ? ORDER BY source_row",
+            [file.file_name],
+        )
+        columns = [
+            SOURCE_ROW,
+            *[c for c in rows.columns if c not in (SOURCE_ROW, "source_file", "source_sheet")],
+        ]
+        tables.append(DeliveredTable(entity.entity, entity.sheet, rows.select(columns)))
+    return Delivery(file, tables)
+
+
+def _accepted_rows(frames: dict[str, pl.DataFrame]) -> int:
+    keys = [f.select("source_sheet", "source_row") for f in frames.values() if f.height]
+    return pl.concat(keys).unique().height if keys else 0
+
+
+def _validate_file(
+    con: duckdb.DuckDBPyConnection, agency: Agency, file: LandingFile
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    delivery = _raw_delivery(con, agency, file)
+    validated = validate_delivery(delivery, agency.models)
+    accepted = {name: table.accepted for name, table in validated.tables.items()}
+    frames = agency.to_unified(file, accepted)
+    frames, unified_quarantine = quarantine_unified(file, frames)
+    return frames, pl.concat([validated.quarantine, unified_quarantine], how="vertical")
+
+
+def validate_pending(
+    con: duckdb.DuckDBPyConnection, landing: Path, agency: Agency, run_id: str
+) -> list[FileOutcome]:
+    """Validate and map every file of the agency in status `read`."""
+    outcomes = []
+    for row in _pending(con, agency.name, "read").iter_rows(named=True):
+        file = _landing_file(row, landing)
+        try:
+            frames, quarantine = _validate_file(con, agency, file)
+        except Exception as error:  # a mapping bug quarantines the file, not the run
+            log.error(
+                "%s: validation failed on %s (%s)",
+                agency.name,
+                file.file_name,
+                type(error).__name__,
+            )
+            reason = f"could not be validated: unexpected {type(error).__name__}"
+            outcomes.append(_record_rejection(con, agency.name, file, reason, run_id))
+            continue
+        rows_quarantined = (
+            quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
+            .select("source_sheet", SOURCE_ROW)
+            .unique()
+            .height
+        )
+        con.execute("BEGIN")
+        for schema_table in [f"validated.{t}" for t in STAGE_TABLES]:
+            wh.delete_file_rows(con, schema_table, file.file_name)
+        for table, frame in frames.items():
+            wh.insert(con, f"validated.{table}", frame)
+        wh.insert(con, "ops.quarantine", quarantine)
+        con.execute(
+            "UPDATE ops.file_manifest SET status = 'validated', rows_accepted = ?, "
+            "rows_quarantined = rows_quarantined + ?, run_id = ? WHERE source_file = ?",
+            [_accepted_rows(frames), rows_quarantined, run_id, file.file_name],
+        )
+        con.execute("COMMIT")
+        outcomes.append(FileOutcome(file.file_name, "validated"))
+    return outcomes
+
+
+def publish_validated(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> list[str]:
+    """Move validated rows of the agency's files into `unified.*`, all in one transaction."""
+    files = _pending(con, agency, "validated")["source_file"].to_list()
+    if not files:
+        return []
+    con.execute("BEGIN")
+    for table in STAGE_TABLES:
+        con.execute(f"DELETE FROM unified.{table} WHERE list_contains(?, source_file)", [files])
+        con.execute(
+            f"INSERT INTO unified.{table} BY NAME SELECT * FROM validated.{table} "
+            "WHERE list_contains(?, source_file)",
+            [files],
+        )
+        con.execute(f"DELETE FROM validated.{table} WHERE list_contains(?, source_file)", [files])
+    con.execute(
+        "UPDATE ops.file_manifest SET status = 'loaded', run_id = ? "
+        "WHERE source_agency = ? AND status = 'validated'",
+        [run_id, agency],
+    )
+    con.execute("COMMIT")
+    return files
+
+
+def conservation_breaches(con: duckdb.DuckDBPyConnection, agency: str) -> pl.DataFrame:
+    """Files where rows read != rows accepted + rows quarantined, or a row is both."""
+    accepted = " UNION ".join(
+        f"SELECT source_file, source_sheet, source_row FROM {schema}.{table}"
+        for schema in wh.STAGE_SCHEMAS
+        for table in STAGE_TABLES
+    )
+    return wh.read_frame(
+        con,
+        f"""
+        WITH accepted AS ({accepted}),
+        quarantined AS (
+            SELECT DISTINCT source_file, source_sheet, source_row FROM ops.quarantine
+            WHERE source_row IS NOT NULL
+        ),
+        both_ AS (
+            SELECT a.source_file, count(*) AS n FROM accepted a JOIN quarantined q
+              ON a.source_file = q.source_file AND a.source_row = q.source_row
+             AND a.source_sheet IS NOT DISTINCT FROM q.source_sheet
+            GROUP BY 1
+        ),
+        per_file AS (
+            SELECT m.source_file, m.rows_read,
+                   (SELECT count(*) FROM accepted a WHERE a.source_file = m.source_file)
+                       AS rows_accepted,
+                   (SELECT count(*) FROM quarantined q WHERE q.source_file = m.source_file)
+                       AS rows_quarantined,
+                   coalesce(b.n, 0) AS rows_in_both
+            FROM ops.file_manifest m LEFT JOIN both_ b USING (source_file)
+            WHERE m.source_agency = ? AND m.status IN ('validated', 'loaded')
+        )
+        SELECT * FROM per_file
+        WHERE rows_read <> rows_accepted + rows_quarantined OR rows_in_both > 0
+        ORDER BY source_file
+        """,
+        [agency],
+    )

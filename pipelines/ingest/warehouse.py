@@ -1,0 +1,125 @@
+"""The DuckDB warehouse: table definitions and per-file, transactional writes.
+
+A file's rows are replaced as a whole (delete by source_file, insert) inside one
+transaction together with its manifest row, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from schemas.unified import UNIFIED_MODELS
+from schemas.validation import QUARANTINE_SCHEMA
+
+STAGE_SCHEMAS = ("validated", "unified")
+MANIFEST_SCHEMA = {
+    "file_id": pl.Utf8,
+    "source_agency": pl.Utf8,
+    "source_file": pl.Utf8,
+    "period": pl.Utf8,
+    "extract_date": pl.Date,
+    "size_bytes": pl.Int64,
+    "status": pl.Utf8,
+    "reason": pl.Utf8,
+    "rows_read": pl.Int64,
+    "rows_accepted": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "run_id": pl.Utf8,
+    "loaded_at": pl.Datetime("us", "UTC"),
+}
+_DUCKDB_TYPES: dict[pl.DataType, str] = {
+    pl.Utf8(): "VARCHAR",
+    pl.Int64(): "BIGINT",
+    pl.Float64(): "DOUBLE",
+    pl.Boolean(): "BOOLEAN",
+    pl.Date(): "DATE",
+    pl.Datetime("us", "UTC"): "TIMESTAMPTZ",
+    pl.List(pl.Utf8): "VARCHAR[]",
+    pl.List(pl.Int64): "BIGINT[]",
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    return _DUCKDB_TYPES[dtype]
+
+
+def _columns_sql(schema: dict[str, pl.DataType]) -> str:
+    return ", ".join(f'"{name}" {duckdb_type(dtype)}' for name, dtype in schema.items())
+
+
+def unified_schema(table: str) -> dict[str, pl.DataType]:
+    columns = UNIFIED_MODELS[table].to_schema().columns
+    return {name: column.dtype.type for name, column in columns.items()}
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schemas and the fixed tables if they do not exist (idempotent)."""
+    for schema in ("ops", "raw", *STAGE_SCHEMAS):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS ops.file_manifest ({_columns_sql(MANIFEST_SCHEMA)})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS ops.quarantine ({_columns_sql(QUARANTINE_SCHEMA)})")
+    for table in UNIFIED_MODELS:
+        for schema in STAGE_SCHEMAS:
+            columns = _columns_sql(unified_schema(table))
+            con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame by column name (columns missing from the frame stay null)."""
+    if frame.is_empty():
+        return
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Raw tables take their columns from the first delivery; new columns are added later."""
+    existing = con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'raw' AND table_name = ?",
+        [table.split(".", 1)[1]],
+    ).fetchall()
+    if not existing:
+        con.execute(f"CREATE TABLE {table} ({_columns_sql(dict(frame.schema))})")
+        return
+    known = {name for (name,) in existing}
+    for name, dtype in frame.schema.items():
+        if name not in known:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {duckdb_type(dtype)}')
+
+
+def delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, source_file: str) -> None:
+    con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
+
+
+def read_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pl.DataFrame:
+    return con.sql(sql, params=params or None).pl()
+
+
+def raw_tables(con: duckdb.DuckDBPyConnection, agency: str) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' "
+        "AND starts_with(table_name, ?) ORDER BY table_name",
+        [f"{agency}__"],
+    ).fetchall()
+    return [f"raw.{name}" for (name,) in rows]

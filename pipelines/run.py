@@ -1,0 +1,56 @@
+"""Run the whole pipeline in-process (what `tipstats run` and `make run` do)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.summary import summarise
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    success: bool
+    run_id: str
+    report: str
+
+
+def _instance() -> dg.DagsterInstance:
+    """The configured instance when DAGSTER_HOME is set; else a throw-away one."""
+    return (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
+
+
+def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
+    failures = []
+    for event in result.get_asset_check_evaluations():
+        if not event.passed:
+            failures.append(f"{event.asset_key.to_user_string()} {event.check_name}")
+    return failures
+
+
+def run_pipeline(verbose: bool = False) -> RunOutcome:
+    from pipelines.definitions import MAIN_JOB, defs
+
+    if not verbose:
+        logging.getLogger("dagster").setLevel(logging.ERROR)
+    job = defs.resolve_job_def(MAIN_JOB)
+    with _instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failures = _failed_checks(result)
+    summary = summarise(settings.warehouse_path(), result.run_id, settings.landing_path())
+    failed_steps = [
+        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
+    ]
+    report = summary.render(failures)
+    if failed_steps:
+        report += "\n" + "\n".join(f"FAILED step: {step}" for step in failed_steps)
+    report += f"\nwarehouse: {settings.warehouse_path()}"
+    return RunOutcome(result.success and not failures, result.run_id, report)

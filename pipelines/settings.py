@@ -1,0 +1,32 @@
+"""Where things are: resolved when a run starts, never at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_LANDING = PROJECT_ROOT / "sample" / "landing"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+WAREHOUSE_ENV = "TIPSTATS_WAREHOUSE"
+LANDING_ENV = "TIPSTATS_LANDING"
+
+
+def warehouse_path() -> Path:
+    """TIPSTATS_WAREHOUSE, or data/warehouse.duckdb in the project; always absolute."""
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+
+
+def landing_path() -> Path:
+    """TIPSTATS_LANDING, or the bundled sample landing zone."""
+    return Path(os.environ.get(LANDING_ENV) or SAMPLE_LANDING).expanduser().resolve()
+
+
+def export_paths(warehouse: Path | None = None, landing: Path | None = None) -> None:
+    """Pin both paths in the environment so dbt and Dagster resources see the same files."""
+    os.environ[WAREHOUSE_ENV] = str((warehouse or warehouse_path()).expanduser().resolve())
+    os.environ[LANDING_ENV] = str((landing or landing_path()).expanduser().resolve())
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DBT_VERSION_CHECK", "false")

@@ -1,0 +1,113 @@
+"""CNP checks, keyed pseudonyms and the key's life cycle."""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sources.common import privacy
+
+WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
+
+
+def make_cnp(first12: str) -> str:
+    """A CNP with the SPEC check digit (written independently of the code under test)."""
+    remainder = sum(int(d) * w for d, w in zip(first12, WEIGHTS, strict=True)) % 11
+    return first12 + str(1 if remainder == 10 else remainder)
+
+
+def statuses(values: list[str | None]) -> list[str]:
+    frame = pl.DataFrame({"cnp": values}, schema={"cnp": pl.Utf8})
+    return frame.select(privacy.cnp_status_expr(pl.col("cnp")).alias("status"))["status"].to_list()
+
+
+def test_cnp_checks_each_rule() -> None:
+    valid = make_cnp("295070222127")
+    wrong_check = valid[:12] + str((int(valid[12]) + 1) % 10)
+    cases = {
+        valid: "valid",
+        make_cnp("600031422311"): "valid",  # born 2000, female
+        make_cnp("796022940001"): "valid",  # resident foreigner: no century, 29 Feb exists in 2096
+        wrong_check: "invalid_check_digit",
+        make_cnp("295130222127"): "invalid_date",  # month 13
+        make_cnp("195022922127"): "invalid_date",  # 29 Feb 1995 does not exist
+        make_cnp("095070222127"): "invalid_sex_digit",
+        "29507022212": "invalid_format",
+        "29507022212A": "invalid_format",
+        "": "missing",
+        None: "missing",
+    }
+    assert statuses(list(cases)) == list(cases.values())
+
+
+def test_only_valid_cnps_become_keys(key: bytes) -> None:
+    valid = make_cnp("185080322204")
+    invalid = valid[:12] + str((int(valid[12]) + 1) % 10)
+    frame = pl.DataFrame({"cnp": [valid, invalid, None, valid]})
+    out = privacy.pseudonymise_cnp(frame, "cnp", key)
+    assert "cnp" not in out.columns
+    keys = out["cnp_key"].to_list()
+    assert keys[0] is not None and keys[0] == keys[3]
+    assert keys[1] is None and keys[2] is None
+    assert out["cnp_status"].to_list() == ["valid", "invalid_check_digit", "missing", "valid"]
+
+
+def test_pseudonym_is_keyed_hmac_not_plain_hash(key: bytes) -> None:
+    cnp = make_cnp("185080322204")
+    pseudonym = privacy.pseudonym(key, "tipstats-cnp-v1", cnp)
+    assert pseudonym != hashlib.sha256(cnp.encode()).hexdigest()
+    assert pseudonym != privacy.pseudonym(b"another-key-of-enough-length", "tipstats-cnp-v1", cnp)
+    assert pseudonym != privacy.pseudonym(key, "tipstats-name-dob-v1", cnp)
+    assert cnp not in pseudonym
+
+
+def test_name_key_ignores_order_case_and_diacritics(key: bytes) -> None:
+    frame = pl.DataFrame(
+        {
+            "nume": ["IONESCU", "Ionescu", "Ionescu"],
+            "prenume": ["MARIA", "Maria", "Marian"],
+            "dob": ["1995-07-02", "1995-07-02", "1995-07-02"],
+        }
+    )
+    out = privacy.pseudonymise_name(
+        frame, ["prenume", "nume"], pl.col("dob").str.to_date(), pl.lit(1995), key
+    )
+    assert set(out.columns) == {"dob", "name_birth_date_key", "name_birth_year_key"}
+    first, second, third = out["name_birth_date_key"].to_list()
+    assert first == second != third
+
+
+def test_key_from_environment_value_or_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(privacy.KEY_ENV, "x" * 40)
+    assert privacy.load_key() == b"x" * 40
+    key_file = tmp_path / "k.key"
+    key_file.write_text("y" * 40 + "\n")
+    monkeypatch.setenv(privacy.KEY_ENV, str(key_file))
+    assert privacy.load_key() == b"y" * 40
+
+
+def test_short_key_is_refused_without_echoing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(privacy.KEY_ENV, "short-secret")
+    with pytest.raises(privacy.PseudonymKeyError) as error:
+        privacy.load_key()
+    assert "short-secret" not in str(error.value)
+
+
+def test_missing_key_is_generated_once_private_and_warned(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv(privacy.KEY_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    first = privacy.load_key()
+    path = tmp_path / "cfg" / "tipstats" / "pseudonym.key"
+    assert path.exists()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "TIPSTATS_PSEUDONYM_KEY is not set" in caplog.text
+    assert privacy.load_key() == first
+    assert len(first) >= 32

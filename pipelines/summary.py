@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import warehouse as wh
-from sources.common.landing import AGENCIES
+from sources.common.landing import AGENCIES, unknown_folders
 
 TOP_REASONS = 5
 
@@ -18,6 +18,7 @@ class RunSummary:
     per_agency: pl.DataFrame
     top_reasons: pl.DataFrame
     rejected_files: pl.DataFrame
+    ignored: list[str]
 
     def render(self, check_failures: list[str]) -> str:
         lines = ["", "agency     files  rejected  duplicate  rows read  accepted  quarantined"]
@@ -29,6 +30,8 @@ class RunSummary:
             )
         for row in self.per_agency.filter(pl.col("files_in_landing") == 0).iter_rows(named=True):
             lines.append(f"warning: no files from {row['agency']} in the landing zone")
+        for reason in self.ignored:
+            lines.append(f"warning: ignored {reason}")
         for row in self.rejected_files.iter_rows(named=True):
             lines.append(f"rejected {row['source_agency']}/{row['source_file']}: {row['reason']}")
         if self.top_reasons.height:
@@ -82,4 +85,5 @@ def summarise(warehouse: Path, run_id: str, landing: Path) -> RunSummary:
     rejected = files.filter(pl.col("status") == "rejected").select(
         "source_agency", "source_file", "reason"
     )
-    return RunSummary(per_agency, reasons, rejected)
+    ignored = [entry.reason for entry in unknown_folders(landing)]
+    return RunSummary(per_agency, reasons, rejected, ignored)

@@ -1,0 +1,163 @@
+"""Police case register: rows as delivered, and their mapping to the unified records."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas import checks
+from schemas import vocabulary as v
+from schemas.common import Delivered, age_at, age_group, lineage, scope_from_country
+from schemas.unified import UNIFIED_MODELS
+from sources.common.dates import parse_date
+from sources.common.delivery import SOURCE_ROW
+from sources.common.landing import LandingFile
+
+AGENCY = "politie"
+PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
+
+
+class PolitieCasePerson(Delivered):
+    """One (police case, person) row as the police deliver it."""
+
+    nr_unic_dosar: str = pa.Field()
+    unitate: str = pa.Field(nullable=True)
+    data_sesizare: str = pa.Field()
+    mod_sesizare: str = pa.Field(nullable=True)
+    incadrare: str = pa.Field()
+    calitate: str = pa.Field()
+    sex: str = pa.Field(nullable=True)
+    data_nasterii: str = pa.Field(nullable=True)
+    cetatenie: str = pa.Field(nullable=True)
+    judet_domiciliu: str = pa.Field(nullable=True)
+    forma_exploatare: str = pa.Field(nullable=True)
+    tara_exploatare: str = pa.Field(nullable=True)
+    dosar_parchet: str = pa.Field(nullable=True)
+    stadiu: str = pa.Field(nullable=True)
+    name_birth_date_key: str = pa.Field(nullable=True)
+    name_birth_year_key: str = pa.Field(nullable=True)
+
+    _case = checks.matches(
+        "nr_unic_dosar", pattern=r"^P-\d{4}-\d+$", what="police case id P-<year>-<n>"
+    )
+    _dates = checks.is_date("data_sesizare", "data_nasterii")
+    _mode = checks.in_codelist("mod_sesizare", codelist="referral_mode", agency=AGENCY)
+    _offences = checks.is_offence_list("incadrare")
+    _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)
+    _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
+    _countries = checks.is_country("cetatenie", "tara_exploatare")
+    _county = checks.is_county("judet_domiciliu")
+    _form = checks.in_codelist("forma_exploatare", codelist="exploitation_form", agency=AGENCY)
+    _prosecutor_case = checks.matches(
+        "dosar_parchet", pattern=PROSECUTOR_CASE, what="prosecutor case number <n>/D/P/<year>"
+    )
+    _status = checks.in_codelist("stadiu", codelist="police_case_status", agency=AGENCY)
+
+
+MODELS = {"case_persons": PolitieCasePerson}
+
+
+def _columns(table: str) -> list[str]:
+    return list(UNIFIED_MODELS[table].to_schema().columns)
+
+
+def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    rows = accepted["case_persons"].with_columns(
+        parse_date(pl.col("data_sesizare")).alias("_reported"),
+        parse_date(pl.col("data_nasterii")).alias("_born"),
+        v.to_code(pl.col("calitate"), "person_role", AGENCY).alias("_role"),
+        v.to_offence_articles(pl.col("incadrare")).alias("_offences"),
+        v.to_country(pl.col("tara_exploatare")).alias("_exploited_in"),
+    )
+    return {
+        "person_record": _persons(file, rows),
+        "proceedings_event": _events(file, rows),
+        "victim_identification": _victims(file, rows.filter(pl.col("_role") == "victim")),
+        "case_record": _cases(file, rows),
+    }
+
+
+def _persons(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(
+        *lineage(file, None),
+        pl.col("cnp_key").alias("person_key"),
+        "cnp_status",
+        "name_birth_date_key",
+        "name_birth_year_key",
+        pl.col("_role").alias("role"),
+        v.to_code(pl.col("sex"), "sex", AGENCY).fill_null("U").alias("sex"),
+        pl.col("_born").alias("birth_date"),
+        pl.col("_born").dt.year().cast(pl.Int64).alias("birth_year"),
+        v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
+        v.to_county(pl.col("judet_domiciliu")).alias("residence_county_code"),
+    ).select(_columns("person_record"))
+
+
+def _events(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(
+        *lineage(file, None),
+        pl.col("nr_unic_dosar").alias("case_number"),
+        pl.lit("police").alias("case_stage"),
+        pl.col("_role").alias("role"),
+        pl.col("_reported").alias("event_date"),
+        pl.col("_offences").alias("offence_articles"),
+        pl.lit(None, pl.Boolean).alias("pretrial_detention"),
+    ).select(_columns("proceedings_event"))
+
+
+def _victims(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
+    age = age_at(pl.col("_born"), pl.col("_reported"))
+    form = v.to_code(pl.col("forma_exploatare"), "exploitation_form", AGENCY)
+    return rows.select(
+        *lineage(file, None),
+        pl.col("_reported").alias("identification_date"),
+        pl.lit("police").alias("identifying_institution"),
+        age.alias("age_at_identification"),
+        age_group(age).alias("age_group"),
+        form.fill_null("unknown").alias("exploitation_form"),
+        pl.when(form.is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.concat_list(form))
+        .alias("exploitation_forms"),
+        pl.col("_exploited_in").alias("exploitation_country_code"),
+        scope_from_country(pl.col("_exploited_in")).alias("trafficking_scope"),
+        pl.lit(None, pl.Utf8).alias("recruitment_method"),
+        pl.lit(None, pl.Utf8).alias("residence_area"),
+        pl.lit(None, pl.Utf8).alias("accepted_assistance"),
+        pl.lit(None, pl.Utf8).alias("participates_in_proceedings"),
+        pl.col("nr_unic_dosar").alias("case_number"),
+    ).select(_columns("victim_identification"))
+
+
+def _cases(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per police case: its first row's lineage, offences over all its rows."""
+    first = (
+        rows.sort(SOURCE_ROW)
+        .group_by("nr_unic_dosar", maintain_order=True)
+        .agg(
+            pl.col(SOURCE_ROW).first(),
+            pl.col("unitate").drop_nulls().first(),
+            pl.col("_reported").drop_nulls().min(),
+            pl.col("mod_sesizare").drop_nulls().first(),
+            pl.col("_offences").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
+            pl.col("stadiu").drop_nulls().first(),
+            pl.col("dosar_parchet").drop_nulls().first(),
+        )
+    )
+    return first.select(
+        *lineage(file, None),
+        pl.col("nr_unic_dosar").alias("case_number"),
+        pl.lit("police").alias("case_stage"),
+        pl.col("unitate").alias("handling_unit"),
+        pl.col("_reported").alias("registration_date"),
+        v.to_code(pl.col("mod_sesizare"), "referral_mode", AGENCY).alias("referral_mode"),
+        pl.col("_offences").alias("offence_articles"),
+        v.to_code(pl.col("stadiu"), "police_case_status", AGENCY).alias("police_case_status"),
+        pl.col("dosar_parchet").alias("prosecutor_case_number"),
+        pl.lit(None, pl.Utf8).alias("prosecutor_decision"),
+        pl.lit(None, pl.Date).alias("prosecutor_decision_date"),
+        pl.lit(None, pl.Utf8).alias("court_name"),
+        pl.lit(None, pl.Boolean).alias("organised_crime_group"),
+        pl.lit(None, pl.Boolean).alias("cross_border"),
+        pl.lit(None, pl.Float64).alias("seized_value_lei"),
+    ).select(_columns("case_record"))

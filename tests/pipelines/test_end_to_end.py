@@ -1,0 +1,158 @@
+"""`tipstats run` on the SPEC examples plus bad input: all agencies in, nothing identifying out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import EXAMPLES, TEST_KEY
+from tests.pipelines.identifiers import identifiers_in, name_patterns
+
+pytestmark = pytest.mark.slow
+TIPSTATS = Path(sys.executable).with_name("tipstats")
+BAD_ANITP = (
+    "ID_SIMEV,DATA_IDENTIFICARE,INSTITUTIE_IDENTIFICARE,CNP,SEX,DATA_NASTERII,VARSTA,CETATENIE,"
+    "JUDET_RESEDINTA,MEDIU,FORMA_EXPLOATARE,TIP_TRAFIC,TARA_EXPLOATARE,MOD_RECRUTARE,ASISTENTA,"
+    "PARTICIPARE_PROCES,NR_DOSAR_PENAL\n"
+    "V-2017-000001,2017-02-01,POLITIE,,F,,30,MD,,URBAN,munca,INTERN,RO,ALTUL,DA,NU,\n"
+    "V-2017-000002,2017-02-02,POLITIE,,F,,31,MD,Atlantida,URBAN,munca,INTERN,RO,ALTUL,DA,NU,\n"
+    "V-2017-000001,2017-02-01,POLITIE,,F,,30,MD,,URBAN,munca,INTERN,RO,ALTUL,DA,NU,\n"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    output: str
+
+
+def tipstats_run(landing: Path, warehouse: Path, home: Path) -> Run:
+    env = {
+        **os.environ,
+        "TIPSTATS_PSEUDONYM_KEY": TEST_KEY,
+        "XDG_CONFIG_HOME": str(home),
+        "PATH": f"{TIPSTATS.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    done = subprocess.run(
+        [
+            str(TIPSTATS),
+            "--verbose",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=900,
+    )
+    return Run(done.returncode, done.stdout + done.stderr)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Run, Run]:
+    root = tmp_path_factory.mktemp("e2e")
+    landing = root / "landing"
+    shutil.copytree(EXAMPLES, landing)
+    (landing / "anitp" / "anitp_2017_20180110.csv").write_text(BAD_ANITP, encoding="utf-8")
+    (landing / "instante" / "instante_2019_20200110.jsonl").write_text(
+        '{"numar_dosar": "1/2', "utf-8"
+    )
+    (landing / "parchete").mkdir()
+    warehouse = root / "warehouse.duckdb"
+    first = tipstats_run(landing, warehouse, root / "home")
+    second = tipstats_run(landing, warehouse, root / "home")
+    return landing, warehouse, first, second
+
+
+def text_values(warehouse: Path) -> list[str]:
+    """Every text value (and list-of-text element) of every table in every schema."""
+    values: list[str] = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE data_type IN ('VARCHAR', 'VARCHAR[]')"
+        ).fetchall()
+        for schema, table, column in columns:
+            rows = con.execute(
+                f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM "{schema}"."{table}"'
+            ).fetchall()
+            values += [value for (value,) in rows if value is not None]
+    return values
+
+
+def test_run_succeeds_and_reports_every_agency(world: tuple[Path, Path, Run, Run]) -> None:
+    _, _, first, _ = world
+    assert first.code == 0, first.output[-3000:]
+    for agency in ("politie", "diicot", "instante", "anitp", "ong"):
+        assert f"\n{agency} " in first.output
+    assert "rejected instante/instante_2019_20200110.jsonl: truncated" in first.output
+    assert "'parchete' is not an agency folder" in first.output
+    assert "not a known Romanian county name" in first.output  # a top quarantine reason
+
+
+def test_unified_rows_from_all_five_agencies(world: tuple[Path, Path, Run, Run]) -> None:
+    _, warehouse, _, _ = world
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        agencies = {
+            a
+            for (a,) in con.execute(
+                "SELECT DISTINCT source_agency FROM unified.person_record"
+            ).fetchall()
+        }
+    assert agencies == {"politie", "diicot", "instante", "anitp", "ong"}
+
+
+def test_rows_read_equal_accepted_plus_quarantined(world: tuple[Path, Path, Run, Run]) -> None:
+    _, warehouse, _, _ = world
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        bad = con.execute(
+            "SELECT rows_read, rows_accepted, rows_quarantined FROM ops.file_manifest "
+            "WHERE source_file = 'anitp_2017_20180110.csv'"
+        ).fetchone()
+    # 3 rows: one good, one unknown county, one identical copy of the first
+    assert bad == (3, 1, 2)
+
+
+def test_no_identifier_reaches_warehouse_or_logs(world: tuple[Path, Path, Run, Run]) -> None:
+    landing, warehouse, first, second = world
+    identifiers = identifiers_in(landing)
+    assert len([i for i in identifiers if i.isdigit()]) >= 10  # the scan has CNPs to look for
+    haystacks = [*text_values(warehouse), first.output, second.output]
+    leaks = {
+        pattern.pattern
+        for pattern in name_patterns(identifiers)
+        for text in haystacks
+        if pattern.search(text)
+    }
+    assert not leaks
+
+
+def test_second_run_reads_nothing_new(world: tuple[Path, Path, Run, Run]) -> None:
+    _, warehouse, _, second = world
+    assert second.code == 0, second.output[-3000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        files = con.execute(
+            "SELECT count(*), count(DISTINCT source_file) FROM ops.file_manifest"
+        ).fetchone()
+    assert files is not None and files[0] == files[1]  # no file recorded twice
+
+
+def test_marts_count_persons_not_rows(world: tuple[Path, Path, Run, Run]) -> None:
+    _, warehouse, _, _ = world
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        victims_2016 = con.execute(
+            "SELECT victims FROM marts.rpt_victims_by_year WHERE year = 2016"
+        ).fetchone()
+    # The latest 2016 extract (2017-06-01) lists 6 distinct persons; the earlier one is superseded.
+    assert victims_2016 == (6,)

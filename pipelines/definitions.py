@@ -5,16 +5,14 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.dbt import build_dbt_assets, dbt_resource
-from pipelines.defs.ingest import INGEST_DEFS, unified_records
+from pipelines.defs.ingest import INGEST_ASSETS, INGEST_CHECKS, unified_records
 from pipelines.defs.resources import LandingResource, WarehouseResource
 
 MAIN_JOB = "tipstats_daily"
 
 
 def build_definitions() -> dg.Definitions:
-    assets = [d for d in INGEST_DEFS if isinstance(d, dg.AssetsDefinition)]
-    checks = [d for d in INGEST_DEFS if not isinstance(d, dg.AssetsDefinition)]
-    all_assets = [*assets, unified_records, build_dbt_assets()]
+    all_assets = [*INGEST_ASSETS, unified_records, build_dbt_assets()]
     daily = dg.define_asset_job(
         MAIN_JOB,
         selection=dg.AssetSelection.all(),
@@ -23,7 +21,7 @@ def build_definitions() -> dg.Definitions:
     )
     return dg.Definitions(
         assets=all_assets,
-        asset_checks=checks,
+        asset_checks=INGEST_CHECKS,
         jobs=[daily],
         schedules=[
             dg.ScheduleDefinition(

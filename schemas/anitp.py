@@ -7,14 +7,14 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import Delivered, age_group, lineage
+from schemas.common import DeliveredPerson, age_group, lineage
 from sources.common.dates import parse_date
 from sources.common.landing import LandingFile
 
 AGENCY = "anitp"
 
 
-class AnitpVictim(Delivered):
+class AnitpVictim(DeliveredPerson):
     """One identified victim (identification episode), as ANITP delivers it."""
 
     id_simev: str = pa.Field()

@@ -7,7 +7,13 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import Delivered, age_at, age_group, lineage, scope_from_country
+from schemas.common import (
+    DeliveredPerson,
+    age_at,
+    age_group,
+    lineage,
+    scope_from_country,
+)
 from schemas.unified import UNIFIED_MODELS
 from sources.common.dates import parse_date
 from sources.common.delivery import SOURCE_ROW
@@ -17,7 +23,7 @@ AGENCY = "politie"
 PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
 
 
-class PolitieCasePerson(Delivered):
+class PolitieCasePerson(DeliveredPerson):
     """One (police case, person) row as the police deliver it."""
 
     nr_unic_dosar: str = pa.Field()

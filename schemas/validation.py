@@ -144,9 +144,18 @@ def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFram
         indexed, left_on=pl.col("index").cast(pl.UInt32), right_on="_index"
     ).select(
         pl.col(SOURCE_ROW),
-        pl.col("column").alias("column_name"),
+        pl.when(pl.col("check") == "column_in_dataframe")
+        .then(pl.col("failure_case"))
+        .otherwise(pl.col("column"))
+        .alias("column_name"),
         _rule(pl.col("check")).alias("rule"),
-        pl.format("{}: {}", pl.col("column"), _reason(pl.col("check"))).alias("reason"),
+        pl.format(
+            "{}: {}",
+            pl.when(pl.col("check") == "column_in_dataframe")
+            .then(pl.col("failure_case"))
+            .otherwise(pl.col("column")),
+            _reason(pl.col("check")),
+        ).alias("reason"),
         pl.col("failure_case").cast(pl.Utf8).alias("value"),
     )
 

@@ -1,7 +1,5 @@
 """dbt (dbt-duckdb) models as Dagster assets, downstream of the unified record base."""
 
-from __future__ import annotations
-
 import os
 import subprocess
 import sys

@@ -5,8 +5,6 @@ without touching the others. All of them write the same DuckDB file, hence the
 `duckdb_writer` pool (limit 1 in dagster.yaml).
 """
 
-from __future__ import annotations
-
 from collections import Counter
 
 import dagster as dg
@@ -19,7 +17,7 @@ from sources.common.privacy import load_key
 WRITER_POOL = "duckdb_writer"
 
 
-def _agency_assets(agency: Agency) -> list[dg.AssetsDefinition | dg.AssetChecksDefinition]:
+def _agency_defs(agency: Agency) -> tuple[list[dg.AssetsDefinition], dg.AssetChecksDefinition]:
     name = agency.name
 
     @dg.asset(
@@ -36,7 +34,9 @@ def _agency_assets(agency: Agency) -> list[dg.AssetsDefinition | dg.AssetChecksD
         if not (landing_path / name).is_dir():
             context.log.warning(f"{name}: no folder in the landing zone; nothing to read")
         with warehouse.connect() as con:
-            outcomes = stages.read_new_files(con, landing_path, agency, load_key(), context.run_id)
+            outcomes = stages.read_new_files(
+                con, landing_path, agency, load_key(), context.run.run_id
+            )
         statuses = Counter(o.status for o in outcomes)
         for outcome in outcomes:
             if outcome.reason:
@@ -65,7 +65,9 @@ def _agency_assets(agency: Agency) -> list[dg.AssetsDefinition | dg.AssetChecksD
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            outcomes = stages.validate_pending(con, landing.resolved_path(), agency, context.run_id)
+            outcomes = stages.validate_pending(
+                con, landing.resolved_path(), agency, context.run.run_id
+            )
         return dg.MaterializeResult(metadata={"files_validated": len(outcomes)})
 
     @dg.asset_check(
@@ -98,13 +100,15 @@ def _agency_assets(agency: Agency) -> list[dg.AssetsDefinition | dg.AssetChecksD
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            files = stages.publish_validated(con, name, context.run_id)
+            files = stages.publish_validated(con, name, context.run.run_id)
         return dg.MaterializeResult(metadata={"files_published": len(files)})
 
-    return [raw, validated, rows_conserved, unified]
+    return [raw, validated, unified], rows_conserved
 
 
-INGEST_DEFS = [d for agency in AGENCIES.values() for d in _agency_assets(agency)]
+_DEFS = [_agency_defs(agency) for agency in AGENCIES.values()]
+INGEST_ASSETS = [asset for assets, _ in _DEFS for asset in assets]
+INGEST_CHECKS = [check for _, check in _DEFS]
 UNIFIED_ASSET_KEYS = [dg.AssetKey(f"unified_{name}") for name in AGENCIES]
 
 

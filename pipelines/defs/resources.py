@@ -1,7 +1,5 @@
 """Resources: the warehouse (one DuckDB file) and the landing zone."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -8,10 +8,6 @@ from types import ModuleType
 
 import pandera.polars as pa
 import polars as pl
-from sources.diicot import reader as diicot_reader
-from sources.instante import reader as instante_reader
-from sources.ong import reader as ong_reader
-from sources.politie import reader as politie_reader
 
 from schemas import anitp as anitp_schema
 from schemas import diicot as diicot_schema
@@ -21,6 +17,10 @@ from schemas import politie as politie_schema
 from sources.anitp import reader as anitp_reader
 from sources.common.delivery import Delivery
 from sources.common.landing import LandingFile
+from sources.diicot import reader as diicot_reader
+from sources.instante import reader as instante_reader
+from sources.ong import reader as ong_reader
+from sources.politie import reader as politie_reader
 
 Reader = Callable[[LandingFile, bytes], Delivery]
 ToUnified = Callable[[LandingFile, dict[str, pl.DataFrame]], dict[str, pl.DataFrame]]

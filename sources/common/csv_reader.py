@@ -95,8 +95,13 @@ def read_csv(
     good = [(line, fields) for line, fields in body if len(fields) == width]
     issues = pl.DataFrame(
         [
-            (entity.sheet, line, None, "field_count",
-             f"row has {len(fields)} fields, the header has {width}")
+            (
+                entity.sheet,
+                line,
+                None,
+                "field_count",
+                f"row has {len(fields)} fields, the header has {width}",
+            )
             for line, fields in body
             if len(fields) != width
         ],

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.defs.ingest import INGEST_DEFS
+from pipelines.defs.ingest import INGEST_ASSETS, INGEST_CHECKS
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
 from tests.conftest import EXAMPLES
@@ -18,15 +18,8 @@ from tests.conftest import EXAMPLES
 
 def anitp_job(landing: Path, warehouse: Path) -> dg.JobDefinition:
     wanted = {"raw_anitp", "validated_anitp", "unified_anitp"}
-    assets = [
-        d for d in INGEST_DEFS if isinstance(d, dg.AssetsDefinition) and d.key.path[0] in wanted
-    ]
-    checks = [
-        d
-        for d in INGEST_DEFS
-        if isinstance(d, dg.AssetChecksDefinition)
-        and next(iter(d.check_keys)).asset_key.path[0] in wanted
-    ]
+    assets = [a for a in INGEST_ASSETS if a.key.path[0] in wanted]
+    checks = [c for c in INGEST_CHECKS if next(iter(c.check_keys)).asset_key.path[0] in wanted]
     defs = dg.Definitions(
         assets=assets,
         asset_checks=checks,

@@ -1,0 +1,182 @@
+"""DIICOT cases and persons: rows as delivered, and their mapping to the unified records."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas import checks
+from schemas import vocabulary as v
+from schemas.common import (
+    Delivered,
+    DeliveredPerson,
+    age_at,
+    age_group,
+    lineage,
+    scope_from_country,
+)
+from schemas.unified import UNIFIED_MODELS
+from sources.common.dates import parse_date, parse_ro_number
+from sources.common.landing import LandingFile
+
+AGENCY = "diicot"
+CASES_SHEET, PERSONS_SHEET = "Dosare", "Persoane"
+CASE_NUMBER = r"^\d+/D/P/\d{4}$"
+
+
+class DiicotCase(Delivered):
+    """One case (sheet Dosare) as DIICOT delivers it."""
+
+    nr_dosar: str = pa.Field()
+    structura: str = pa.Field(nullable=True)
+    data_inregistrarii: str = pa.Field()
+    infractiuni: str = pa.Field()
+    solutie: str = pa.Field()
+    data_solutiei: str = pa.Field(nullable=True)
+    instanta_sesizata: str = pa.Field(nullable=True)
+    grup_infractional_organizat: str = pa.Field(nullable=True)
+    transfrontalier: str = pa.Field(nullable=True)
+    valoare_sechestru_lei: str = pa.Field(nullable=True)
+
+    _case = checks.matches("nr_dosar", pattern=CASE_NUMBER, what="case number <n>/D/P/<year>")
+    _dates = checks.is_date("data_inregistrarii", "data_solutiei")
+    _offences = checks.is_offence_list("infractiuni")
+    _decision = checks.in_codelist("solutie", codelist="prosecutor_decision", agency=AGENCY)
+    _flags = checks.in_codelist(
+        "grup_infractional_organizat", "transfrontalier", codelist="yes_no", agency=AGENCY
+    )
+    _amount = checks.is_ro_amount("valoare_sechestru_lei")
+
+
+class DiicotPerson(DeliveredPerson):
+    """One (case, person) row (sheet Persoane) as DIICOT delivers it."""
+
+    nr_dosar: str = pa.Field()
+    calitate: str = pa.Field()
+    sex: str = pa.Field(nullable=True)
+    data_nasterii: str = pa.Field(nullable=True)
+    cetatenie: str = pa.Field(nullable=True)
+    judet_domiciliu: str = pa.Field(nullable=True)
+    forma_exploatarii: str = pa.Field(nullable=True)
+    tara_exploatarii: str = pa.Field(nullable=True)
+    arestat_preventiv: str = pa.Field(nullable=True)
+    name_birth_date_key: str = pa.Field(nullable=True)
+    name_birth_year_key: str = pa.Field(nullable=True)
+
+    _case = checks.matches("nr_dosar", pattern=CASE_NUMBER, what="case number <n>/D/P/<year>")
+    _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)
+    _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
+    _born = checks.is_date("data_nasterii")
+    _countries = checks.is_country("cetatenie", "tara_exploatarii")
+    _county = checks.is_county("judet_domiciliu")
+    _form = checks.in_codelist("forma_exploatarii", codelist="exploitation_form", agency=AGENCY)
+    _arrested = checks.in_codelist("arestat_preventiv", codelist="yes_no", agency=AGENCY)
+
+
+MODELS = {"cases": DiicotCase, "persons": DiicotPerson}
+
+
+def _columns(table: str) -> list[str]:
+    return list(UNIFIED_MODELS[table].to_schema().columns)
+
+
+def _yes(column: str) -> pl.Expr:
+    code = v.to_code(pl.col(column), "yes_no", AGENCY)
+    return pl.when(code == "yes").then(True).when(code == "no").then(False)
+
+
+def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    cases = accepted["cases"].with_columns(
+        parse_date(pl.col("data_inregistrarii")).alias("_registered"),
+        v.to_offence_articles(pl.col("infractiuni")).alias("_offences"),
+    )
+    case_facts = cases.select("nr_dosar", "_registered", "_offences").unique(
+        subset="nr_dosar", keep="first", maintain_order=True
+    )
+    persons = (
+        accepted["persons"]
+        .join(case_facts, on="nr_dosar", how="left")
+        .with_columns(
+            parse_date(pl.col("data_nasterii")).alias("_born"),
+            v.to_code(pl.col("calitate"), "person_role", AGENCY).alias("_role"),
+            v.to_country(pl.col("tara_exploatarii")).alias("_exploited_in"),
+        )
+    )
+    return {
+        "case_record": _cases(file, cases),
+        "person_record": _persons(file, persons),
+        "proceedings_event": _events(file, persons),
+        "victim_identification": _victims(file, persons.filter(pl.col("_role") == "victim")),
+    }
+
+
+def _cases(file: LandingFile, cases: pl.DataFrame) -> pl.DataFrame:
+    return cases.select(
+        *lineage(file, CASES_SHEET),
+        pl.col("nr_dosar").alias("case_number"),
+        pl.lit("prosecution").alias("case_stage"),
+        pl.col("structura").alias("handling_unit"),
+        pl.col("_registered").alias("registration_date"),
+        pl.lit(None, pl.Utf8).alias("referral_mode"),
+        pl.col("_offences").alias("offence_articles"),
+        pl.lit(None, pl.Utf8).alias("police_case_status"),
+        pl.col("nr_dosar").alias("prosecutor_case_number"),
+        v.to_code(pl.col("solutie"), "prosecutor_decision", AGENCY).alias("prosecutor_decision"),
+        parse_date(pl.col("data_solutiei")).alias("prosecutor_decision_date"),
+        pl.col("instanta_sesizata").alias("court_name"),
+        _yes("grup_infractional_organizat").alias("organised_crime_group"),
+        _yes("transfrontalier").alias("cross_border"),
+        parse_ro_number(pl.col("valoare_sechestru_lei")).alias("seized_value_lei"),
+    ).select(_columns("case_record"))
+
+
+def _persons(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
+    return persons.select(
+        *lineage(file, PERSONS_SHEET),
+        pl.col("cnp_key").alias("person_key"),
+        "cnp_status",
+        "name_birth_date_key",
+        "name_birth_year_key",
+        pl.col("_role").alias("role"),
+        v.to_code(pl.col("sex"), "sex", AGENCY).fill_null("U").alias("sex"),
+        pl.col("_born").alias("birth_date"),
+        pl.col("_born").dt.year().cast(pl.Int64).alias("birth_year"),
+        v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
+        v.to_county(pl.col("judet_domiciliu")).alias("residence_county_code"),
+    ).select(_columns("person_record"))
+
+
+def _events(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
+    return persons.select(
+        *lineage(file, PERSONS_SHEET),
+        pl.col("nr_dosar").alias("case_number"),
+        pl.lit("prosecution").alias("case_stage"),
+        pl.col("_role").alias("role"),
+        pl.col("_registered").alias("event_date"),
+        pl.col("_offences").fill_null([]).alias("offence_articles"),
+        _yes("arestat_preventiv").alias("pretrial_detention"),
+    ).select(_columns("proceedings_event"))
+
+
+def _victims(file: LandingFile, victims: pl.DataFrame) -> pl.DataFrame:
+    age = age_at(pl.col("_born"), pl.col("_registered"))
+    form = v.to_code(pl.col("forma_exploatarii"), "exploitation_form", AGENCY)
+    return victims.select(
+        *lineage(file, PERSONS_SHEET),
+        pl.col("_registered").alias("identification_date"),
+        pl.lit("prosecution").alias("identifying_institution"),
+        age.alias("age_at_identification"),
+        age_group(age).alias("age_group"),
+        form.fill_null("unknown").alias("exploitation_form"),
+        pl.when(form.is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.concat_list(form))
+        .alias("exploitation_forms"),
+        pl.col("_exploited_in").alias("exploitation_country_code"),
+        scope_from_country(pl.col("_exploited_in")).alias("trafficking_scope"),
+        pl.lit(None, pl.Utf8).alias("recruitment_method"),
+        pl.lit(None, pl.Utf8).alias("residence_area"),
+        pl.lit(None, pl.Utf8).alias("accepted_assistance"),
+        pl.lit(None, pl.Utf8).alias("participates_in_proceedings"),
+        pl.col("nr_dosar").alias("case_number"),
+    ).select(_columns("victim_identification"))

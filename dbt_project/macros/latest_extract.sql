@@ -1,0 +1,15 @@
+{#-
+  Rows of the latest extract of each (agency, period): the file with the latest extract
+  date supersedes earlier ones for that period. Earlier vintages stay in unified.*.
+-#}
+{% macro latest_extract(relation, agency) -%}
+    select * exclude (latest_extract_date)
+    from (
+        select
+            *,
+            max(extract_date) over (partition by source_agency, period) as latest_extract_date
+        from {{ relation }}
+        where source_agency = '{{ agency }}'
+    )
+    where extract_date = latest_extract_date
+{%- endmacro %}

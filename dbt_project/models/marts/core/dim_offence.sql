@@ -1,0 +1,7 @@
+select
+    article,
+    code as offence_code,
+    name_ro,
+    name_en,
+    is_trafficking_chapter
+from {{ ref('codelist_offence') }}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import os
+import sys
 from dataclasses import dataclass
 
 import dagster as dg
 
 from pipelines import settings
 from pipelines.summary import summarise
+
+DBT_LINES_ON_FAILURE = 40
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,18 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
 def run_pipeline(verbose: bool = False) -> RunOutcome:
     from pipelines.definitions import MAIN_JOB, defs
 
+    level = "DEBUG" if verbose else "ERROR"
     if not verbose:
-        logging.getLogger("dagster").setLevel(logging.ERROR)
+        for name in ("dagster", "dagster_dbt"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     job = defs.resolve_job_def(MAIN_JOB)
-    with _instance() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
+    # dagster-dbt echoes every dbt log line to stdout; keep it for when something fails.
+    captured = io.StringIO()
+    with _instance() as instance, contextlib.redirect_stdout(sys.stdout if verbose else captured):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config
+        )
     failures = _failed_checks(result)
     summary = summarise(settings.warehouse_path(), result.run_id, settings.landing_path())
     failed_steps = [
@@ -51,6 +63,7 @@ def run_pipeline(verbose: bool = False) -> RunOutcome:
     ]
     report = summary.render(failures)
     if failed_steps:
-        report += "\n" + "\n".join(f"FAILED step: {step}" for step in failed_steps)
+        tail = captured.getvalue().splitlines()[-DBT_LINES_ON_FAILURE:]
+        report += "\n" + "\n".join([*tail, *(f"FAILED step: {step}" for step in failed_steps)])
     report += f"\nwarehouse: {settings.warehouse_path()}"
     return RunOutcome(result.success and not failures, result.run_id, report)

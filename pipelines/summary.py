@@ -53,11 +53,15 @@ def summarise(warehouse: Path, run_id: str, landing: Path) -> RunSummary:
         reasons = wh.read_frame(
             con,
             """
-            SELECT q.source_agency, regexp_replace(q.reason, '\\(.*\\)$', '') AS reason,
+            SELECT q.source_agency,
+                   CASE WHEN q.rule = 'duplicate_row'
+                        THEN 'identical to an earlier row of the same file; counted once'
+                        ELSE min(q.reason) END AS reason,
                    count(DISTINCT (q.source_file, q.source_sheet, q.source_row)) AS rows
             FROM ops.quarantine q JOIN ops.file_manifest m USING (source_file)
             WHERE m.run_id = ? AND q.source_row IS NOT NULL
-            GROUP BY ALL ORDER BY rows DESC, reason LIMIT ?
+            GROUP BY q.source_agency, q.rule, q.column_name
+            ORDER BY rows DESC, reason LIMIT ?
             """,
             [run_id, TOP_REASONS],
         )

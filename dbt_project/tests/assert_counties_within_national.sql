@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_victims_by_year'}}}) }}
 -- Counties hold victims with known residence only: never more than the national total.
 select y.year, y.victims, sum(c.victims) as in_counties
 from {{ ref('rpt_victims_by_year') }} as y

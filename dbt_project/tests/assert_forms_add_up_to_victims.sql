@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_victims_by_year'}}}) }}
 -- Every victim has exactly one main form: the forms of a year add up to its victims.
 select y.year, y.victims, sum(f.victims) as by_form
 from {{ ref('rpt_victims_by_year') }} as y

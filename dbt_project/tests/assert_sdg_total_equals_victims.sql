@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_victims_by_year'}}}) }}
 -- The SDG 16.2.2 total row equals the national count, and so does its population.
 select y.year
 from {{ ref('rpt_victims_by_year') }} as y

@@ -15,8 +15,6 @@ from pipelines import settings
 from pipelines.defs.ingest import WRITER_POOL
 from pipelines.defs.resources import WarehouseResource
 
-UPSTREAM_OF_DBT = dg.AssetKey("unified_records")
-
 
 def _dbt_executable() -> str:
     """The dbt of this virtual environment (dagster-dbt looks it up on PATH otherwise)."""
@@ -60,15 +58,7 @@ def dbt_project() -> DbtProject:
 
 
 class TipstatsDbtTranslator(DagsterDbtTranslator):
-    """dbt sources (unified.*, ops.*) all come from the `unified_records` asset."""
-
-    def get_asset_spec(
-        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
-    ) -> dg.AssetSpec:
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        if unique_id.startswith("source."):
-            return spec.replace_attributes(key=UPSTREAM_OF_DBT)
-        return spec
+    """dbt models are grouped by their folder (staging, intermediate, marts)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])

@@ -6,12 +6,14 @@ without touching the others. All of them write the same DuckDB file, hence the
 """
 
 from collections import Counter
+from collections.abc import Iterator
 
 import dagster as dg
 
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
 from pipelines.ingest.agencies import AGENCIES, Agency
+from pipelines.ingest.stages import STAGE_TABLES
 from sources.common.privacy import load_key
 
 WRITER_POOL = "duckdb_writer"
@@ -112,18 +114,31 @@ INGEST_CHECKS = [check for _, check in _DEFS]
 UNIFIED_ASSET_KEYS = [dg.AssetKey(f"unified_{name}") for name in AGENCIES]
 
 
-@dg.asset(
+UNIFIED_RECORD_TABLES = [
+    *[("unified", table) for table in STAGE_TABLES],
+    ("ops", "file_manifest"),
+    ("ops", "quarantine"),
+]
+
+
+@dg.multi_asset(
     name="unified_records",
-    group_name="unified",
-    deps=UNIFIED_ASSET_KEYS,
-    kinds={"duckdb"},
-    description="The unified record base (all agencies); what dbt reads.",
+    specs=[
+        dg.AssetSpec(
+            list(key),
+            deps=UNIFIED_ASSET_KEYS,
+            group_name="unified",
+            kinds={"duckdb"},
+            description=f"{key[0]}.{key[1]}: all agencies, all extracts; what dbt reads.",
+        )
+        for key in UNIFIED_RECORD_TABLES
+    ],
 )
-def unified_records(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def unified_records(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+    """The unified record base as dbt sees it, with row counts per table."""
     with warehouse.connect() as con:
-        counts = con.execute(
-            "SELECT source_agency, count(*) FROM unified.person_record GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    return dg.MaterializeResult(
-        metadata={f"person_records_{agency}": int(n) for agency, n in counts}
-    )
+        for schema, table in UNIFIED_RECORD_TABLES:
+            rows = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()
+            yield dg.MaterializeResult(
+                asset_key=[schema, table], metadata={"rows": int(rows[0]) if rows else 0}
+            )

@@ -25,6 +25,7 @@ KEY_ENV = "TIPSTATS_PSEUDONYM_KEY"
 _CNP_WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
 _CENTURY_BY_SEX_DIGIT = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}
 _MIN_KEY_BYTES = 16
+_warned_about: set[Path] = set()
 
 CNP_VALID = "valid"
 CNP_MISSING = "missing"
@@ -73,8 +74,9 @@ def load_key() -> bytes:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
         log.warning("%s is not set: generated a new pseudonym key at %s (mode 0600)", KEY_ENV, path)
-    else:
+    elif path not in _warned_about:
         log.warning("%s is not set: using the pseudonym key at %s", KEY_ENV, path)
+    _warned_about.add(path)
     return path.read_bytes().strip()
 
 

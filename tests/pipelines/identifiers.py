@@ -45,9 +45,11 @@ def _xlsx(path: Path) -> set[str]:
 def _jsonl(path: Path) -> set[str]:
     found: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+        try:
             person = json.loads(line).get("inculpat", {})
-            found |= {str(person[k]) for k in ("cnp", "nume") if person.get(k)}
+        except json.JSONDecodeError:  # a broken line carries nothing a reader could keep
+            continue
+        found |= {str(person[k]) for k in ("cnp", "nume") if person.get(k)}
     return found
 
 
@@ -71,6 +73,16 @@ def name_patterns(identifiers: set[str]) -> list[re.Pattern[str]]:
     """Whole-word, case-insensitive patterns for every identifier and every name token."""
     tokens = set(identifiers)
     for value in identifiers:
-        if not value.isdigit():
+        if not any(ch.isdigit() for ch in value):  # names split into words; codes stay whole
             tokens |= {t for t in re.split(r"[\s\-]+", value) if len(t) >= 3}
     return [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in sorted(tokens)]
+
+
+def reference_values(seeds: Path) -> set[str]:
+    """Every value of the shipped reference seeds (place names such as Sfântu Gheorghe)."""
+    values: set[str] = set()
+    for path in seeds.rglob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                values |= set(row)
+    return values

@@ -133,3 +133,9 @@ def matches(*columns: str, pattern: str, what: str):
         error=f"not a {what}",
         valid=lambda c: c.str.contains(pattern),
     )
+
+
+def row_rule(name: str, error: str):
+    """A check across columns of a row (pandera dataframe check) with a named rule."""
+    RULE_BY_ERROR[error] = name
+    return pa.dataframe_check(name=name, error=error)

@@ -59,7 +59,9 @@ class InstanteDecision(DeliveredPerson):
     _counts = checks.is_whole_number("pedeapsa_durata_luni", "numar_victime", low=0, high=1200)
     _amounts = checks.is_plain_amount("pedeapsa_amenda_lei", "confiscare_lei", "despagubiri_lei")
 
-    @pa.dataframe_check(error="a prison sentence needs its length in months (pedeapsa.durata_luni)")
+    @checks.row_rule(
+        "prison_has_length", "a prison sentence needs its length in months (pedeapsa.durata_luni)"
+    )
     def prison_has_length(cls, data: PolarsData) -> pl.LazyFrame:
         prison = pl.col("pedeapsa_tip") == "inchisoare"
         return data.lazyframe.select(

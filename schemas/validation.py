@@ -140,23 +140,27 @@ def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFram
         indexed.select(pl.col("_index").alias("index")), how="cross"
     )
     all_cases = pl.concat([row_level, table_level_rows.select(row_level.columns)])
-    return all_cases.join(
-        indexed, left_on=pl.col("index").cast(pl.UInt32), right_on="_index"
-    ).select(
-        pl.col(SOURCE_ROW),
-        pl.when(pl.col("check") == "column_in_dataframe")
+    table_wide = pl.col("schema_context") == "DataFrameSchema"
+    missing_column = pl.col("check") == "column_in_dataframe"
+    column = (
+        pl.when(missing_column)
         .then(pl.col("failure_case"))
+        .when(table_wide)
+        .then(pl.lit(None, pl.Utf8))
         .otherwise(pl.col("column"))
-        .alias("column_name"),
+    )
+    return all_cases.join(indexed, left_on="index", right_on="_index").select(
+        pl.col(SOURCE_ROW),
+        column.alias("column_name"),
         _rule(pl.col("check")).alias("rule"),
-        pl.format(
-            "{}: {}",
-            pl.when(pl.col("check") == "column_in_dataframe")
-            .then(pl.col("failure_case"))
-            .otherwise(pl.col("column")),
-            _reason(pl.col("check")),
-        ).alias("reason"),
-        pl.col("failure_case").cast(pl.Utf8).alias("value"),
+        pl.when(column.is_null())
+        .then(_reason(pl.col("check")))
+        .otherwise(pl.format("{}: {}", column, _reason(pl.col("check"))))
+        .alias("reason"),
+        pl.when(table_wide & ~missing_column)
+        .then(pl.lit(None, pl.Utf8))
+        .otherwise(pl.col("failure_case").cast(pl.Utf8))
+        .alias("value"),
     )
 
 

@@ -1,0 +1,33 @@
+"""Small builders for quirk fixtures; every person in them is synthetic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sources.common.landing import LandingFile, classify
+
+WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
+
+
+def make_cnp(first12: str) -> str:
+    """A CNP with the SPEC check digit, written independently of the code under test."""
+    remainder = sum(int(d) * w for d, w in zip(first12, WEIGHTS, strict=True)) % 11
+    return first12 + str(1 if remainder == 10 else remainder)
+
+
+def landing_file(tmp_path: Path, agency: str, name: str, content: bytes) -> LandingFile:
+    folder = tmp_path / agency
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    file = classify(agency, folder / name)
+    assert isinstance(file, LandingFile), file
+    return file
+
+
+def all_text(tables: list) -> str:  # type: ignore[type-arg]
+    """Every string value of every delivered table, joined, for leak checks."""
+    parts: list[str] = []
+    for table in tables:
+        for column in table.rows.columns:
+            parts += [str(v) for v in table.rows[column].to_list() if v is not None]
+    return "\n".join(parts)

@@ -132,10 +132,14 @@ def tables(
     """Write the standard tables (GRETA, TIP, Eurostat, UNODC/SDG 16.2.2) for a period."""
     if year_from > year_to:
         raise click.BadParameter("--from must not be after --to", param_hint="--from")
+    from pipelines.reporting.sdc import DisclosureError
     from pipelines.reporting.tables import write_tables
 
     path = warehouse or settings.warehouse_path()
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}; run `tipstats run` first")
-    report = write_tables(path, year_from, year_to, out, fmt, publish)  # type: ignore[arg-type]
+    try:
+        report = write_tables(path, year_from, year_to, out, fmt, publish)  # type: ignore[arg-type]
+    except DisclosureError as error:
+        raise click.ClickException(f"release blocked by disclosure control: {error}") from None
     click.echo(str(report))

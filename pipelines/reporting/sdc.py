@@ -83,6 +83,47 @@ def _bounds(counts: np.ndarray, status: np.ndarray) -> list[tuple[float, float |
     ]
 
 
+def _components(size: int, relations: list[tuple[int, list[int]]]) -> list[list[int]]:
+    """Cells linked by any relation, so each group is solved on its own (much smaller LPs)."""
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for total, parts in relations:
+        for part in parts:
+            parent[root(part)] = root(total)
+    groups: dict[int, list[int]] = {}
+    for cell in range(size):
+        groups.setdefault(root(cell), []).append(cell)
+    return list(groups.values())
+
+
+def _cell_range(
+    cell: int,
+    group: list[int],
+    relations: list[tuple[int, list[int]]],
+    bounds: list[tuple[float, float | None]],
+) -> tuple[float, float]:
+    position = {c: k for k, c in enumerate(group)}
+    rows = [(t, p) for t, p in relations if t in position]
+    equality = np.zeros((len(rows), len(group)))
+    for k, (total, parts) in enumerate(rows):
+        equality[k, position[total]] = 1.0
+        equality[k, [position[p] for p in parts]] = -1.0
+    system = {"A_eq": equality, "b_eq": np.zeros(len(rows))} if rows else {}
+    objective = np.zeros(len(group))
+    objective[position[cell]] = 1.0
+    local_bounds = [bounds[c] for c in group]
+    low = linprog(objective, bounds=local_bounds, method="highs", **system)
+    high = linprog(-objective, bounds=local_bounds, method="highs", **system)
+    # An unbounded maximum means the attacker cannot cap the cell at all.
+    return (low.fun if low.status == 0 else 0.0), (-high.fun if high.status == 0 else float("inf"))
+
+
 def audit(
     table: pl.DataFrame,
     dims: Sequence[str],
@@ -94,47 +135,19 @@ def audit(
     counts = table[count].to_numpy().astype(float)
     states = table[status].to_numpy()
     relations = constraints(table, dims)
-    equality = np.zeros((len(relations), len(counts)))
-    for k, (total, parts) in enumerate(relations):
-        equality[k, total] = 1.0
-        equality[k, parts] = -1.0
     bounds = _bounds(counts, states)
+    group_of = {c: g for g in _components(len(counts), relations) for c in g}
     hidden = [i for i, s in enumerate(states) if s in (PRIMARY, SECONDARY, UNPUBLISHED)]
-    lower, upper = [], []
-    for cell in hidden:
-        objective = np.zeros(len(counts))
-        objective[cell] = 1.0
-        low = linprog(
-            objective,
-            A_eq=equality if relations else None,
-            b_eq=np.zeros(len(relations)) if relations else None,
-            bounds=bounds,
-            method="highs",
-        )
-        high = linprog(
-            -objective,
-            A_eq=equality if relations else None,
-            b_eq=np.zeros(len(relations)) if relations else None,
-            bounds=bounds,
-            method="highs",
-        )
-        lower.append(low.fun if low.status == 0 else 0.0)
-        upper.append(-high.fun if high.status == 0 else float("inf"))  # unbounded: fully protected
+    found = [_cell_range(cell, group_of[cell], relations, bounds) for cell in hidden]
     ranges = (
         table[hidden]
         .select(*dims, count, status)
         .with_columns(
-            pl.Series("lower", lower, dtype=pl.Float64), pl.Series("upper", upper, dtype=pl.Float64)
-        )
-        if hidden
-        else table.clear()
-        .select(*dims, count, status)
-        .with_columns(
-            pl.lit(None, pl.Float64).alias("lower"), pl.lit(None, pl.Float64).alias("upper")
+            pl.Series("lower", [lo for lo, _ in found], dtype=pl.Float64),
+            pl.Series("upper", [hi for _, hi in found], dtype=pl.Float64),
         )
     )
-    result = AuditResult(True, ranges)
-    return AuditResult(result.failures(threshold).is_empty(), ranges)
+    return AuditResult(all(hi - lo >= threshold for lo, hi in found), ranges)
 
 
 def _complement(

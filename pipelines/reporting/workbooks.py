@@ -1,0 +1,69 @@
+"""The four reporting workbooks, each with its family's tables and a metadata sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+FIXED_CREATED = dt.datetime(2000, 1, 1)  # identical bytes for identical tables
+COUNTING_RULES = [
+    "Victims identified in year Y: persons (not rows) in the ANITP register identified in Y; "
+    "a person registered twice in one year counts once; the latest extract of each period "
+    "supersedes earlier ones.",
+    "Child: under 18 at identification. Domestic: exploited in Romania. Form: the main form.",
+    "Rates per 100,000 usually-resident population on 1 January (INS POP105A; by sex and age "
+    "Eurostat demo_pjan). Over several years: total victims / sum of the yearly populations.",
+    "Victims with unknown residence count in national totals, not in any county.",
+    "Police cases registered: by year of registration. Persons sent to court: indictment + "
+    "plea agreement, by year of the prosecutor's solution. Convictions: persons, by year of the "
+    "decision, at first instance and final; a suspended sentence is a conviction.",
+    "0 means none; an empty cell means unknown (no extract covers it).",
+]
+
+
+def _sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame) -> None:
+    sheet = book.add_worksheet(name[:31])
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, frame.columns, bold)
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                sheet.write_string(r, c, value.isoformat())
+            else:
+                sheet.write(r, c, value)
+    sheet.set_column(0, max(len(frame.columns) - 1, 0), 18)
+
+
+def metadata(
+    period: str, extracts: pl.DataFrame, breaks: pl.DataFrame, disclosure: str
+) -> pl.DataFrame:
+    """One sheet of (item, value) rows: period, extracts used, rules, series breaks, SDC."""
+    rows = [("period", period), ("disclosure control", disclosure)]
+    rows += [("counting rule", rule) for rule in COUNTING_RULES]
+    rows += [
+        (
+            "extract used",
+            f"{r['source_agency']} {r['period']}: {r['source_file']} (extract of "
+            f"{r['extract_date']}, {r['rows_accepted']} rows)",
+        )
+        for r in extracts.iter_rows(named=True)
+    ]
+    rows += [
+        ("break in series", f"{r['year']}: {r['description']}")
+        for r in breaks.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows, schema={"item": pl.Utf8, "value": pl.Utf8}, orient="row")
+
+
+def write_workbook(path: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book.set_properties({"created": FIXED_CREATED, "title": path.stem})
+    for name, frame in sheets.items():
+        _sheet(book, name, frame)
+    book.close()

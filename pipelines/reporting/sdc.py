@@ -1,169 +1,275 @@
-"""Statistical disclosure control for published count tables.
+"""Statistical disclosure control (SDC) for published count tables.
 
-The rule, in plain words (quoted in the README):
+The rules, in plain words (quoted in the README):
 
-- **Threshold.** A count from 1 to 9 is never published: it is shown as `<10` (primary
-  suppression). A zero is a true zero and is published as 0.
-- **Rounding.** Every other published count is rounded to the nearest multiple of 5, halves
-  up (12 -> 10, 13 -> 15, 25 -> 25). Totals are rounded from the unrounded data, so published
-  cells need not add up to published totals.
-- **Secondary suppression.** Where a hidden cell could be worked out from the published
-  cells and totals, more cells are hidden (shown as `[c]`): in each total that holds a lone
-  hidden cell, the smallest other published cell that is not a total (else a total) is hidden.
-- **Audit.** Before release an independent check solves, for every hidden cell, the smallest
-  and largest value it can take given every published cell *exactly* (ignoring the cover
-  rounding gives), every additive relation and only that hidden cells are not negative. The
-  release is blocked if any hidden cell's range is narrower than the threshold (10).
+- **Threshold (primary suppression).** A count from 1 to 9 is never published: it is shown
+  as `<10`. A zero is published as 0, because in these tables a zero is a true zero (nobody
+  in that cell), not a small count that needs hiding. Where a zero itself would say something
+  about people (e.g. "every victim from this county is a woman"), use `zeros_are_safe=False`
+  and zeros are shown as `<10` too. (Generic rule: counts below `threshold` are shown as
+  `<{threshold}`.)
+- **Rounding.** Every other published count, totals included, is rounded to the nearest
+  multiple of 5 (`base`); a count exactly halfway between two multiples is rounded up. With
+  base 5 no whole number is halfway, so: 12 -> 10, 13 -> 15, 25 -> 25, 27 -> 25, 10 -> 10.
+  Each total is rounded from its own unrounded count, so the published cells of a row need
+  not add up to its published total.
+- **Secondary suppression.** Where a hidden cell could be worked out (or narrowed down) from
+  the published cells and totals, more cells are hidden and shown as `[c]` (as ONS does).
+  They are chosen one at a time: among the totals the exposed cell takes part in, start with
+  the one with the fewest hidden cells, and hide its published cell with the smallest count,
+  a non-total cell before a total, ties broken by the cells' dimension values (compared as
+  text, in the order of the dimensions). The audit is then run again, until it passes. A zero
+  is never hidden this way, so `[c]` always stands for a count of at least 10.
+- **Audit.** Before release an independent check plays the attacker. The attacker knows the
+  published table, these rules, which rows are totals of which, and that counts are whole
+  numbers. For every hidden cell it finds the smallest and largest value the cell can take:
+  a published count shown as v lies anywhere in the counts that round to v (for base 5:
+  v-2 to v+2, never below 10); a published 0 is exactly 0; `<10` is 1 to 9; `[c]` is at
+  least 10. The release is blocked if any hidden cell's range (largest minus smallest) is
+  narrower than 10 (`min_width`) or than the range the attacker would get if every non-zero
+  cell were hidden, whichever is smaller. For a `<10` cell that means the attacker learns
+  nothing beyond "<10": the range must stay 1 to 9. For a `[c]` cell the range must be at
+  least 10 wide.
 
-A table is a long polars frame: dimension columns (text) and one count column; rows whose
-value is `total` in a dimension are the sums over that dimension.
+A table is a long polars frame: dimension columns (text) and one whole-number count column.
+A row whose value in a dimension is `total` is the sum of the rows that agree with it on
+every other dimension and are not `total` in that one (1-D, 2-D, 3-D or more; a table with
+no `total` rows has no relations).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
-from scipy.optimize import linprog
+from scipy import sparse
+from scipy.optimize import OptimizeResult, linprog
 
 TOTAL = "total"
-PRIMARY, SECONDARY, PUBLISHED, UNPUBLISHED = "primary", "secondary", "published", "unpublished"
-PRIMARY_MARK, SECONDARY_MARK = "<10", "[c]"
+PUBLISHED, PRIMARY, SECONDARY, UNPUBLISHED = "published", "primary", "secondary", "unpublished"
+PRIMARY_MARK = "<10"  # at the default threshold; Policy.primary_mark is the general form
+SECONDARY_MARK = "[c]"
+SHOWN, STATUS = "shown", "status"
+_RANGE_COLUMNS = ("lower", "upper", "width", "required", "ok")
+_TOLERANCE = 1e-6
 
 
 class DisclosureError(Exception):
-    """A table cannot be released: the audit found a hidden cell an attacker can narrow down."""
+    """A table cannot be released: some hidden cell can be narrowed down by an attacker."""
+
+    def __init__(self, message: str, audit: AuditResult | None = None) -> None:
+        super().__init__(message)
+        self.audit = audit
 
 
 @dataclass(frozen=True)
-class AuditResult:
-    passed: bool
-    ranges: pl.DataFrame  # dims, count, status, lower, upper for each hidden cell
+class Policy:
+    """The public parameters of the rules; an attacker is assumed to know them."""
 
-    def failures(self, threshold: int) -> pl.DataFrame:
-        return self.ranges.filter((pl.col("upper") - pl.col("lower")) < threshold)
+    threshold: int = 10
+    base: int = 5
+    zeros_are_safe: bool = True
+
+    def __post_init__(self) -> None:
+        if self.threshold < 1 or self.base < 1:
+            raise ValueError("threshold and base must be at least 1")
+        if round_count(self.threshold, self.base) < self.threshold:
+            # Otherwise a count at the threshold would be published below it.
+            raise ValueError(
+                f"base {self.base} rounds {self.threshold} below the threshold {self.threshold}"
+            )
+
+    @property
+    def primary_mark(self) -> str:
+        return f"<{self.threshold}"
+
+    @property
+    def smallest_hidden_small(self) -> int:
+        """Lowest count a `<threshold` cell can hold: 1, or 0 when zeros are hidden too."""
+        return 1 if self.zeros_are_safe else 0
+
+    def shown_interval(self, shown: int) -> tuple[int, int]:
+        """Every count that is published as `shown`: those that round to it, none below the
+        threshold (smaller counts are never published), and exactly 0 for a published 0."""
+        if shown == 0:
+            return 0, 0
+        low = shown - self.base // 2
+        high = shown + (self.base + 1) // 2 - 1  # half up: v + base/2 itself rounds above v
+        return max(low, self.threshold), high
 
 
-@dataclass(frozen=True)
-class ProtectedTable:
-    table: pl.DataFrame  # dims, the count, `status`, and `shown` (text as published)
-    audit: AuditResult
+def round_count(count: int, base: int) -> int:
+    """Nearest multiple of `base`, halves rounded up (base 5: 12 -> 10, 13 -> 15)."""
+    return (2 * count + base) // (2 * base) * base
 
 
 def round_half_up(values: pl.Expr, base: int) -> pl.Expr:
-    return ((values / base) + 0.5).floor().cast(pl.Int64) * base
+    """`round_count` as a polars expression on a whole-number column."""
+    return (2 * values + base) // (2 * base) * base
 
 
-def constraints(table: pl.DataFrame, dims: Sequence[str]) -> list[tuple[int, list[int]]]:
-    """(total row, part rows) for every total a table holds, over any of its dimensions."""
-    indexed = table.with_row_index("_i")
-    found: list[tuple[int, list[int]]] = []
-    for dim in dims:
-        others = [d for d in dims if d != dim]
-        groups = (
-            indexed.group_by(others, maintain_order=True).agg(pl.col("_i"), pl.col(dim))
-            if others
-            else indexed.select(pl.col("_i").implode(), pl.col(dim).implode())
-        )
-        for rows, values in zip(groups["_i"].to_list(), groups[dim].to_list(), strict=True):
-            totals = [r for r, v in zip(rows, values, strict=True) if v == TOTAL]
-            parts = [r for r, v in zip(rows, values, strict=True) if v != TOTAL]
-            if len(totals) == 1 and parts:
-                found.append((totals[0], parts))
+# --- table model ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Row `total` equals the sum of rows `parts` (positions in the table), over `dim`."""
+
+    total: int
+    parts: tuple[int, ...]
+    dim: str
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return (self.total, *self.parts)
+
+
+def cell_keys(table: pl.DataFrame, dims: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each row's dimension values as text, in the order of `dims`."""
+    return table.select(pl.col(d).cast(pl.String) for d in dims).rows()
+
+
+def additivity_constraints(table: pl.DataFrame, dims: Sequence[str]) -> list[Constraint]:
+    """Every additive relation the table's `total` rows imply.
+
+    A row that is `total` in dimension d equals the sum of the rows that agree with it on all
+    other dimensions and are not `total` in d. A row that is `total` in k dimensions yields k
+    relations. Rows need not form a full cross product (e.g. each breakdown may have its own
+    categories); a `total` with nothing to sum yields no relation. The order depends only on
+    the table's content, not on its row order.
+    """
+    keys = cell_keys(table, dims)
+    found: list[Constraint] = []
+    for j, dim in enumerate(dims):
+        totals: dict[tuple[str, ...], int] = {}
+        parts: dict[tuple[str, ...], list[int]] = {}
+        for row, key in enumerate(keys):
+            rest = key[:j] + key[j + 1 :]
+            if key[j] == TOTAL:
+                totals[rest] = row
+            else:
+                parts.setdefault(rest, []).append(row)
+        for rest in sorted(totals):
+            members = sorted(parts.get(rest, []), key=keys.__getitem__)
+            if members:
+                found.append(Constraint(totals[rest], tuple(members), dim))
     return found
 
 
-def _bounds(counts: np.ndarray, status: np.ndarray) -> list[tuple[float, float | None]]:
-    """What the attacker knows: published cells exactly, hidden cells only >= 0."""
-    return [
-        (float(c), float(c)) if s == PUBLISHED else (0.0, None)
-        for c, s in zip(counts, status, strict=True)
-    ]
+def is_total_row(key: tuple[str, ...]) -> bool:
+    return TOTAL in key
 
 
-def _components(size: int, relations: list[tuple[int, list[int]]]) -> list[list[int]]:
-    """Cells linked by any relation, so each group is solved on its own (much smaller LPs)."""
-    parent = list(range(size))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for total, parts in relations:
-        for part in parts:
-            parent[root(part)] = root(total)
-    groups: dict[int, list[int]] = {}
-    for cell in range(size):
-        groups.setdefault(root(cell), []).append(cell)
-    return list(groups.values())
-
-
-def _cell_range(
-    cell: int,
-    group: list[int],
-    relations: list[tuple[int, list[int]]],
-    bounds: list[tuple[float, float | None]],
-) -> tuple[float, float]:
-    position = {c: k for k, c in enumerate(group)}
-    rows = [(t, p) for t, p in relations if t in position]
-    equality = np.zeros((len(rows), len(group)))
-    for k, (total, parts) in enumerate(rows):
-        equality[k, position[total]] = 1.0
-        equality[k, [position[p] for p in parts]] = -1.0
-    system = {"A_eq": equality, "b_eq": np.zeros(len(rows))} if rows else {}
-    objective = np.zeros(len(group))
-    objective[position[cell]] = 1.0
-    local_bounds = [bounds[c] for c in group]
-    low = linprog(objective, bounds=local_bounds, method="highs", **system)
-    high = linprog(-objective, bounds=local_bounds, method="highs", **system)
-    # An unbounded maximum means the attacker cannot cap the cell at all.
-    return (low.fun if low.status == 0 else 0.0), (-high.fun if high.status == 0 else float("inf"))
+def _validate(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
+    if not dims:
+        raise ValueError("a table needs at least one dimension")
+    missing = [c for c in [*dims, count] if c not in table.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}")
+    reserved = {SHOWN, STATUS, *_RANGE_COLUMNS} & set(table.columns)
+    if reserved:
+        raise ValueError(f"column names reserved for the output: {sorted(reserved)}")
+    if not table.schema[count].is_integer():
+        raise TypeError(f"{count} must be a whole-number column, not {table.schema[count]}")
+    if table.select(pl.any_horizontal(pl.col(*dims, count).is_null()).any()).item():
+        raise ValueError("dimension and count columns must not be empty")
+    if table.height and table[count].min() < 0:
+        raise ValueError(f"{count} has negative counts")
+    if table.select(*dims).is_duplicated().any():
+        raise ValueError(f"more than one row for the same {list(dims)}")
 
 
-def audit(
+def _check_additive(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
+    """The audit assumes each total is the sum of its parts; refuse tables where it is not."""
+    counts = table[count].to_list()
+    keys = cell_keys(table, dims)
+    for c in additivity_constraints(table, dims):
+        parts = sum(counts[p] for p in c.parts)
+        if counts[c.total] != parts:
+            raise ValueError(
+                f"{_label(dims, keys[c.total])} is {counts[c.total]} but its parts over "
+                f"{c.dim} add up to {parts}"
+            )
+
+
+def _label(dims: Sequence[str], key: tuple[str, ...]) -> str:
+    return ", ".join(f"{d}={v}" for d, v in zip(dims, key, strict=True))
+
+
+# --- protected table -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ProtectedTable:
+    """A table ready for release.
+
+    `table` is what may be published: the input's columns without the count, plus `shown`
+    (text: the rounded count, `<10` for primary, `[c]` for secondary suppression, empty for
+    unpublished rows) and `status` (`published`, `primary`, `secondary`, `unpublished`).
+    `counts` keeps the original counts in memory for checks; it is never to be written.
+    """
+
+    table: pl.DataFrame
+    dims: tuple[str, ...]
+    count_col: str
+    policy: Policy
+    counts: pl.Series = field(repr=False)
+    audit: AuditResult | None = None
+
+    def with_counts(self) -> pl.DataFrame:
+        """`table` plus the original counts, for in-memory checks only."""
+        return self.table.with_columns(self.counts.alias(self.count_col))
+
+
+def _shown(policy: Policy, count: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(STATUS) == PRIMARY)
+        .then(pl.lit(policy.primary_mark))
+        .when(pl.col(STATUS) == SECONDARY)
+        .then(pl.lit(SECONDARY_MARK))
+        .when(pl.col(STATUS) == UNPUBLISHED)
+        .then(pl.lit(None, pl.String))
+        .otherwise(round_half_up(pl.col(count), policy.base).cast(pl.String))
+    )
+
+
+def _build(frame: pl.DataFrame, dims: Sequence[str], count: str, policy: Policy) -> ProtectedTable:
+    """`frame` has the count and a `status` column; add `shown` and set the count aside."""
+    return ProtectedTable(
+        table=frame.with_columns(_shown(policy, count).alias(SHOWN)).drop(count),
+        dims=tuple(dims),
+        count_col=count,
+        policy=policy,
+        counts=frame[count],
+    )
+
+
+def suppress_primary(
     table: pl.DataFrame,
     dims: Sequence[str],
     count: str,
-    status: str = "status",
     threshold: int = 10,
-) -> AuditResult:
-    """Solve each hidden cell's feasible range; pass when none is narrower than `threshold`."""
-    counts = table[count].to_numpy().astype(float)
-    states = table[status].to_numpy()
-    relations = constraints(table, dims)
-    bounds = _bounds(counts, states)
-    group_of = {c: g for g in _components(len(counts), relations) for c in g}
-    hidden = [i for i, s in enumerate(states) if s in (PRIMARY, SECONDARY, UNPUBLISHED)]
-    found = [_cell_range(cell, group_of[cell], relations, bounds) for cell in hidden]
-    ranges = (
-        table[hidden]
-        .select(*dims, count, status)
-        .with_columns(
-            pl.Series("lower", [lo for lo, _ in found], dtype=pl.Float64),
-            pl.Series("upper", [hi for _, hi in found], dtype=pl.Float64),
-        )
-    )
-    return AuditResult(all(hi - lo >= threshold for lo, hi in found), ranges)
+    base: int = 5,
+    unpublished: pl.Expr | None = None,
+    *,
+    zeros_are_safe: bool = True,
+) -> ProtectedTable:
+    """Threshold and rounding only, no secondary suppression and no audit.
 
-
-def _complement(
-    relations: list[tuple[int, list[int]]], states: np.ndarray, counts: np.ndarray, cell: int
-) -> int | None:
-    """The cell to hide with `cell`: the smallest published part (else the total) of its
-    relation with the fewest hidden cells."""
-    touching = [(t, p) for t, p in relations if cell == t or cell in p]
-    touching.sort(key=lambda r: sum(states[i] != PUBLISHED for i in [r[0], *r[1]]))
-    for total, parts in touching:
-        candidates = [i for i in parts if states[i] == PUBLISHED and counts[i] > 0 and i != cell]
-        if not candidates and states[total] == PUBLISHED and total != cell:
-            candidates = [total]
-        if candidates:
-            return min(candidates, key=lambda i: (counts[i], i))
-    return None
+    Counts from 1 to threshold-1 (and 0 too when `zeros_are_safe` is False) become `primary`;
+    rows where `unpublished` is true take part in the relations but are never shown.
+    """
+    policy = Policy(threshold, base, zeros_are_safe)
+    _validate(table, dims, count)
+    _check_additive(table, dims, count)
+    small = pl.col(count).is_between(policy.smallest_hidden_small, threshold - 1)
+    status = pl.when(small).then(pl.lit(PRIMARY)).otherwise(pl.lit(PUBLISHED))
+    if unpublished is not None:
+        status = pl.when(unpublished).then(pl.lit(UNPUBLISHED)).otherwise(status)
+    return _build(table.with_columns(status.alias(STATUS)), dims, count, policy)
 
 
 def protect(
@@ -173,46 +279,306 @@ def protect(
     threshold: int = 10,
     base: int = 5,
     unpublished: pl.Expr | None = None,
+    *,
+    zeros_are_safe: bool = True,
+    min_width: int | None = None,
+    integer: bool = True,
 ) -> ProtectedTable:
-    """Apply the threshold, rounding and secondary suppression; audit the result.
+    """Threshold, rounding and secondary suppression, repeated until `audit` passes.
 
-    `unpublished` marks rows that belong to the additive structure but are never shown
-    (e.g. an 'unknown' category a table leaves out); they count as hidden in the audit.
+    Each round audits the table and hides one complement for each exposed cell (see the
+    module docstring for the choice). A round that finds nothing more to hide raises
+    `DisclosureError`; this cannot happen in theory, because hiding every non-zero cell
+    always passes the audit. The returned table carries the passing audit.
     """
-    small = pl.col(count).is_between(1, threshold - 1)
-    state = pl.when(small).then(pl.lit(PRIMARY)).otherwise(pl.lit(PUBLISHED))
-    if unpublished is not None:
-        state = pl.when(unpublished).then(pl.lit(UNPUBLISHED)).otherwise(state)
-    marked = table.with_columns(state.alias("status"))
-    relations = constraints(marked, dims)
-    counts = marked[count].to_numpy()
-    states = marked["status"].to_numpy().astype(object)
-    result = audit(marked, dims, count, threshold=threshold)
-    while not result.passed:
-        added = False
-        failing = (
-            result.failures(threshold)
-            .join(marked.with_row_index("_i").select(*dims, "_i"), on=list(dims), nulls_equal=True)[
-                "_i"
-            ]
-            .to_list()
-        )
-        for cell in failing:
-            complement = _complement(relations, states, counts, cell)
-            if complement is not None and states[complement] == PUBLISHED:
-                states[complement] = SECONDARY
-                added = True
-        marked = marked.with_columns(pl.Series("status", states, dtype=pl.Utf8))
-        result = audit(marked, dims, count, threshold=threshold)
-        if not added:
-            break
-    shown = (
-        pl.when(pl.col("status") == PRIMARY)
-        .then(pl.lit(PRIMARY_MARK))
-        .when(pl.col("status") == SECONDARY)
-        .then(pl.lit(SECONDARY_MARK))
-        .when(pl.col("status") == UNPUBLISHED)
-        .then(pl.lit(None, pl.Utf8))
-        .otherwise(round_half_up(pl.col(count), base).cast(pl.Utf8))
+    protected = suppress_primary(
+        table, dims, count, threshold, base, unpublished, zeros_are_safe=zeros_are_safe
     )
-    return ProtectedTable(marked.with_columns(shown.alias("shown")), result)
+    chooser = _ComplementChooser(protected)
+    while True:
+        result = audit(protected, min_width=min_width, integer=integer)
+        if result.passed:
+            return replace(protected, audit=result)
+        added = chooser.choose(result.failing_rows)
+        if not added:
+            raise DisclosureError(result.report(), result)
+        protected = _with_secondary(protected, added)
+
+
+def _with_secondary(protected: ProtectedTable, rows: Sequence[int]) -> ProtectedTable:
+    statuses = protected.table[STATUS].to_list()
+    for row in rows:
+        statuses[row] = SECONDARY
+    frame = protected.with_counts().with_columns(pl.Series(STATUS, statuses, pl.String))
+    frame = frame.drop(SHOWN)
+    rebuilt = _build(frame, protected.dims, protected.count_col, protected.policy)
+    return replace(rebuilt, table=rebuilt.table.select(protected.table.columns))
+
+
+class _ComplementChooser:
+    """Greedy choice of complementary cells; uses the true counts (the data owner's side)."""
+
+    def __init__(self, protected: ProtectedTable) -> None:
+        self.keys = cell_keys(protected.table, protected.dims)
+        self.counts = protected.counts.to_list()
+        self.status = protected.table[STATUS].to_list()
+        self.threshold = protected.policy.threshold
+        self.constraints = additivity_constraints(protected.table, protected.dims)
+        self.touching: dict[int, list[int]] = {}
+        for k, c in enumerate(self.constraints):
+            for row in c.members:
+                self.touching.setdefault(row, []).append(k)
+
+    def choose(self, failing: Sequence[int]) -> list[int]:
+        """One complement per exposed cell; a cell whose relations already got a new hidden
+        cell this round waits for the next audit (that cell may be enough)."""
+        added: list[int] = []
+        changed: set[int] = set()
+        for row in sorted(failing, key=self._order):
+            mine = self.touching.get(row, [])
+            if changed.intersection(mine):
+                continue
+            pick = self._for_cell(mine)
+            if pick is not None:
+                self._hide(pick, added, changed)
+        if not added:
+            pick = self._fallback()
+            if pick is not None:
+                self._hide(pick, added, changed)
+        return added
+
+    def _hide(self, row: int, added: list[int], changed: set[int]) -> None:
+        self.status[row] = SECONDARY
+        added.append(row)
+        changed.update(self.touching.get(row, []))
+
+    def _order(self, row: int) -> tuple[int, tuple[str, ...]]:
+        return (self.status[row] != PRIMARY, self.keys[row])
+
+    def _candidate_key(self, row: int) -> tuple[bool, int, tuple[str, ...]]:
+        return (is_total_row(self.keys[row]), self.counts[row], self.keys[row])
+
+    def _candidates(self, rows: Sequence[int]) -> list[int]:
+        # Zeros stay published: `[c]` must mean "at least the threshold" to the attacker.
+        return [r for r in rows if self.status[r] == PUBLISHED and self.counts[r] >= self.threshold]
+
+    def _hidden_in(self, k: int) -> int:
+        return sum(self.status[r] != PUBLISHED for r in self.constraints[k].members)
+
+    def _for_cell(self, mine: Sequence[int]) -> int | None:
+        for k in sorted(mine, key=lambda k: (self._hidden_in(k), k)):
+            candidates = self._candidates(self.constraints[k].members)
+            if candidates:
+                return min(candidates, key=self._candidate_key)
+        return None
+
+    def _fallback(self) -> int | None:
+        """No exposed cell has a candidate in its own relations: look next to any hidden
+        cell, then anywhere."""
+        near = {
+            r
+            for c in self.constraints
+            if any(self.status[m] != PUBLISHED for m in c.members)
+            for r in c.members
+        }
+        for pool in (sorted(near), range(len(self.status))):
+            candidates = self._candidates(pool)
+            if candidates:
+                return min(candidates, key=self._candidate_key)
+        return None
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class AuditResult:
+    """The attacker's range for every hidden cell and whether the release may go ahead.
+
+    `ranges` has the dimensions, `status`, `shown`, `lower`, `upper` (inf when unbounded),
+    `width` (upper - lower), `required` and `ok`, one row per hidden cell; it holds no
+    original counts. `failing_rows` are the offending cells' positions in the table.
+    """
+
+    passed: bool
+    ranges: pl.DataFrame
+    dims: tuple[str, ...]
+    min_width: int
+    failing_rows: tuple[int, ...]
+
+    def failures(self, min_width: int | None = None) -> pl.DataFrame:
+        """The offending cells. `min_width`, if given, must be the one audited with."""
+        if min_width is not None and min_width != self.min_width:
+            raise ValueError(f"audited with min_width={self.min_width}; run audit() again")
+        return self.ranges.filter(~pl.col("ok"))
+
+    @property
+    def offending(self) -> list[str]:
+        """One readable line per offending cell."""
+        return [
+            f"{_label(self.dims, tuple(r[d] for d in self.dims))} (shown {r[SHOWN]!r}, "
+            f"{r[STATUS]}): an attacker can narrow it to {_span(r['lower'], r['upper'])}, "
+            f"width {_number(r['width'])} < required {_number(r['required'])}"
+            for r in self.failures().iter_rows(named=True)
+        ]
+
+    def report(self) -> str:
+        if self.passed:
+            return f"SDC audit passed: {self.ranges.height} hidden cells, none can be narrowed"
+        return "SDC audit FAILED, release blocked:\n" + "\n".join(
+            f"  {line}" for line in self.offending
+        )
+
+
+def _number(value: float) -> str:
+    return "inf" if math.isinf(value) else str(int(value))
+
+
+def _span(lower: float, upper: float) -> str:
+    return f"[{_number(lower)}, {_number(upper)}]"
+
+
+@dataclass(frozen=True)
+class _AttackModel:
+    """What the attacker knows, read from the published table only."""
+
+    n: int
+    equalities: sparse.csr_array | None
+    bounds: list[tuple[float, float | None]]
+    baseline_bounds: list[tuple[float, float | None]]
+    hidden: list[int]
+
+    @classmethod
+    def read(cls, protected: ProtectedTable) -> _AttackModel:
+        policy = protected.policy
+        table = protected.table
+        constraints = additivity_constraints(table, protected.dims)
+        statuses = table[STATUS].to_list()
+        bounds = [
+            _known_bounds(policy, status, shown)
+            for status, shown in zip(statuses, table[SHOWN].to_list(), strict=True)
+        ]
+        # Baseline: every non-zero cell hidden as `[c]`; only zeros and `<10` flags remain.
+        as_secondary = _known_bounds(policy, SECONDARY, None)
+        baseline = [
+            as_secondary if status == PUBLISHED and bound != (0, 0) else bound
+            for status, bound in zip(statuses, bounds, strict=True)
+        ]
+        hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
+        return cls(table.height, _equalities(constraints, table.height), bounds, baseline, hidden)
+
+    def extent(self, row: int, *, baseline: bool, integer: bool) -> tuple[float, float]:
+        bounds = self.baseline_bounds if baseline else self.bounds
+        return (
+            self._solve(row, 1.0, bounds, integer),
+            -self._solve(row, -1.0, bounds, integer),
+        )
+
+    def _solve(
+        self, row: int, sign: float, bounds: list[tuple[float, float | None]], integer: bool
+    ) -> float:
+        """min of sign * x[row]; -inf when unbounded. Bounds are rounded inward to whole
+        numbers because the attacker knows counts are whole."""
+        objective = np.zeros(self.n)
+        objective[row] = sign
+        result = self._linprog(objective, bounds, integer)
+        if result.status == 4 and integer:
+            # HiGHS cannot tell unbounded from infeasible for integer problems; the relaxation can.
+            result = self._linprog(objective, bounds, False)
+        if result.status == 3:
+            return -math.inf
+        if result.status != 0:
+            raise RuntimeError(f"attacker problem not solved: {result.message}")
+        return float(math.ceil(result.fun - _TOLERANCE))
+
+    def _linprog(
+        self, objective: np.ndarray, bounds: list[tuple[float, float | None]], integer: bool
+    ) -> OptimizeResult:
+        return linprog(
+            objective,
+            A_eq=self.equalities,
+            b_eq=None if self.equalities is None else np.zeros(self.equalities.shape[0]),
+            bounds=bounds,
+            method="highs",
+            integrality=np.ones(self.n) if integer else None,
+        )
+
+
+def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
+    if status == PUBLISHED:
+        assert shown is not None
+        return policy.shown_interval(int(shown))
+    if status == PRIMARY:
+        return policy.smallest_hidden_small, policy.threshold - 1
+    if status == SECONDARY:
+        return policy.threshold, None
+    return 0, None  # unpublished: only that it is a count
+
+
+def _equalities(constraints: Sequence[Constraint], n: int) -> sparse.csr_array | None:
+    if not constraints:
+        return None
+    rows, cols, values = [], [], []
+    for k, c in enumerate(constraints):
+        rows.extend([k] * (len(c.parts) + 1))
+        cols.extend(c.members)
+        values.extend([1.0] + [-1.0] * len(c.parts))
+    return sparse.csr_array((values, (rows, cols)), shape=(len(constraints), n))
+
+
+def audit(
+    protected: ProtectedTable, *, min_width: int | None = None, integer: bool = True
+) -> AuditResult:
+    """The attacker check: each hidden cell's feasible range from what is published.
+
+    For every hidden cell two linear programs (HiGHS) find its smallest and largest value
+    under every additive relation, each published count within the counts that round to it,
+    `<10` cells within 1..9 and `[c]` cells at least 10 (see the module docstring). With
+    `integer` (default) the attacker also uses that counts are whole numbers, which can be
+    stronger than the plain linear relaxation in tables of three or more dimensions.
+
+    A cell fails if its range is narrower than `min_width` (default: the threshold) or than
+    its baseline range, whichever is smaller; the baseline is the range with every non-zero
+    cell hidden. Only the published table is read; the original counts, when present, are
+    used to check that each range contains the truth (a safeguard against a wrong model).
+    """
+    width_rule = protected.policy.threshold if min_width is None else min_width
+    model = _AttackModel.read(protected)
+    lowers, uppers, requireds = [], [], []
+    for row in model.hidden:
+        lower, upper = model.extent(row, baseline=False, integer=integer)
+        required = float(width_rule)
+        if upper - lower < width_rule:
+            base_low, base_high = model.extent(row, baseline=True, integer=integer)
+            required = min(required, base_high - base_low)
+        lowers.append(lower)
+        uppers.append(upper)
+        requireds.append(required)
+    _check_truth(protected, model.hidden, lowers, uppers)
+    is_hidden = pl.Series([s != PUBLISHED for s in protected.table[STATUS].to_list()])
+    ranges = (
+        protected.table.filter(is_hidden)
+        .select(*protected.dims, STATUS, SHOWN)
+        .with_columns(
+            pl.Series("lower", lowers, pl.Float64),
+            pl.Series("upper", uppers, pl.Float64),
+            pl.Series("required", requireds, pl.Float64),
+        )
+    )
+    ranges = (
+        ranges.with_columns(width=pl.col("upper") - pl.col("lower"))
+        .with_columns(ok=pl.col("width") >= pl.col("required") - _TOLERANCE)
+        .select(*protected.dims, STATUS, SHOWN, *_RANGE_COLUMNS)
+    )
+    ok = ranges["ok"].to_list()
+    failing = tuple(row for row, good in zip(model.hidden, ok, strict=True) if not good)
+    return AuditResult(not failing, ranges, protected.dims, width_rule, failing)
+
+
+def _check_truth(
+    protected: ProtectedTable, hidden: Sequence[int], lowers: list[float], uppers: list[float]
+) -> None:
+    counts = protected.counts.to_list()
+    for row, lower, upper in zip(hidden, lowers, uppers, strict=True):
+        if not lower <= counts[row] <= upper:
+            raise RuntimeError(f"attacker model excludes the true count of row {row}")

@@ -1,5 +1,4 @@
--- Criminal-justice counts per year. A count is 0 when the agency delivered that year and had
--- no such event, and null (unknown) when no extract of the agency covers the year.
+-- Criminal-justice counts per year.
 with police_cases as (
     select registration_year as year, count(distinct case_number) as n
     from {{ ref('fct_case') }} where case_stage = 'police' group by all
@@ -40,27 +39,45 @@ years as (
     select year from police_years
     union select year from prosecution_years
     union select year from court_years
+    union select year from police_cases
+    union select year from suspected
+    union select year from sent_to_court
+    union select year from convictions
 )
 
+-- A count is the number of events; 0 when the agency delivered the year and had none;
+-- null (unknown) when no extract of the agency covers the year and it reported no event.
 select
     cast(years.year as integer) as year,
-    cast(case when years.year in (select year from police_years) then coalesce(pc.n, 0) end
-        as bigint) as police_cases_registered,
     cast(case
-        when years.year in (select year from police_years)
-            or years.year in (select year from prosecution_years)
-            then coalesce(s.n, 0)
+        when pc.n is not null then pc.n
+        when years.year in (select year from police_years) then 0
+    end as bigint) as police_cases_registered,
+    cast(case
+        when s.n is not null then s.n
+        when years.year in (select year from police_years union select year from prosecution_years)
+            then 0
     end as bigint) as persons_suspected,
-    cast(case when years.year in (select year from prosecution_years) then coalesce(sc.n, 0) end
-        as bigint) as persons_sent_to_court,
-    cast(case when years.year in (select year from court_years) then coalesce(c.first_instance, 0) end
-        as bigint) as persons_convicted_first_instance,
-    cast(case when years.year in (select year from court_years) then coalesce(c.final, 0) end
-        as bigint) as persons_convicted_final,
-    cast(case when years.year in (select year from court_years) then coalesce(c.custodial, 0) end
-        as bigint) as custodial_sentences,
-    cast(case when years.year in (select year from court_years) then coalesce(c.suspended, 0) end
-        as bigint) as suspended_sentences,
+    cast(case
+        when sc.n is not null then sc.n
+        when years.year in (select year from prosecution_years) then 0
+    end as bigint) as persons_sent_to_court,
+    cast(case
+        when c.year is not null then c.first_instance
+        when years.year in (select year from court_years) then 0
+    end as bigint) as persons_convicted_first_instance,
+    cast(case
+        when c.year is not null then c.final
+        when years.year in (select year from court_years) then 0
+    end as bigint) as persons_convicted_final,
+    cast(case
+        when c.year is not null then c.custodial
+        when years.year in (select year from court_years) then 0
+    end as bigint) as custodial_sentences,
+    cast(case
+        when c.year is not null then c.suspended
+        when years.year in (select year from court_years) then 0
+    end as bigint) as suspended_sentences,
     cast(c.confiscation_lei as double) as confiscation_lei,
     cast(c.damages_lei as double) as damages_lei
 from years
@@ -68,3 +85,4 @@ left join police_cases as pc using (year)
 left join suspected as s using (year)
 left join sent_to_court as sc using (year)
 left join convictions as c using (year)
+where years.year is not null

@@ -1,0 +1,156 @@
+"""Counting rules on the hand-written warehouse (tests/dbt/fixture.py); expectations by hand."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.reporting.tables import write_tables
+
+pytestmark = pytest.mark.slow
+SEEDS = Path(__file__).parents[2] / "dbt_project" / "seeds" / "reference"
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def county_population(county: str, year: int) -> int:
+    with (SEEDS / "ref_population_county_year.csv").open(encoding="utf-8") as handle:
+        return next(
+            int(r["population"])
+            for r in csv.DictReader(handle)
+            if r["iso_3166_2"] == county and int(r["year"]) == year
+        )
+
+
+def test_person_registered_twice_counts_once_and_revision_supersedes(marts: Path) -> None:
+    # 2020 revision: K1 (twice), N1, K3 -> 3 persons; K2 was only in the superseded extract.
+    row = query(
+        marts,
+        "SELECT victims, female, male, children, adults, domestic, transnational, "
+        "romanian_citizens, foreign_citizens FROM marts.rpt_victims_by_year WHERE year = 2020",
+    )
+    assert row == [(3, 1, 2, 1, 2, 1, 2, 2, 1)]
+    assert query(marts, "SELECT victims FROM marts.rpt_victims_by_year WHERE year = 2021") == [(1,)]
+    # the superseded vintage stays queryable
+    assert query(
+        marts,
+        "SELECT count(*) FROM unified.victim_identification "
+        "WHERE source_file = 'anitp_2020_20210115'",
+    ) == [(4,)]
+
+
+def test_unknown_residence_counts_nationally_not_in_a_county(marts: Path) -> None:
+    counties = dict(
+        query(
+            marts,
+            "SELECT county_code, victims FROM marts.rpt_victims_by_county_year "
+            "WHERE year = 2020 AND victims > 0",
+        )
+    )
+    assert counties == {"RO-IS": 1, "RO-CJ": 1}
+    assert query(
+        marts, "SELECT count(*) FROM marts.rpt_victims_by_county_year WHERE year = 2020"
+    ) == [(42,)]
+
+
+def test_rate_is_victims_over_population(marts: Path) -> None:
+    population = sum(
+        county_population(row[0], 2020)
+        for row in query(marts, "SELECT county_code FROM marts.dim_county")
+    )
+    ((rate,),) = query(
+        marts, "SELECT rate_per_100k FROM marts.rpt_victims_by_year WHERE year = 2020"
+    )
+    assert rate == pytest.approx(3 * 100_000 / population)
+
+
+def test_plea_agreement_counts_as_sent_to_court(marts: Path) -> None:
+    rows = dict(
+        query(marts, "SELECT year, persons_sent_to_court FROM marts.rpt_criminal_justice_by_year")
+    )
+    assert rows[2020] == 1  # D1, plea agreement 2020-05-10
+    assert rows[2021] == 1  # D2, indictment 2021-01-05 (by year of the solution)
+
+
+def test_suspended_sentence_is_a_conviction(marts: Path) -> None:
+    row = query(
+        marts,
+        "SELECT persons_convicted_first_instance, persons_convicted_final, custodial_sentences, "
+        "suspended_sentences, confiscation_lei, damages_lei "
+        "FROM marts.rpt_criminal_justice_by_year WHERE year = 2021",
+    )
+    assert row == [(2, 2, 1, 1, 1000.0, 700.0)]
+
+
+def test_zero_and_unknown_differ(marts: Path) -> None:
+    (row,) = query(
+        marts,
+        "SELECT police_cases_registered, persons_suspected, persons_convicted_final "
+        "FROM marts.rpt_criminal_justice_by_year WHERE year = 2020",
+    )
+    # police delivered 2020 (2 cases); suspects D1 (police and DIICOT, once), S4, D2, S3;
+    # no court extract covers 2020 and no court decision falls in it: unknown, not zero.
+    assert row == (2, 4, None)
+    (later,) = query(
+        marts,
+        "SELECT police_cases_registered FROM marts.rpt_criminal_justice_by_year WHERE year = 2021",
+    )
+    assert later == (None,)
+
+
+def test_reconciliation_explains_each_combination(marts: Path) -> None:
+    rows = {
+        seen_by: persons
+        for seen_by, persons in query(
+            marts, "SELECT seen_by, persons FROM marts.rpt_agency_reconciliation WHERE year = 2020"
+        )
+    }
+    # K1: ANITP + police + prosecution; N1: ANITP only; K3: ANITP + NGO; the police victim
+    # without CNP cannot be linked: police only.
+    assert rows == {"ANITP + police + prosecution": 1, "ANITP": 1, "ANITP + NGO": 1, "police": 1}
+
+
+def test_case_flow_links_police_prosecutor_and_courts(marts: Path) -> None:
+    (flow,) = query(
+        marts,
+        "SELECT days_police_to_prosecutor, days_prosecutor_to_decision, "
+        "days_decision_to_first_instance, days_first_instance_to_final "
+        "FROM marts.fct_case_flow WHERE police_case_number = 'P-2020-000001'",
+    )
+    # 2020-01-20 -> 2020-02-01 -> 2020-05-10 -> 2021-03-01 -> 2021-09-01
+    assert flow == (12, 99, 295, 184)
+
+
+def test_average_annual_rate_over_a_period(marts: Path, tmp_path: Path) -> None:
+    write_tables(marts, 2020, 2021, tmp_path, "csv", False)
+    with (tmp_path / "victims_by_county.csv").open(encoding="utf-8") as handle:
+        rows = {r["county_code"]: r for r in csv.DictReader(handle)}
+    iasi = rows["RO-IS"]
+    populations = [county_population("RO-IS", 2020), county_population("RO-IS", 2021)]
+    # K1 lives in Iași and is counted in 2020 and in 2021: 2 victims over 2 years.
+    assert int(iasi["victims"]) == 2
+    assert float(iasi["population_avg"]) == pytest.approx(sum(populations) / 2, abs=0.05)
+    assert float(iasi["rate_per_100k"]) == pytest.approx(2 * 100_000 / sum(populations), abs=5e-7)
+    assert rows["RO-AB"]["victims"] == "0" and rows["RO-AB"]["rate_per_100k"] == "0.0"
+
+
+def test_csv_headers_are_exact(marts: Path, tmp_path: Path) -> None:
+    write_tables(marts, 2020, 2021, tmp_path, "csv", False)
+    header = (tmp_path / "victims_by_year.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == (
+        "year,victims,female,male,sex_unknown,children,adults,age_unknown,domestic,"
+        "transnational,scope_unknown,romanian_citizens,foreign_citizens,population,rate_per_100k"
+    )
+    justice = (tmp_path / "criminal_justice_by_year.csv").read_text(encoding="utf-8").splitlines()
+    assert justice[0] == (
+        "year,police_cases_registered,persons_suspected,persons_sent_to_court,"
+        "persons_convicted_first_instance,persons_convicted_final,custodial_sentences,"
+        "suspended_sentences,confiscation_lei,damages_lei"
+    )
+    assert justice[1].startswith("2020,2,4,1,,,,,")  # unknown court figures are empty, not 0

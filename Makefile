@@ -38,6 +38,7 @@ run: $(STAMP)
 	$(VENV)/bin/tipstats run
 
 test: $(STAMP)
+	$(VENV)/bin/python -c "from pipelines.defs.dbt import dbt_project; dbt_project()"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pytest -n 2
 
 lint: $(STAMP)

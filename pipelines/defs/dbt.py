@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -29,25 +30,36 @@ def _newest_source_mtime(project_dir: Path) -> float:
 
 
 def ensure_manifest(project: DbtProject) -> None:
-    """Parse the dbt project when its manifest is missing or older than its sources."""
+    """Parse the dbt project when its manifest is missing or older than its sources.
+
+    The manifest is parsed into a scratch folder and moved into place, so a process that
+    starts meanwhile never reads half a file.
+    """
     manifest = project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project.project_dir):
         return
     env = {**os.environ, "TIPSTATS_WAREHOUSE": str(settings.warehouse_path())}
-    subprocess.run(
-        [
-            _dbt_executable(),
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(project.project_dir),
-            "--profiles-dir",
-            str(project.project_dir),
-        ],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=manifest.parent, prefix=".parse-") as scratch:
+        subprocess.run(
+            [
+                _dbt_executable(),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(project.project_dir),
+                "--profiles-dir",
+                str(project.project_dir),
+                "--target-path",
+                scratch,
+                "--log-path",
+                scratch,
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        (Path(scratch) / "manifest.json").replace(manifest)
 
 
 @cache

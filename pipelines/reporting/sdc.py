@@ -295,8 +295,9 @@ def protect(
         table, dims, count, threshold, base, unpublished, zeros_are_safe=zeros_are_safe
     )
     chooser = _ComplementChooser(protected)
+    baselines: dict[int, tuple[float, float]] = {}
     while True:
-        result = audit(protected, min_width=min_width, integer=integer)
+        result = _audit(protected, min_width, integer, baselines)
         if result.passed:
             return replace(protected, audit=result)
         added = chooser.choose(result.failing_rows)
@@ -438,21 +439,31 @@ def _span(lower: float, upper: float) -> str:
     return f"[{_number(lower)}, {_number(upper)}]"
 
 
+Bounds = list[tuple[float, float | None]]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Cells linked by relations; each hidden cell is solved within its own group only
+    (much smaller problems: a table without totals is all one-cell groups)."""
+
+    rows: list[int]
+    equalities: sparse.csr_array | None
+
+
 @dataclass(frozen=True)
 class _AttackModel:
     """What the attacker knows, read from the published table only."""
 
-    n: int
-    equalities: sparse.csr_array | None
-    bounds: list[tuple[float, float | None]]
-    baseline_bounds: list[tuple[float, float | None]]
+    bounds: Bounds
+    baseline_bounds: Bounds
     hidden: list[int]
+    group_of: dict[int, _Group]
 
     @classmethod
     def read(cls, protected: ProtectedTable) -> _AttackModel:
         policy = protected.policy
         table = protected.table
-        constraints = additivity_constraints(table, protected.dims)
         statuses = table[STATUS].to_list()
         bounds = [
             _known_bounds(policy, status, shown)
@@ -465,43 +476,72 @@ class _AttackModel:
             for status, bound in zip(statuses, bounds, strict=True)
         ]
         hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
-        return cls(table.height, _equalities(constraints, table.height), bounds, baseline, hidden)
+        constraints = additivity_constraints(table, protected.dims)
+        groups = _groups(table.height, constraints)
+        return cls(bounds, baseline, hidden, {row: g for g in groups for row in g.rows})
 
     def extent(self, row: int, *, baseline: bool, integer: bool) -> tuple[float, float]:
+        """Smallest and largest whole value of the cell; the largest may be inf."""
         bounds = self.baseline_bounds if baseline else self.bounds
+        group = self.group_of[row]
+        if group.equalities is None:
+            low, high = bounds[row]
+            return float(low), math.inf if high is None else float(high)
+        local = [bounds[r] for r in group.rows]
+        at = group.rows.index(row)
         return (
-            self._solve(row, 1.0, bounds, integer),
-            -self._solve(row, -1.0, bounds, integer),
+            _solve(group, local, at, 1.0, integer),
+            -_solve(group, local, at, -1.0, integer),
         )
 
-    def _solve(
-        self, row: int, sign: float, bounds: list[tuple[float, float | None]], integer: bool
-    ) -> float:
-        """min of sign * x[row]; -inf when unbounded. Bounds are rounded inward to whole
-        numbers because the attacker knows counts are whole."""
-        objective = np.zeros(self.n)
-        objective[row] = sign
-        result = self._linprog(objective, bounds, integer)
-        if result.status == 4 and integer:
-            # HiGHS cannot tell unbounded from infeasible for integer problems; the relaxation can.
-            result = self._linprog(objective, bounds, False)
-        if result.status == 3:
-            return -math.inf
-        if result.status != 0:
-            raise RuntimeError(f"attacker problem not solved: {result.message}")
-        return float(math.ceil(result.fun - _TOLERANCE))
 
-    def _linprog(
-        self, objective: np.ndarray, bounds: list[tuple[float, float | None]], integer: bool
-    ) -> OptimizeResult:
-        return linprog(
-            objective,
-            A_eq=self.equalities,
-            b_eq=None if self.equalities is None else np.zeros(self.equalities.shape[0]),
-            bounds=bounds,
-            method="highs",
-            integrality=np.ones(self.n) if integer else None,
-        )
+def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for c in constraints:
+        for part in c.parts:
+            parent[root(part)] = root(c.total)
+    members: dict[int, list[int]] = {}
+    for row in range(n):
+        members.setdefault(root(row), []).append(row)
+    linked: dict[int, list[Constraint]] = {}
+    for c in constraints:
+        linked.setdefault(root(c.total), []).append(c)
+    return [_Group(rows, _equalities(linked.get(key, []), rows)) for key, rows in members.items()]
+
+
+def _solve(group: _Group, bounds: Bounds, at: int, sign: float, integer: bool) -> float:
+    """min of sign * x[at] over the group; -inf when unbounded. The optimum is rounded
+    inward to a whole number, because the attacker knows counts are whole."""
+    objective = np.zeros(len(group.rows))
+    objective[at] = sign
+    result = _linprog(group, objective, bounds, integer)
+    if result.status == 4 and integer:
+        # HiGHS cannot tell unbounded from infeasible for integer problems; the relaxation can.
+        result = _linprog(group, objective, bounds, False)
+    if result.status == 3:
+        return -math.inf
+    if result.status != 0:
+        raise RuntimeError(f"attacker problem not solved: {result.message}")
+    return float(math.ceil(result.fun - _TOLERANCE))
+
+
+def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool) -> OptimizeResult:
+    assert group.equalities is not None
+    return linprog(
+        objective,
+        A_eq=group.equalities,
+        b_eq=np.zeros(group.equalities.shape[0]),
+        bounds=bounds,
+        method="highs",
+        integrality=np.ones(len(group.rows)) if integer else None,
+    )
 
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
@@ -515,15 +555,17 @@ def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float
     return 0, None  # unpublished: only that it is a count
 
 
-def _equalities(constraints: Sequence[Constraint], n: int) -> sparse.csr_array | None:
+def _equalities(constraints: Sequence[Constraint], rows: list[int]) -> sparse.csr_array | None:
+    """total - sum(parts) = 0 for each relation, over the group's cells."""
     if not constraints:
         return None
-    rows, cols, values = [], [], []
+    position = {row: k for k, row in enumerate(rows)}
+    lines, cols, values = [], [], []
     for k, c in enumerate(constraints):
-        rows.extend([k] * (len(c.parts) + 1))
-        cols.extend(c.members)
+        lines.extend([k] * len(c.members))
+        cols.extend(position[m] for m in c.members)
         values.extend([1.0] + [-1.0] * len(c.parts))
-    return sparse.csr_array((values, (rows, cols)), shape=(len(constraints), n))
+    return sparse.csr_array((values, (lines, cols)), shape=(len(constraints), len(rows)))
 
 
 def audit(
@@ -542,6 +584,17 @@ def audit(
     cell hidden. Only the published table is read; the original counts, when present, are
     used to check that each range contains the truth (a safeguard against a wrong model).
     """
+    return _audit(protected, min_width, integer, {})
+
+
+def _audit(
+    protected: ProtectedTable,
+    min_width: int | None,
+    integer: bool,
+    baselines: dict[int, tuple[float, float]],
+) -> AuditResult:
+    """`audit`, reusing baseline ranges across calls on the same table: they depend only on
+    which cells are `<10`, zero or unpublished, never on the choice of complements."""
     width_rule = protected.policy.threshold if min_width is None else min_width
     model = _AttackModel.read(protected)
     lowers, uppers, requireds = [], [], []
@@ -549,7 +602,9 @@ def audit(
         lower, upper = model.extent(row, baseline=False, integer=integer)
         required = float(width_rule)
         if upper - lower < width_rule:
-            base_low, base_high = model.extent(row, baseline=True, integer=integer)
+            if row not in baselines:
+                baselines[row] = model.extent(row, baseline=True, integer=integer)
+            base_low, base_high = baselines[row]
             required = min(required, base_high - base_low)
         lowers.append(lower)
         uppers.append(upper)

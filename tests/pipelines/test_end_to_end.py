@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import EXAMPLES, TEST_KEY
+from tests.conftest import EXAMPLES
 from tests.pipelines.identifiers import identifiers_in, name_patterns, reference_values
+from tests.pipelines.runner import Run, tipstats_run
 
 pytestmark = pytest.mark.slow
-TIPSTATS = Path(sys.executable).with_name("tipstats")
 BAD_ANITP = (
     "ID_SIMEV,DATA_IDENTIFICARE,INSTITUTIE_IDENTIFICARE,CNP,SEX,DATA_NASTERII,VARSTA,CETATENIE,"
     "JUDET_RESEDINTA,MEDIU,FORMA_EXPLOATARE,TIP_TRAFIC,TARA_EXPLOATARE,MOD_RECRUTARE,ASISTENTA,"
@@ -25,38 +21,6 @@ BAD_ANITP = (
     "V-2017-000002,2017-02-02,POLITIE,,F,,31,MD,Atlantida,URBAN,munca,INTERN,RO,ALTUL,DA,NU,\n"
     "V-2017-000001,2017-02-01,POLITIE,,F,,30,MD,,URBAN,munca,INTERN,RO,ALTUL,DA,NU,\n"
 )
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    output: str
-
-
-def tipstats_run(landing: Path, warehouse: Path, home: Path) -> Run:
-    env = {
-        **os.environ,
-        "TIPSTATS_PSEUDONYM_KEY": TEST_KEY,
-        "XDG_CONFIG_HOME": str(home),
-        "PATH": f"{TIPSTATS.parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    done = subprocess.run(
-        [
-            str(TIPSTATS),
-            "--verbose",
-            "run",
-            "--landing",
-            str(landing),
-            "--warehouse",
-            str(warehouse),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=900,
-    )
-    return Run(done.returncode, done.stdout + done.stderr)
 
 
 @pytest.fixture(scope="module")

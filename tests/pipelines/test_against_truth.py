@@ -1,0 +1,150 @@
+"""On a generated world, the standard tables equal counts derived from the generator's truth.
+
+The expectations are computed here from `truth/` (which never passed through the pipeline)
+with the documented rules: a person is linked by CNP; a record without a CNP is its own
+person; rows spoiled on purpose are quarantined; the latest extract of a period counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from synthetic import generate_world
+from tests.pipelines.runner import Run, tipstats_run
+
+pytestmark = pytest.mark.slow
+YEARS = range(2019, 2023)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Run]:
+    root = tmp_path_factory.mktemp("truth")
+    generate_world(root / "landing", root / "truth", YEARS, victims_per_year=80, seed=11)
+    warehouse = root / "warehouse.duckdb"
+    run = tipstats_run(root / "landing", warehouse, root / "home")
+    assert run.code == 0, run.output[-3000:]
+    return root / "truth", warehouse, run
+
+
+def mart(warehouse: Path, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+def kept_records(truth: Path, agency: str) -> pl.DataFrame:
+    """Rows of each period's latest extract of an agency, less the rows spoiled on purpose."""
+    records = pl.read_csv(truth / "agency_records.csv").filter(pl.col("agency") == agency)
+    records = records.with_columns(
+        pl.col("file").str.extract(r"_(\d{4})_").cast(pl.Int64).alias("period"),
+        pl.col("file").str.extract(r"_(\d{8})\.").alias("extract"),
+    ).filter(pl.col("extract") == pl.col("extract").max().over("period"))
+    errors = pl.read_csv(truth / "injected_errors.csv").select("file", "row")
+    return records.join(errors, on=["file", "row"], how="anti")
+
+
+def identity(records: pl.DataFrame, truth: Path) -> pl.DataFrame:
+    cnps = pl.read_csv(truth / "identities.csv", schema_overrides={"cnp": pl.Utf8}).select(
+        "person_id", pl.when(pl.col("cnp") != "").then(pl.col("cnp")).alias("cnp")
+    )
+    return records.join(cnps, on="person_id", how="left").with_columns(
+        pl.coalesce(pl.col("cnp"), pl.format("{}:{}", "file", "row")).alias("identity")
+    )
+
+
+def test_victims_per_year_match_the_truth(world: tuple[Path, Path, Run]) -> None:
+    truth, warehouse, _ = world
+    anitp = identity(kept_records(truth, "anitp"), truth)
+    persons = pl.read_csv(truth / "persons.csv").select("person_id", "sex", "citizenship")
+    episodes = (
+        pl.read_csv(truth / "victim_identifications.csv")
+        .group_by("person_id", "year")
+        .agg(pl.col("age").sort_by("identification_date").first(), pl.col("scope").first())
+    )
+    counted = (
+        anitp.unique(["identity", "period"])
+        .join(persons, on="person_id")
+        .join(episodes, left_on=["person_id", "period"], right_on=["person_id", "year"])
+    )
+    expected = (
+        counted.group_by("period")
+        .agg(
+            pl.len().alias("victims"),
+            (pl.col("sex") == "F").sum().alias("female"),
+            (pl.col("age") < 18).sum().alias("children"),
+            (pl.col("scope") == "domestic").sum().alias("domestic"),
+            (pl.col("citizenship") == "RO").sum().alias("romanian_citizens"),
+        )
+        .rename({"period": "year"})
+        .sort("year")
+    )
+    got = mart(
+        warehouse,
+        "SELECT year, victims, female, children, domestic, romanian_citizens "
+        "FROM marts.rpt_victims_by_year ORDER BY year",
+    )
+    assert got.cast(pl.Int64).equals(expected.cast(pl.Int64))
+
+
+def test_criminal_justice_matches_the_truth(world: tuple[Path, Path, Run]) -> None:
+    truth, warehouse, _ = world
+    cases = pl.read_csv(truth / "cases.csv")
+    case_persons = pl.read_csv(truth / "case_persons.csv")
+    police_rows = kept_records(truth, "politie").join(case_persons, on="person_id")
+    registered = (
+        cases.join(police_rows.select("police_case").unique(), on="police_case")
+        .group_by("year")
+        .agg(pl.col("police_case").n_unique().alias("police_cases_registered"))
+    )
+    decisions = pl.read_csv(truth / "prosecutor_decisions.csv", try_parse_dates=True)
+    sent = (
+        decisions.filter(
+            pl.col("decision").is_in(["Rechizitoriu", "Acord de recunoaștere a vinovăției"])
+        )
+        .join(cases.select("police_case", "prosecutor_case"), on="prosecutor_case")
+        .join(case_persons.filter(pl.col("role") == "suspect"), on="police_case")
+        .group_by(pl.col("decided").dt.year().alias("year"))
+        .agg(pl.col("person_id").n_unique().alias("persons_sent_to_court"))
+    )
+    court = pl.read_csv(truth / "court_decisions.csv", try_parse_dates=True).filter(
+        pl.col("outcome") == "condamnare"
+    )
+    convicted: dict[str, pl.DataFrame] = {
+        "persons_convicted_first_instance": court.filter(pl.col("level") == "fond"),
+        "persons_convicted_final": court.filter(pl.col("final")),
+    }
+    got = mart(warehouse, "SELECT * FROM marts.rpt_criminal_justice_by_year")
+    expected: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in registered.iter_rows(named=True):
+        expected["police_cases_registered"][row["year"]] = row["police_cases_registered"]
+    for row in sent.iter_rows(named=True):
+        expected["persons_sent_to_court"][row["year"]] = row["persons_sent_to_court"]
+    for column, frame in convicted.items():
+        for year, n in (
+            frame.group_by(pl.col("decision_date").dt.year())
+            .agg(pl.col("person_id").n_unique())
+            .rows()
+        ):
+            expected[column][year] = n
+    for column, by_year in expected.items():
+        observed = {y: n for y, n in zip(got["year"], got[column], strict=True) if n}
+        assert observed == by_year, column
+
+
+def test_county_and_form_tables_add_up(world: tuple[Path, Path, Run]) -> None:
+    _, warehouse, _ = world
+    national = mart(warehouse, "SELECT sum(victims) AS n FROM marts.rpt_victims_by_year")[
+        "n"
+    ].item()
+    by_form = mart(warehouse, "SELECT sum(victims) AS n FROM marts.rpt_victims_by_form_year")[
+        "n"
+    ].item()
+    counties = mart(warehouse, "SELECT sum(victims) AS n FROM marts.rpt_victims_by_county_year")[
+        "n"
+    ].item()
+    assert by_form == national
+    assert 0 < counties <= national

@@ -44,6 +44,11 @@ class Ledger:
             for r, p, ro in zip(rows, persons, roles, strict=True)
         ]
 
+    def copy_file(self, source: str, copy: str) -> None:
+        """The same rows and spoiled cells, under another file name."""
+        self.records += [{**r, "file": copy} for r in self.records if r["file"] == source]
+        self.errors += [{**e, "file": copy} for e in self.errors if e["file"] == source]
+
     def add_error(self, file: str, sheet: str | None, row: int, column: str, kind: str) -> None:
         self.errors.append(
             {"file": file, "sheet": sheet, "row": row, "column": column, "kind": kind}
@@ -250,6 +255,7 @@ def write_politie(out: Path, world: World, ledger: Ledger, rng: np.random.Genera
     first = written[0]
     repeated = first.replace("0110.csv", "0111.csv")
     shutil.copyfile(folder / first, folder / repeated)  # the very same bytes delivered twice
+    ledger.copy_file(first, repeated)
     written.append(repeated)
     return written
 

@@ -186,11 +186,19 @@ def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
 def per_column(
     frame: pl.DataFrame, id_column: str, counts: Sequence[str], table: str
 ) -> pl.DataFrame:
-    """Counts with no additive relation: threshold and rounding cell by cell."""
-    out = frame
+    """Counts with no additive relation: threshold and rounding cell by cell; unknown stays
+    empty."""
+    out = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in counts)
     for column in counts:
-        protected = protect_long(frame.select(id_column, column), [id_column], column, table)
-        out = out.with_columns(protected[column].alias(column))
+        known = frame.select(id_column, column).drop_nulls()
+        protected = protect_long(known, [id_column], column, table).select(
+            id_column, pl.col(column).alias("_shown")
+        )
+        out = (
+            out.join(protected, on=id_column, how="left")
+            .with_columns(pl.col("_shown").alias(column))
+            .drop("_shown")
+        )
     return out
 
 

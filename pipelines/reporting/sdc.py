@@ -159,6 +159,11 @@ def additivity_constraints(table: pl.DataFrame, dims: Sequence[str]) -> list[Con
     return found
 
 
+def usable_constraints(constraints: Sequence[Constraint], missing: set[int]) -> list[Constraint]:
+    """Drop relations that involve a missing (null) count: nothing can be said about them."""
+    return [c for c in constraints if missing.isdisjoint(c.members)]
+
+
 def is_total_row(key: tuple[str, ...]) -> bool:
     return TOTAL in key
 
@@ -172,11 +177,11 @@ def _validate(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
     reserved = {SHOWN, STATUS, *_RANGE_COLUMNS} & set(table.columns)
     if reserved:
         raise ValueError(f"column names reserved for the output: {sorted(reserved)}")
-    if not table.schema[count].is_integer():
+    if not (table.schema[count].is_integer() or table.schema[count] == pl.Null):
         raise TypeError(f"{count} must be a whole-number column, not {table.schema[count]}")
-    if table.select(pl.any_horizontal(pl.col(*dims, count).is_null()).any()).item():
-        raise ValueError("dimension and count columns must not be empty")
-    if table.height and table[count].min() < 0:
+    if table.select(pl.any_horizontal(pl.col(*dims).is_null()).any()).item():
+        raise ValueError("dimension columns must not be empty")
+    if (table[count] < 0).any():
         raise ValueError(f"{count} has negative counts")
     if table.select(*dims).is_duplicated().any():
         raise ValueError(f"more than one row for the same {list(dims)}")
@@ -186,7 +191,8 @@ def _check_additive(table: pl.DataFrame, dims: Sequence[str], count: str) -> Non
     """The audit assumes each total is the sum of its parts; refuse tables where it is not."""
     counts = table[count].to_list()
     keys = cell_keys(table, dims)
-    for c in additivity_constraints(table, dims):
+    missing = {row for row, n in enumerate(counts) if n is None}
+    for c in usable_constraints(additivity_constraints(table, dims), missing):
         parts = sum(counts[p] for p in c.parts)
         if counts[c.total] != parts:
             raise ValueError(
@@ -218,6 +224,9 @@ class ProtectedTable:
     policy: Policy
     counts: pl.Series = field(repr=False)
     audit: AuditResult | None = None
+    baseline_cache: dict[tuple[object, ...], dict[int, tuple[float, float]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def with_counts(self) -> pl.DataFrame:
         """`table` plus the original counts, for in-memory checks only."""
@@ -295,9 +304,8 @@ def protect(
         table, dims, count, threshold, base, unpublished, zeros_are_safe=zeros_are_safe
     )
     chooser = _ComplementChooser(protected)
-    baselines: dict[int, tuple[float, float]] = {}
     while True:
-        result = _audit(protected, min_width, integer, baselines)
+        result = audit(protected, min_width=min_width, integer=integer)
         if result.passed:
             return replace(protected, audit=result)
         added = chooser.choose(result.failing_rows)
@@ -313,7 +321,11 @@ def _with_secondary(protected: ProtectedTable, rows: Sequence[int]) -> Protected
     frame = protected.with_counts().with_columns(pl.Series(STATUS, statuses, pl.String))
     frame = frame.drop(SHOWN)
     rebuilt = _build(frame, protected.dims, protected.count_col, protected.policy)
-    return replace(rebuilt, table=rebuilt.table.select(protected.table.columns))
+    return replace(
+        rebuilt,
+        table=rebuilt.table.select(protected.table.columns),
+        baseline_cache=protected.baseline_cache,
+    )
 
 
 class _ComplementChooser:
@@ -324,7 +336,10 @@ class _ComplementChooser:
         self.counts = protected.counts.to_list()
         self.status = protected.table[STATUS].to_list()
         self.threshold = protected.policy.threshold
-        self.constraints = additivity_constraints(protected.table, protected.dims)
+        missing = {row for row, n in enumerate(self.counts) if n is None}
+        self.constraints = usable_constraints(
+            additivity_constraints(protected.table, protected.dims), missing
+        )
         self.touching: dict[int, list[int]] = {}
         for k, c in enumerate(self.constraints):
             for row in c.members:
@@ -361,7 +376,13 @@ class _ComplementChooser:
 
     def _candidates(self, rows: Sequence[int]) -> list[int]:
         # Zeros stay published: `[c]` must mean "at least the threshold" to the attacker.
-        return [r for r in rows if self.status[r] == PUBLISHED and self.counts[r] >= self.threshold]
+        return [
+            r
+            for r in rows
+            if self.status[r] == PUBLISHED
+            and self.counts[r] is not None
+            and self.counts[r] >= self.threshold
+        ]
 
     def _hidden_in(self, k: int) -> int:
         return sum(self.status[r] != PUBLISHED for r in self.constraints[k].members)
@@ -459,6 +480,7 @@ class _AttackModel:
     baseline_bounds: Bounds
     hidden: list[int]
     group_of: dict[int, _Group]
+    signature: tuple[object, ...]  # everything the baseline ranges depend on
 
     @classmethod
     def read(cls, protected: ProtectedTable) -> _AttackModel:
@@ -476,9 +498,13 @@ class _AttackModel:
             for status, bound in zip(statuses, bounds, strict=True)
         ]
         hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
-        constraints = additivity_constraints(table, protected.dims)
+        # An empty published cell is a missing count, not a suppressed one.
+        missing = {i for i, b in enumerate(bounds) if statuses[i] == PUBLISHED and b[1] is None}
+        constraints = usable_constraints(additivity_constraints(table, protected.dims), missing)
         groups = _groups(table.height, constraints)
-        return cls(bounds, baseline, hidden, {row: g for g in groups for row in g.rows})
+        signature = (tuple(baseline), tuple((c.total, c.parts) for c in constraints))
+        group_of = {row: g for g in groups for row in g.rows}
+        return cls(bounds, baseline, hidden, group_of, signature)
 
     def extent(self, row: int, *, baseline: bool, integer: bool) -> tuple[float, float]:
         """Smallest and largest whole value of the cell; the largest may be inf."""
@@ -521,15 +547,20 @@ def _solve(group: _Group, bounds: Bounds, at: int, sign: float, integer: bool) -
     inward to a whole number, because the attacker knows counts are whole."""
     objective = np.zeros(len(group.rows))
     objective[at] = sign
-    result = _linprog(group, objective, bounds, integer)
-    if result.status == 4 and integer:
-        # HiGHS cannot tell unbounded from infeasible for integer problems; the relaxation can.
-        result = _linprog(group, objective, bounds, False)
+    # The linear relaxation first: it tells unbounded apart (HiGHS cannot for integer
+    # problems), and a whole-number vertex is already the integer optimum.
+    result = _checked(_linprog(group, objective, bounds, False))
     if result.status == 3:
         return -math.inf
-    if result.status != 0:
-        raise RuntimeError(f"attacker problem not solved: {result.message}")
+    if integer and not np.allclose(result.x, np.round(result.x), rtol=0, atol=_TOLERANCE):
+        result = _checked(_linprog(group, objective, bounds, True))
     return float(math.ceil(result.fun - _TOLERANCE))
+
+
+def _checked(result: OptimizeResult) -> OptimizeResult:
+    if result.status not in (0, 3):
+        raise RuntimeError(f"attacker problem not solved: {result.message}")
+    return result
 
 
 def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool) -> OptimizeResult:
@@ -546,8 +577,7 @@ def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
     if status == PUBLISHED:
-        assert shown is not None
-        return policy.shown_interval(int(shown))
+        return (0, None) if shown is None else policy.shown_interval(int(shown))
     if status == PRIMARY:
         return policy.smallest_hidden_small, policy.threshold - 1
     if status == SECONDARY:
@@ -584,19 +614,10 @@ def audit(
     cell hidden. Only the published table is read; the original counts, when present, are
     used to check that each range contains the truth (a safeguard against a wrong model).
     """
-    return _audit(protected, min_width, integer, {})
-
-
-def _audit(
-    protected: ProtectedTable,
-    min_width: int | None,
-    integer: bool,
-    baselines: dict[int, tuple[float, float]],
-) -> AuditResult:
-    """`audit`, reusing baseline ranges across calls on the same table: they depend only on
-    which cells are `<10`, zero or unpublished, never on the choice of complements."""
     width_rule = protected.policy.threshold if min_width is None else min_width
     model = _AttackModel.read(protected)
+    # Baselines do not depend on the choice of complements: protect's rounds reuse them.
+    baselines = protected.baseline_cache.setdefault(model.signature, {})
     lowers, uppers, requireds = [], [], []
     for row in model.hidden:
         lower, upper = model.extent(row, baseline=False, integer=integer)
@@ -635,5 +656,5 @@ def _check_truth(
 ) -> None:
     counts = protected.counts.to_list()
     for row, lower, upper in zip(hidden, lowers, uppers, strict=True):
-        if not lower <= counts[row] <= upper:
+        if counts[row] is not None and not lower <= counts[row] <= upper:
             raise RuntimeError(f"attacker model excludes the true count of row {row}")

@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 dev: $(STAMP)
-	mkdir -p data/dagster_home && cp -n dagster.yaml data/dagster_home/ || true
+	mkdir -p data/dagster_home && cp dagster.yaml data/dagster_home/dagster.yaml
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DAGSTER_HOME="$(CURDIR)/data/dagster_home" \
 		$(VENV)/bin/dagster dev -w workspace.yaml
 

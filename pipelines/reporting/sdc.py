@@ -34,7 +34,10 @@ The rules, in plain words (quoted in the README):
 A table is a long polars frame: dimension columns (text) and one whole-number count column.
 A row whose value in a dimension is `total` is the sum of the rows that agree with it on
 every other dimension and are not `total` in that one (1-D, 2-D, 3-D or more; a table with
-no `total` rows has no relations).
+no `total` rows has no relations). Rows marked `unpublished` (e.g. an 'unknown' remainder)
+take part in the relations, are never shown, and are protected like hidden cells (the
+attacker only knows they are not negative). A missing count (null) is published empty; the
+audit treats it as an unknown count of at least 0 that still takes part in the relations.
 """
 
 from __future__ import annotations
@@ -159,11 +162,6 @@ def additivity_constraints(table: pl.DataFrame, dims: Sequence[str]) -> list[Con
     return found
 
 
-def usable_constraints(constraints: Sequence[Constraint], missing: set[int]) -> list[Constraint]:
-    """Drop relations that involve a missing (null) count: nothing can be said about them."""
-    return [c for c in constraints if missing.isdisjoint(c.members)]
-
-
 def is_total_row(key: tuple[str, ...]) -> bool:
     return TOTAL in key
 
@@ -188,17 +186,20 @@ def _validate(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
 
 
 def _check_additive(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
-    """The audit assumes each total is the sum of its parts; refuse tables where it is not."""
+    """The audit assumes each total is the sum of its parts; refuse tables where it is not.
+    With a missing part, a total can only be checked to be at least its known parts."""
     counts = table[count].to_list()
     keys = cell_keys(table, dims)
-    missing = {row for row, n in enumerate(counts) if n is None}
-    for c in usable_constraints(additivity_constraints(table, dims), missing):
-        parts = sum(counts[p] for p in c.parts)
-        if counts[c.total] != parts:
-            raise ValueError(
-                f"{_label(dims, keys[c.total])} is {counts[c.total]} but its parts over "
-                f"{c.dim} add up to {parts}"
-            )
+    for c in additivity_constraints(table, dims):
+        total = counts[c.total]
+        known = [counts[p] for p in c.parts if counts[p] is not None]
+        complete = len(known) == len(c.parts)
+        if total is None or (total == sum(known) if complete else total >= sum(known)):
+            continue
+        raise ValueError(
+            f"{_label(dims, keys[c.total])} is {total} but its known parts over {c.dim} "
+            f"add up to {sum(known)}"
+        )
 
 
 def _label(dims: Sequence[str], key: tuple[str, ...]) -> str:
@@ -336,10 +337,7 @@ class _ComplementChooser:
         self.counts = protected.counts.to_list()
         self.status = protected.table[STATUS].to_list()
         self.threshold = protected.policy.threshold
-        missing = {row for row, n in enumerate(self.counts) if n is None}
-        self.constraints = usable_constraints(
-            additivity_constraints(protected.table, protected.dims), missing
-        )
+        self.constraints = additivity_constraints(protected.table, protected.dims)
         self.touching: dict[int, list[int]] = {}
         for k, c in enumerate(self.constraints):
             for row in c.members:
@@ -470,6 +468,7 @@ class _Group:
 
     rows: list[int]
     equalities: sparse.csr_array | None
+    position: dict[int, int]  # row in the table -> index in the group
 
 
 @dataclass(frozen=True)
@@ -491,16 +490,14 @@ class _AttackModel:
             _known_bounds(policy, status, shown)
             for status, shown in zip(statuses, table[SHOWN].to_list(), strict=True)
         ]
-        # Baseline: every non-zero cell hidden as `[c]`; only zeros and `<10` flags remain.
+        # Baseline: every published count above 0 hidden as `[c]`; zeros and `<10` remain.
         as_secondary = _known_bounds(policy, SECONDARY, None)
         baseline = [
-            as_secondary if status == PUBLISHED and bound != (0, 0) else bound
+            as_secondary if status == PUBLISHED and bound[0] > 0 else bound
             for status, bound in zip(statuses, bounds, strict=True)
         ]
         hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
-        # An empty published cell is a missing count, not a suppressed one.
-        missing = {i for i, b in enumerate(bounds) if statuses[i] == PUBLISHED and b[1] is None}
-        constraints = usable_constraints(additivity_constraints(table, protected.dims), missing)
+        constraints = additivity_constraints(table, protected.dims)
         groups = _groups(table.height, constraints)
         signature = (tuple(baseline), tuple((c.total, c.parts) for c in constraints))
         group_of = {row: g for g in groups for row in g.rows}
@@ -514,7 +511,7 @@ class _AttackModel:
             low, high = bounds[row]
             return float(low), math.inf if high is None else float(high)
         local = [bounds[r] for r in group.rows]
-        at = group.rows.index(row)
+        at = group.position[row]
         return (
             _solve(group, local, at, 1.0, integer),
             -_solve(group, local, at, -1.0, integer),
@@ -539,7 +536,10 @@ def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
     linked: dict[int, list[Constraint]] = {}
     for c in constraints:
         linked.setdefault(root(c.total), []).append(c)
-    return [_Group(rows, _equalities(linked.get(key, []), rows)) for key, rows in members.items()]
+    return [
+        _Group(rows, _equalities(linked.get(key, []), rows), {r: k for k, r in enumerate(rows)})
+        for key, rows in members.items()
+    ]
 
 
 def _solve(group: _Group, bounds: Bounds, at: int, sign: float, integer: bool) -> float:
@@ -577,6 +577,7 @@ def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
     if status == PUBLISHED:
+        # Empty: a missing count, which the attacker cannot bound either.
         return (0, None) if shown is None else policy.shown_interval(int(shown))
     if status == PRIMARY:
         return policy.smallest_hidden_small, policy.threshold - 1
@@ -605,9 +606,11 @@ def audit(
 
     For every hidden cell two linear programs (HiGHS) find its smallest and largest value
     under every additive relation, each published count within the counts that round to it,
-    `<10` cells within 1..9 and `[c]` cells at least 10 (see the module docstring). With
-    `integer` (default) the attacker also uses that counts are whole numbers, which can be
-    stronger than the plain linear relaxation in tables of three or more dimensions.
+    `<10` cells within 1..9, `[c]` cells at least 10 and unpublished cells at least 0 (see
+    the module docstring). Each hidden cell is solved within the group of cells linked to it
+    by relations. Ranges are whole numbers (an optimum of 6.5 means at most 6). With
+    `integer` (default), when the relaxation's optimum is not a whole-number point the
+    problem is solved again as an integer program, which can only narrow the range.
 
     A cell fails if its range is narrower than `min_width` (default: the threshold) or than
     its baseline range, whichever is smaller; the baseline is the range with every non-zero

@@ -388,3 +388,43 @@ def test_same_input_same_output_whatever_the_row_order() -> None:
     shuffled = sdc.protect(table[order], ["row", "col"], "n")
     assert shuffled.table.sort("row", "col").equals(first.table.sort("row", "col"))
     assert first.table[sdc.STATUS].to_list().count(sdc.SECONDARY) > 0
+
+
+# --- missing counts, hidden zeros, relaxation ----------------------------------------------
+
+
+def test_missing_count_is_published_empty_and_still_bounds_its_total() -> None:
+    table = pl.DataFrame(
+        {"cat": ["a", "b", "c", "total"], "n": [38, None, 3, 41]}, schema_overrides={"n": pl.Int64}
+    )
+    # b is unknown but not negative, so c <= 42 - 38 = 4 (a 38 -> 40: 38..42, total 41 -> 40).
+    primary_only = sdc.audit(sdc.suppress_primary(table, ["cat"], "n"))
+    assert attacker_range(primary_only, cat="c") == (1, 4)
+    protected = sdc.protect(table, ["cat"], "n")
+    assert protected.table[sdc.SHOWN].to_list() == ["[c]", None, "<10", "40"]
+    assert status(protected, cat="b") == sdc.PUBLISHED
+    with pytest.raises(ValueError, match="known parts"):
+        sdc.protect(table.with_columns(pl.col("n").replace(41, 30)), ["cat"], "n")
+
+
+def test_hidden_zero_must_keep_its_whole_range() -> None:
+    table = one_way({"a": 0, "b": 40})  # total 40
+    # a = 38..42 minus 38..42 = 0..4 with primary only; a-priori 0..9 when zeros are hidden.
+    primary_only = sdc.audit(sdc.suppress_primary(table, ["cat"], "n", zeros_are_safe=False))
+    assert attacker_range(primary_only, cat="a") == (0, 4)
+    assert not primary_only.passed
+    protected = sdc.protect(table, ["cat"], "n", zeros_are_safe=False)
+    assert protected.table[sdc.SHOWN].to_list() == ["<10", "[c]", "40"]
+    assert attacker_range(sdc.audit(protected), cat="a") == (0, 9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.lists(cells, min_size=3, max_size=3), min_size=2, max_size=3))
+def test_two_way_relaxation_gives_the_integer_ranges(grid: list[list[int]]) -> None:
+    # Two-way tables with margins have whole-number vertices, so both attackers agree.
+    primary_only = sdc.suppress_primary(
+        two_way({f"r{i}": r for i, r in enumerate(grid)}), ["row", "col"], "n"
+    )
+    whole = sdc.audit(primary_only, integer=True).ranges
+    relaxed = sdc.audit(primary_only, integer=False).ranges
+    assert whole.equals(relaxed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import SOURCE_ROW
 from sources.common.landing import LandingFile
 from sources.common.privacy import CNP_STATUSES
@@ -80,3 +81,49 @@ def scope_from_country(country_code: pl.Expr) -> pl.Expr:
 
 def sex_or_unknown(code: pl.Expr) -> pl.Expr:
     return code.fill_null("U")
+
+
+def columns_of(table: str) -> list[str]:
+    """The columns of a unified table, in the model's order."""
+    return list(UNIFIED_MODELS[table].to_schema().columns)
+
+
+def case_victims(
+    file: LandingFile,
+    sheet: str | None,
+    rows: pl.DataFrame,
+    *,
+    institution: str,
+    identified: pl.Expr,
+    born: pl.Expr,
+    form: pl.Expr,
+    exploited_in: pl.Expr,
+    case_number: pl.Expr,
+) -> pl.DataFrame:
+    """Victims named in a criminal case (police PV, DIICOT injured party): one form, and none
+    of the facts only the ANITP register holds (recruitment, assistance, participation)."""
+    age = age_at(born, identified)
+    return rows.select(
+        *lineage(file, sheet),
+        identified.alias("identification_date"),
+        pl.lit(institution).alias("identifying_institution"),
+        age.alias("age_at_identification"),
+        age_group(age).alias("age_group"),
+        form.fill_null("unknown").alias("exploitation_form"),
+        pl.when(form.is_null())
+        .then(pl.lit([], pl.List(pl.Utf8)))
+        .otherwise(pl.concat_list(form))
+        .alias("exploitation_forms"),
+        exploited_in.alias("exploitation_country_code"),
+        scope_from_country(exploited_in).alias("trafficking_scope"),
+        *[
+            pl.lit(None, pl.Utf8).alias(c)
+            for c in (
+                "recruitment_method",
+                "residence_area",
+                "accepted_assistance",
+                "participates_in_proceedings",
+            )
+        ],
+        case_number.alias("case_number"),
+    ).select(columns_of("victim_identification"))

@@ -7,15 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import (
-    Delivered,
-    DeliveredPerson,
-    age_at,
-    age_group,
-    lineage,
-    scope_from_country,
-)
-from schemas.unified import UNIFIED_MODELS
+from schemas.common import Delivered, DeliveredPerson, case_victims, columns_of, lineage
 from sources.common.dates import parse_date, parse_ro_number
 from sources.common.landing import LandingFile
 
@@ -76,10 +68,6 @@ class DiicotPerson(DeliveredPerson):
 MODELS = {"cases": DiicotCase, "persons": DiicotPerson}
 
 
-def _columns(table: str) -> list[str]:
-    return list(UNIFIED_MODELS[table].to_schema().columns)
-
-
 def _yes(column: str) -> pl.Expr:
     code = v.to_code(pl.col(column), "yes_no", AGENCY)
     return pl.when(code == "yes").then(True).when(code == "no").then(False)
@@ -127,7 +115,7 @@ def _cases(file: LandingFile, cases: pl.DataFrame) -> pl.DataFrame:
         _yes("grup_infractional_organizat").alias("organised_crime_group"),
         _yes("transfrontalier").alias("cross_border"),
         parse_ro_number(pl.col("valoare_sechestru_lei")).alias("seized_value_lei"),
-    ).select(_columns("case_record"))
+    ).select(columns_of("case_record"))
 
 
 def _persons(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
@@ -143,7 +131,7 @@ def _persons(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
         pl.col("_born").dt.year().cast(pl.Int64).alias("birth_year"),
         v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
         v.to_county(pl.col("judet_domiciliu")).alias("residence_county_code"),
-    ).select(_columns("person_record"))
+    ).select(columns_of("person_record"))
 
 
 def _events(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
@@ -155,28 +143,18 @@ def _events(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
         pl.col("_registered").alias("event_date"),
         pl.col("_offences").fill_null([]).alias("offence_articles"),
         _yes("arestat_preventiv").alias("pretrial_detention"),
-    ).select(_columns("proceedings_event"))
+    ).select(columns_of("proceedings_event"))
 
 
 def _victims(file: LandingFile, victims: pl.DataFrame) -> pl.DataFrame:
-    age = age_at(pl.col("_born"), pl.col("_registered"))
-    form = v.to_code(pl.col("forma_exploatarii"), "exploitation_form", AGENCY)
-    return victims.select(
-        *lineage(file, PERSONS_SHEET),
-        pl.col("_registered").alias("identification_date"),
-        pl.lit("prosecution").alias("identifying_institution"),
-        age.alias("age_at_identification"),
-        age_group(age).alias("age_group"),
-        form.fill_null("unknown").alias("exploitation_form"),
-        pl.when(form.is_null())
-        .then(pl.lit([], pl.List(pl.Utf8)))
-        .otherwise(pl.concat_list(form))
-        .alias("exploitation_forms"),
-        pl.col("_exploited_in").alias("exploitation_country_code"),
-        scope_from_country(pl.col("_exploited_in")).alias("trafficking_scope"),
-        pl.lit(None, pl.Utf8).alias("recruitment_method"),
-        pl.lit(None, pl.Utf8).alias("residence_area"),
-        pl.lit(None, pl.Utf8).alias("accepted_assistance"),
-        pl.lit(None, pl.Utf8).alias("participates_in_proceedings"),
-        pl.col("nr_dosar").alias("case_number"),
-    ).select(_columns("victim_identification"))
+    return case_victims(
+        file,
+        PERSONS_SHEET,
+        victims,
+        institution="prosecution",
+        identified=pl.col("_registered"),
+        born=pl.col("_born"),
+        form=v.to_code(pl.col("forma_exploatarii"), "exploitation_form", AGENCY),
+        exploited_in=pl.col("_exploited_in"),
+        case_number=pl.col("nr_dosar"),
+    )

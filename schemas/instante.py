@@ -8,8 +8,7 @@ from pandera.api.polars.types import PolarsData
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, lineage
-from schemas.unified import UNIFIED_MODELS
+from schemas.common import DeliveredPerson, columns_of, lineage
 from sources.common.dates import parse_date, parse_plain_number
 from sources.common.landing import LandingFile
 
@@ -72,10 +71,6 @@ class InstanteDecision(DeliveredPerson):
 MODELS = {"decisions": InstanteDecision}
 
 
-def _columns(table: str) -> list[str]:
-    return list(UNIFIED_MODELS[table].to_schema().columns)
-
-
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     rows = accepted["decisions"]
     born = parse_date(pl.col("inculpat_data_nasterii"))
@@ -91,7 +86,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         born.dt.year().cast(pl.Int64).alias("birth_year"),
         pl.lit(None, pl.Utf8).alias("citizenship_code"),
         pl.lit(None, pl.Utf8).alias("residence_county_code"),
-    ).select(_columns("person_record"))
+    ).select(columns_of("person_record"))
     decision = rows.select(
         *lineage(file, None),
         pl.col("numar_dosar").alias("court_case_number"),
@@ -112,5 +107,5 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         parse_plain_number(pl.col("confiscare_lei")).alias("confiscation_lei"),
         parse_plain_number(pl.col("despagubiri_lei")).alias("damages_lei"),
         pl.col("numar_victime").cast(pl.Int64).alias("victims_count"),
-    ).select(_columns("court_decision"))
+    ).select(columns_of("court_decision"))
     return {"person_record": person, "court_decision": decision}

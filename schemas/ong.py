@@ -7,8 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, lineage
-from schemas.unified import UNIFIED_MODELS
+from schemas.common import DeliveredPerson, columns_of, lineage
 from sources.common.dates import parse_date
 from sources.common.landing import LandingFile
 
@@ -51,10 +50,6 @@ class OngBeneficiary(DeliveredPerson):
 MODELS = {"beneficiaries": OngBeneficiary}
 
 
-def _columns(table: str) -> list[str]:
-    return list(UNIFIED_MODELS[table].to_schema().columns)
-
-
 def country_in_text(text: pl.Expr) -> pl.Expr:
     """The first word or word pair of free text that names a country ('munca, Italia' -> IT)."""
     words = (
@@ -82,7 +77,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         birth_year.alias("birth_year"),
         v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
         v.to_county(pl.col("judet")).alias("residence_county_code"),
-    ).select(_columns("person_record"))
+    ).select(columns_of("person_record"))
     episode = rows.select(
         *lineage(file, SHEET),
         pl.col("organizatie").alias("provider_name"),
@@ -99,5 +94,5 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
     ).rename({"cod_beneficiar_key": "beneficiary_code_key"})
     return {
         "person_record": person,
-        "assistance_episode": episode.select(_columns("assistance_episode")),
+        "assistance_episode": episode.select(columns_of("assistance_episode")),
     }

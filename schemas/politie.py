@@ -7,14 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import (
-    DeliveredPerson,
-    age_at,
-    age_group,
-    lineage,
-    scope_from_country,
-)
-from schemas.unified import UNIFIED_MODELS
+from schemas.common import DeliveredPerson, case_victims, columns_of, lineage
 from sources.common.dates import parse_date
 from sources.common.delivery import SOURCE_ROW
 from sources.common.landing import LandingFile
@@ -63,10 +56,6 @@ class PolitieCasePerson(DeliveredPerson):
 MODELS = {"case_persons": PolitieCasePerson}
 
 
-def _columns(table: str) -> list[str]:
-    return list(UNIFIED_MODELS[table].to_schema().columns)
-
-
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     rows = accepted["case_persons"].with_columns(
         parse_date(pl.col("data_sesizare")).alias("_reported"),
@@ -96,7 +85,7 @@ def _persons(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("_born").dt.year().cast(pl.Int64).alias("birth_year"),
         v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
         v.to_county(pl.col("judet_domiciliu")).alias("residence_county_code"),
-    ).select(_columns("person_record"))
+    ).select(columns_of("person_record"))
 
 
 def _events(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
@@ -108,31 +97,21 @@ def _events(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("_reported").alias("event_date"),
         pl.col("_offences").alias("offence_articles"),
         pl.lit(None, pl.Boolean).alias("pretrial_detention"),
-    ).select(_columns("proceedings_event"))
+    ).select(columns_of("proceedings_event"))
 
 
 def _victims(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    age = age_at(pl.col("_born"), pl.col("_reported"))
-    form = v.to_code(pl.col("forma_exploatare"), "exploitation_form", AGENCY)
-    return rows.select(
-        *lineage(file, None),
-        pl.col("_reported").alias("identification_date"),
-        pl.lit("police").alias("identifying_institution"),
-        age.alias("age_at_identification"),
-        age_group(age).alias("age_group"),
-        form.fill_null("unknown").alias("exploitation_form"),
-        pl.when(form.is_null())
-        .then(pl.lit([], pl.List(pl.Utf8)))
-        .otherwise(pl.concat_list(form))
-        .alias("exploitation_forms"),
-        pl.col("_exploited_in").alias("exploitation_country_code"),
-        scope_from_country(pl.col("_exploited_in")).alias("trafficking_scope"),
-        pl.lit(None, pl.Utf8).alias("recruitment_method"),
-        pl.lit(None, pl.Utf8).alias("residence_area"),
-        pl.lit(None, pl.Utf8).alias("accepted_assistance"),
-        pl.lit(None, pl.Utf8).alias("participates_in_proceedings"),
-        pl.col("nr_unic_dosar").alias("case_number"),
-    ).select(_columns("victim_identification"))
+    return case_victims(
+        file,
+        None,
+        rows,
+        institution="police",
+        identified=pl.col("_reported"),
+        born=pl.col("_born"),
+        form=v.to_code(pl.col("forma_exploatare"), "exploitation_form", AGENCY),
+        exploited_in=pl.col("_exploited_in"),
+        case_number=pl.col("nr_unic_dosar"),
+    )
 
 
 def _cases(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
@@ -166,4 +145,4 @@ def _cases(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, pl.Boolean).alias("organised_crime_group"),
         pl.lit(None, pl.Boolean).alias("cross_border"),
         pl.lit(None, pl.Float64).alias("seized_value_lei"),
-    ).select(_columns("case_record"))
+    ).select(columns_of("case_record"))

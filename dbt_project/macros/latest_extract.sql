@@ -13,3 +13,18 @@
     )
     where extract_date = latest_extract_date
 {%- endmacro %}
+
+{#- The latest extract's rows of an agency, with the attributes of the person each names. -#}
+{% macro latest_with_person(table, agency, person_columns) -%}
+    with latest as (
+        {{ latest_extract(source('unified', table), agency) }}
+    )
+
+    select
+        latest.*,
+        {%- for column in person_columns %}
+        person.{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from latest
+    inner join {{ source('unified', 'person_record') }} as person using (record_id)
+{%- endmacro %}

@@ -7,7 +7,9 @@ v-2..v+2, never below 10), or by code written here independently of `sdc`.
 from __future__ import annotations
 
 import itertools
+import math
 import random
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -261,6 +263,24 @@ def test_ties_are_broken_by_dimension_value_not_row_order() -> None:
     assert shown(protected, cat="west") == "25"
 
 
+def test_two_small_cells_in_one_relation_share_a_complement() -> None:
+    table = one_way({"a": 2, "b": 1, "c": 40})  # total 43 -> 45 (43..47), c 38..42
+    # Primary only: a + b = 1..9 with both at least 1, so each is at most 8.
+    assert len(sdc.audit(sdc.suppress_primary(table, ["cat"], "n")).failing_rows) == 2
+    # Hiding c as well (at least 10) leaves a + b up to 37: one complement covers both.
+    protected = sdc.protect(table, ["cat"], "n")
+    assert protected.table[sdc.SHOWN].to_list() == ["<10", "<10", "[c]", "45"]
+
+
+def test_structure_alone_may_narrow_a_cell_and_that_is_allowed() -> None:
+    # 3 + 4 = 7: every cell, the total included, is <10, so each part is at most 9 - 1 = 8
+    # whatever else is published; nothing is left to hide, and the audit accepts 1..8.
+    result = sdc.protect(one_way({"a": 3, "b": 4}), ["cat"], "n").audit
+    assert result is not None and result.passed
+    assert attacker_range(result, cat="a") == (1, 8)
+    assert result.ranges.filter(pl.col("cat") == "a")["required"].item() == 7
+
+
 def test_total_is_hidden_when_no_other_cell_can_cover() -> None:
     table = one_way({"a": 2, "b": 0, "c": 0, "d": 12})  # total 14 -> 15 (13..17)
     # Hiding d alone leaves a = 13..17 minus d >= 10, i.e. a <= 7; zeros are never hidden,
@@ -281,58 +301,73 @@ def test_unpublished_remainder_is_protected_like_a_hidden_cell() -> None:
 
 
 # --- exhaustive attacker for small one-way tables ------------------------------------------
+# Categories hold at most 25, so a published total is at most 75 -> 77: every bounded range
+# lies below both caps, and a range that grows with the cap is unbounded.
+CAPS = (80, 100)
 
-CAP = 160  # above any total the strategy below can produce (3 * 40 + 2)
 
-
-def possible_counts(text: str | None, threshold: int = 10) -> np.ndarray:
+def possible_counts(text: str | None, cap: int, threshold: int = 10) -> np.ndarray:
     """Every count consistent with a shown value, by enumeration."""
     if text == "<10":
         return np.arange(1, threshold)
     if text == "[c]":
-        return np.arange(threshold, CAP + 1)
-    if text is None:
-        return np.arange(0, CAP + 1)
+        return np.arange(threshold, cap + 1)
     if int(text) == 0:
         return np.array([0])
-    return np.array([n for n in range(threshold, CAP + 1) if rounded(n) == int(text)])
+    return np.array([n for n in range(threshold, cap + 1) if rounded(n) == int(text)])
 
 
-def brute_force_ranges(protected: sdc.ProtectedTable) -> dict[str, tuple[int, int]]:
-    """Min and max of each hidden category over all whole-number tables that publish the same."""
-    frame = protected.table
-    cats = frame.filter(pl.col("cat") != "total")
-    options = [possible_counts(t) for t in cats[sdc.SHOWN].to_list()]
-    total_ok = possible_counts(frame.filter(pl.col("cat") == "total")[sdc.SHOWN].item())
-    grids = np.meshgrid(*options, indexing="ij")
-    consistent = np.isin(sum(grids), total_ok)
-    ranges = {}
-    for name, state, grid in zip(cats["cat"], cats[sdc.STATUS], grids, strict=True):
+def enumerate_ranges(frame: pl.DataFrame, cap: int) -> dict[str, tuple[int, int]]:
+    """Min and max of each hidden cell over all whole-number tables that publish `frame`."""
+    parts = frame.filter(pl.col("cat") != "total")
+    total = frame.filter(pl.col("cat") == "total")
+    grids = np.meshgrid(*[possible_counts(t, cap) for t in parts[sdc.SHOWN]], indexing="ij")
+    sums = sum(grids)
+    consistent = np.isin(sums, possible_counts(total[sdc.SHOWN].item(), cap))
+    found = {}
+    for name, state, grid in [
+        *zip(parts["cat"], parts[sdc.STATUS], grids, strict=True),
+        ("total", total[sdc.STATUS].item(), sums),
+    ]:
         if state != sdc.PUBLISHED:
-            values = grid[consistent]
-            ranges[name] = (int(values.min()), int(values.max()))
-    if frame.filter(pl.col("cat") == "total")[sdc.STATUS].item() != sdc.PUBLISHED:
-        ranges["total"] = (int(sum(grids)[consistent].min()), int(sum(grids)[consistent].max()))
-    return ranges
+            found[name] = (int(grid[consistent].min()), int(grid[consistent].max()))
+    return found
 
 
-small_counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(10, 40))
+def brute_force_ranges(frame: pl.DataFrame) -> dict[str, tuple[float, float]]:
+    small, large = (enumerate_ranges(frame, cap) for cap in CAPS)
+    return {
+        name: (low, float(high) if large[name][1] == high else math.inf)
+        for name, (low, high) in small.items()
+    }
+
+
+def with_complements(protected: sdc.ProtectedTable, cats: set[str]) -> sdc.ProtectedTable:
+    """The same release with the given published categories shown as `[c]` instead."""
+    chosen = pl.col("cat").is_in(sorted(cats))
+    return replace(
+        protected,
+        table=protected.table.with_columns(
+            pl.when(chosen).then(pl.lit(sdc.SECONDARY)).otherwise(sdc.STATUS).alias(sdc.STATUS),
+            pl.when(chosen).then(pl.lit("[c]")).otherwise(sdc.SHOWN).alias(sdc.SHOWN),
+        ),
+    )
+
+
+small_counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(10, 25))
 
 
 @FAST
-@given(st.lists(small_counts, min_size=1, max_size=3), st.booleans())
-def test_audit_matches_an_exhaustive_attacker(counts: list[int], secondary: bool) -> None:
+@given(st.lists(small_counts, min_size=1, max_size=3), st.data())
+def test_audit_matches_an_exhaustive_attacker(counts: list[int], data: st.DataObject) -> None:
     table = one_way({f"k{i}": n for i, n in enumerate(counts)})
-    make = sdc.protect if secondary else sdc.suppress_primary
-    protected = make(table, ["cat"], "n")
-    expected = brute_force_ranges(protected)
-    result = sdc.audit(protected)
-    got = {
-        cat: (int(lo), CAP if np.isinf(hi) else int(hi))
-        for cat, lo, hi in result.ranges.select("cat", "lower", "upper").rows()
-    }
-    # An unbounded cell reaches the enumeration cap.
-    assert got == {k: (lo, CAP if hi >= CAP - 2 else hi) for k, (lo, hi) in expected.items()}
+    primary_only = sdc.suppress_primary(table, ["cat"], "n")
+    eligible = table.filter(pl.col("n") >= 10)["cat"].to_list()  # complements are never 0
+    hide = data.draw(st.sets(st.sampled_from(eligible)) if eligible else st.just(set()))
+    release = with_complements(primary_only, hide)
+    result = sdc.audit(release)
+    got = {cat: (lo, hi) for cat, lo, hi in result.ranges.select("cat", "lower", "upper").rows()}
+    assert got == brute_force_ranges(release.table)
 
 
 # --- properties of protect's output --------------------------------------------------------
@@ -403,6 +438,8 @@ def test_missing_count_is_published_empty_and_still_bounds_its_total() -> None:
     protected = sdc.protect(table, ["cat"], "n")
     assert protected.table[sdc.SHOWN].to_list() == ["[c]", None, "<10", "40"]
     assert status(protected, cat="b") == sdc.PUBLISHED
+    # a = total - b - c: at most 42 - 0 - 1 = 41; as low as 10 (e.g. 38 - 27 - 1).
+    assert attacker_range(sdc.audit(protected), cat="a") == (10, 41)
     with pytest.raises(ValueError, match="known parts"):
         sdc.protect(table.with_columns(pl.col("n").replace(41, 30)), ["cat"], "n")
 

@@ -1,14 +1,4 @@
 -- DIICOT (case, person) rows (sheet Persoane), latest extract per period.
-with events as (
-    {{ latest_extract(source('unified', 'proceedings_event'), 'diicot') }}
-)
-
-select
-    events.*,
-    person.person_key,
-    person.sex,
-    person.birth_date,
-    person.citizenship_code,
-    person.residence_county_code
-from events
-inner join {{ source('unified', 'person_record') }} as person using (record_id)
+{{ latest_with_person('proceedings_event', 'diicot', [
+    'person_key', 'sex', 'birth_date', 'citizenship_code', 'residence_county_code'
+]) }}

@@ -7,7 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, age_group, lineage
+from schemas.common import DeliveredPerson, age_group, lineage, person_records
 from sources.common.dates import parse_date
 from sources.common.landing import LandingFile
 
@@ -60,23 +60,18 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
     birth_date = parse_date(pl.col("data_nasterii"))
     age = pl.col("varsta").cast(pl.Int64)
     forms = v.to_exploitation_forms(pl.col("forma_exploatare"), AGENCY)
-    person = rows.select(
-        *lineage(file, None),
-        pl.col("cnp_key").alias("person_key"),
-        pl.col("cnp_status"),
-        pl.lit(None, pl.Utf8).alias("name_birth_date_key"),
-        pl.lit(None, pl.Utf8).alias("name_birth_year_key"),
-        pl.lit("victim").alias("role"),
-        v.to_code(pl.col("sex"), "sex", AGENCY).alias("sex"),
-        birth_date.alias("birth_date"),
-        pl.coalesce(
-            birth_date.dt.year(),
-            parse_date(pl.col("data_identificare")).dt.year() - age,
-        )
-        .cast(pl.Int64)
-        .alias("birth_year"),
-        v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
-        v.to_county(pl.col("judet_resedinta")).alias("residence_county_code"),
+    person = person_records(
+        file,
+        None,
+        rows,
+        role=pl.lit("victim"),
+        sex=v.to_code(pl.col("sex"), "sex", AGENCY),
+        birth_date=birth_date,
+        birth_year=pl.coalesce(
+            birth_date.dt.year(), parse_date(pl.col("data_identificare")).dt.year() - age
+        ),
+        citizenship=v.to_country(pl.col("cetatenie")),
+        county=v.to_county(pl.col("judet_resedinta")),
     )
     victim = rows.select(
         *lineage(file, None),

@@ -127,3 +127,39 @@ def case_victims(
         ],
         case_number.alias("case_number"),
     ).select(columns_of("victim_identification"))
+
+
+def person_records(
+    file: LandingFile,
+    sheet: str | None,
+    rows: pl.DataFrame,
+    *,
+    role: pl.Expr,
+    sex: pl.Expr,
+    birth_date: pl.Expr | None = None,
+    birth_year: pl.Expr | None = None,
+    citizenship: pl.Expr | None = None,
+    county: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """`person_record` rows: pseudonyms as the reader made them, attributes in project codes;
+    what an agency does not record is null (sex: U)."""
+    nothing = pl.lit(None, pl.Utf8)
+    born = birth_date if birth_date is not None else pl.lit(None, pl.Date)
+    name_keys = [
+        pl.col(c) if c in rows.columns else nothing.alias(c)
+        for c in ("name_birth_date_key", "name_birth_year_key")
+    ]
+    return rows.select(
+        *lineage(file, sheet),
+        pl.col("cnp_key").alias("person_key"),
+        "cnp_status",
+        *name_keys,
+        role.alias("role"),
+        sex.fill_null("U").alias("sex"),
+        born.alias("birth_date"),
+        (birth_year if birth_year is not None else born.dt.year())
+        .cast(pl.Int64)
+        .alias("birth_year"),
+        (citizenship if citizenship is not None else nothing).alias("citizenship_code"),
+        (county if county is not None else nothing).alias("residence_county_code"),
+    ).select(columns_of("person_record"))

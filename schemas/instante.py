@@ -8,7 +8,7 @@ from pandera.api.polars.types import PolarsData
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, columns_of, lineage
+from schemas.common import DeliveredPerson, columns_of, lineage, person_records
 from sources.common.dates import parse_date, parse_plain_number
 from sources.common.landing import LandingFile
 
@@ -74,19 +74,14 @@ MODELS = {"decisions": InstanteDecision}
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     rows = accepted["decisions"]
     born = parse_date(pl.col("inculpat_data_nasterii"))
-    person = rows.select(
-        *lineage(file, None),
-        pl.col("cnp_key").alias("person_key"),
-        "cnp_status",
-        "name_birth_date_key",
-        "name_birth_year_key",
-        pl.lit("defendant").alias("role"),
-        v.to_code(pl.col("inculpat_sex"), "sex", AGENCY).fill_null("U").alias("sex"),
-        born.alias("birth_date"),
-        born.dt.year().cast(pl.Int64).alias("birth_year"),
-        pl.lit(None, pl.Utf8).alias("citizenship_code"),
-        pl.lit(None, pl.Utf8).alias("residence_county_code"),
-    ).select(columns_of("person_record"))
+    person = person_records(
+        file,
+        None,
+        rows,
+        role=pl.lit("defendant"),
+        sex=v.to_code(pl.col("inculpat_sex"), "sex", AGENCY),
+        birth_date=born,
+    )
     decision = rows.select(
         *lineage(file, None),
         pl.col("numar_dosar").alias("court_case_number"),

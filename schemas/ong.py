@@ -7,7 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, columns_of, lineage
+from schemas.common import DeliveredPerson, columns_of, lineage, person_records
 from sources.common.dates import parse_date
 from sources.common.landing import LandingFile
 
@@ -65,19 +65,16 @@ def country_in_text(text: pl.Expr) -> pl.Expr:
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     rows = accepted["beneficiaries"]
     birth_year = pl.col("anul_nasterii").cast(pl.Int64)
-    person = rows.select(
-        *lineage(file, SHEET),
-        pl.col("cnp_key").alias("person_key"),
-        "cnp_status",
-        "name_birth_date_key",
-        "name_birth_year_key",
-        pl.lit("assisted_person").alias("role"),
-        v.to_code(pl.col("sex"), "sex", AGENCY).fill_null("U").alias("sex"),
-        pl.lit(None, pl.Date).alias("birth_date"),
-        birth_year.alias("birth_year"),
-        v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
-        v.to_county(pl.col("judet")).alias("residence_county_code"),
-    ).select(columns_of("person_record"))
+    person = person_records(
+        file,
+        SHEET,
+        rows,
+        role=pl.lit("assisted_person"),
+        sex=v.to_code(pl.col("sex"), "sex", AGENCY),
+        birth_year=birth_year,
+        citizenship=v.to_country(pl.col("cetatenie")),
+        county=v.to_county(pl.col("judet")),
+    )
     episode = rows.select(
         *lineage(file, SHEET),
         pl.col("organizatie").alias("provider_name"),

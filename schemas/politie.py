@@ -7,7 +7,7 @@ import polars as pl
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, case_victims, columns_of, lineage
+from schemas.common import DeliveredPerson, case_victims, columns_of, lineage, person_records
 from sources.common.dates import parse_date
 from sources.common.delivery import SOURCE_ROW
 from sources.common.landing import LandingFile
@@ -73,19 +73,16 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
 
 
 def _persons(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select(
-        *lineage(file, None),
-        pl.col("cnp_key").alias("person_key"),
-        "cnp_status",
-        "name_birth_date_key",
-        "name_birth_year_key",
-        pl.col("_role").alias("role"),
-        v.to_code(pl.col("sex"), "sex", AGENCY).fill_null("U").alias("sex"),
-        pl.col("_born").alias("birth_date"),
-        pl.col("_born").dt.year().cast(pl.Int64).alias("birth_year"),
-        v.to_country(pl.col("cetatenie")).alias("citizenship_code"),
-        v.to_county(pl.col("judet_domiciliu")).alias("residence_county_code"),
-    ).select(columns_of("person_record"))
+    return person_records(
+        file,
+        None,
+        rows,
+        role=pl.col("_role"),
+        sex=v.to_code(pl.col("sex"), "sex", AGENCY),
+        birth_date=pl.col("_born"),
+        citizenship=v.to_country(pl.col("cetatenie")),
+        county=v.to_county(pl.col("judet_domiciliu")),
+    )
 
 
 def _events(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:

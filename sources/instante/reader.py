@@ -29,7 +29,7 @@ from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 from sources.common.text import column_name
 
 AGENCY = "instante"
-BATCH_LINES = 100_000  # bounds the Python strings alive at once; polars holds the rest
+BATCH_LINES = 20_000  # bounds the Python strings alive at once; small batches decode faster
 INVALID_JSON = "invalid_json"
 INVALID_STRUCTURE = "invalid_structure"
 _BOM = "\ufeff"

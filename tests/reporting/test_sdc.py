@@ -306,7 +306,7 @@ def test_unpublished_remainder_is_protected_like_a_hidden_cell() -> None:
 CAPS = (80, 100)
 
 
-def possible_counts(text: str | None, cap: int, threshold: int = 10) -> np.ndarray:
+def possible_counts(text: str, cap: int, threshold: int = 10) -> np.ndarray:
     """Every count consistent with a shown value, by enumeration."""
     if text == "<10":
         return np.arange(1, threshold)

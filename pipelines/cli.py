@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipelines import settings
 
@@ -142,4 +143,12 @@ def tables(
         report = write_tables(path, year_from, year_to, out, fmt, publish)  # type: ignore[arg-type]
     except DisclosureError as error:
         raise click.ClickException(f"release blocked by disclosure control: {error}") from None
+    except duckdb.CatalogException:
+        raise click.ClickException(
+            f"{path} has no report tables yet; run `tipstats run` first"
+        ) from None
+    except duckdb.IOException:
+        raise click.ClickException(
+            f"{path} is in use by a running pipeline; try again after it"
+        ) from None
     click.echo(str(report))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -154,3 +155,27 @@ def test_csv_headers_are_exact(marts: Path, tmp_path: Path) -> None:
         "suspended_sentences,confiscation_lei,damages_lei"
     )
     assert justice[1].startswith("2020,2,4,1,,,,,")  # unknown court figures are empty, not 0
+
+
+def test_a_failing_dbt_test_blocks_the_tables(tmp_path: Path) -> None:
+    from tests.dbt.conftest import dbt_build
+    from tests.dbt.fixture import Builder
+
+    builder = Builder()
+    register = builder.file("anitp", "2020", dt.date(2021, 1, 15))
+    builder.victim(register, 2, "K1", dt.date(2020, 3, 1))
+    builder.victim(register, 3, "K2", dt.date(2020, 4, 1), county="RO-XX")  # no such county
+    warehouse = tmp_path / "warehouse.duckdb"
+    builder.write(warehouse)
+    done = dbt_build(warehouse, tmp_path)
+    assert done.returncode != 0
+    assert "accepted_values_stg_anitp__victim_identifications_residence_county_code" in done.stdout
+    tables = {
+        name
+        for (name,) in query(
+            warehouse,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'",
+        )
+    }
+    assert "dim_county" in tables  # upstream of the failing test: built
+    assert "rpt_victims_by_year" not in tables  # downstream: skipped

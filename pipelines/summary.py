@@ -19,6 +19,7 @@ class RunSummary:
     top_reasons: pl.DataFrame
     rejected_files: pl.DataFrame
     ignored: list[str]
+    files_held: int
 
     def render(self, check_failures: list[str]) -> str:
         lines = ["", "agency     files  rejected  duplicate  rows read  accepted  quarantined"]
@@ -28,6 +29,8 @@ class RunSummary:
                 f"  {row['duplicate']:>9}  {row['rows_read']:>9}  {row['rows_accepted']:>8}"
                 f"  {row['rows_quarantined']:>11}"
             )
+        if self.per_agency["files"].sum() == 0:
+            lines.append(f"no new files; the warehouse already holds {self.files_held} files")
         for row in self.per_agency.filter(pl.col("files_in_landing") == 0).iter_rows(named=True):
             lines.append(f"warning: no files from {row['agency']} in the landing zone")
         for reason in self.ignored:
@@ -50,6 +53,7 @@ def summarise(warehouse: Path, run_id: str, landing: Path) -> RunSummary:
         files = wh.read_frame(
             con, "SELECT * FROM ops.file_manifest WHERE run_id = ? ORDER BY source_file", [run_id]
         )
+        held = con.execute("SELECT count(*) FROM ops.file_manifest").fetchall()[0]
         reasons = wh.read_frame(
             con,
             """
@@ -90,4 +94,4 @@ def summarise(warehouse: Path, run_id: str, landing: Path) -> RunSummary:
         "source_agency", "source_file", "reason"
     )
     ignored = [entry.reason for entry in unknown_folders(landing)]
-    return RunSummary(per_agency, reasons, rejected, ignored)
+    return RunSummary(per_agency, reasons, rejected, ignored, int(held[0]) if held else 0)

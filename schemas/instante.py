@@ -9,11 +9,28 @@ from pandera.api.polars.types import PolarsData
 from schemas import checks
 from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, columns_of, lineage, person_records
-from sources.common.dates import parse_date, parse_plain_number
+from sources.common.dates import parse_plain_number
 from sources.common.landing import LandingFile
 
 AGENCY = "instante"
-BOOLEAN = r"^(true|false)$"
+# ECRIS numbers: <n>/<court code>/<year>, an appeal or incident file adds /a1, /a1.2, /c3 ...
+COURT_FILE = r"^\d+/\d+/\d{4}(/[a-z]+\d*(\.\d+)*)*$"
+PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_SENTENCE_MONTHS = 600  # 50 years: above any prison term the Criminal Code allows
+
+
+def iso_date(expr: pl.Expr) -> pl.Expr:
+    """`YYYY-MM-DD` only: the courts' export writes nothing else, so a dotted date or an
+    Excel serial number here is an error, not another accepted form (unlike checks.is_date)."""
+    text = expr.str.strip_chars()
+    return pl.when(text.str.contains(ISO_DATE)).then(
+        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    )
+
+
+def _code(column: str, codelist: str) -> pl.Expr:
+    return v.to_code(pl.col(column), codelist, AGENCY)
 
 
 class InstanteDecision(DeliveredPerson):
@@ -37,35 +54,77 @@ class InstanteDecision(DeliveredPerson):
     confiscare_lei: str = pa.Field(nullable=True)
     despagubiri_lei: str = pa.Field(nullable=True)
     numar_victime: str = pa.Field(nullable=True)
-    name_birth_date_key: str = pa.Field(nullable=True)
-    name_birth_year_key: str = pa.Field(nullable=True)
-
-    _file = checks.matches(
-        "numar_dosar", pattern=r"^\d+/\d+/\d{4}(/[a-z0-9]+)*$", what="court file <n>/<court>/<year>"
+    name_birth_date_key: str = pa.Field(
+        nullable=True, str_length={"min_value": 64, "max_value": 64}
     )
-    _prosecutor_case = checks.matches(
-        "dosar_parchet", pattern=r"^\d+/D/P/\d{4}$", what="prosecutor case number <n>/D/P/<year>"
+    name_birth_year_key: str = pa.Field(
+        nullable=True, str_length={"min_value": 64, "max_value": 64}
+    )
+
+    _court_file = checks.expr_check(
+        "numar_dosar",
+        name="court_file_number",
+        error="not a court file number <n>/<court code>/<year>, optionally /a1 (e.g. 4567/99/2017)",
+        valid=lambda c: c.str.contains(COURT_FILE),
+    )
+    _court = checks.expr_check(
+        "instanta",
+        name="court_name",
+        error="not a court name (no letters)",
+        valid=lambda c: c.str.contains(r"\p{L}"),
     )
     _level = checks.in_codelist("grad_jurisdictie", codelist="court_level", agency=AGENCY)
-    _dates = checks.is_date("data_inregistrare", "inculpat_data_nasterii", "data_solutie")
+    _prosecutor_case = checks.expr_check(
+        "dosar_parchet",
+        name="prosecutor_case_number",
+        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
+        valid=lambda c: c.str.contains(PROSECUTOR_CASE),
+    )
+    _dates = checks.expr_check(
+        "data_inregistrare",
+        "inculpat_data_nasterii",
+        "data_solutie",
+        name="date",
+        error="not a calendar date written YYYY-MM-DD (e.g. 2017-10-16)",
+        valid=lambda c: iso_date(c).is_not_null(),
+    )
     _sex = checks.in_codelist("inculpat_sex", codelist="sex", agency=AGENCY)
     _offence = checks.is_offence_list("infractiune")
     _decision = checks.in_codelist("solutie", codelist="court_decision", agency=AGENCY)
-    _booleans = checks.matches(
-        "definitiva", "pedeapsa_suspendare", pattern=BOOLEAN, what="boolean (true/false)"
+    _booleans = checks.expr_check(
+        "definitiva",
+        "pedeapsa_suspendare",
+        name="boolean",
+        error="not a JSON boolean (true or false)",
+        valid=lambda c: c.is_in(["true", "false"]),
     )
     _sentence = checks.in_codelist("pedeapsa_tip", codelist="sentence_type", agency=AGENCY)
-    _counts = checks.is_whole_number("pedeapsa_durata_luni", "numar_victime", low=0, high=1200)
+    _months = checks.is_whole_number("pedeapsa_durata_luni", low=1, high=MAX_SENTENCE_MONTHS)
+    _victims = checks.is_whole_number("numar_victime")
     _amounts = checks.is_plain_amount("pedeapsa_amenda_lei", "confiscare_lei", "despagubiri_lei")
 
     @checks.row_rule(
-        "prison_has_length", "a prison sentence needs its length in months (pedeapsa.durata_luni)"
+        "prison_has_length",
+        "a conviction to prison (pedeapsa.tip inchisoare) needs the length in pedeapsa.durata_luni",
     )
     def prison_has_length(cls, data: PolarsData) -> pl.LazyFrame:
-        prison = pl.col("pedeapsa_tip") == "inchisoare"
-        return data.lazyframe.select(
-            (~prison | pl.col("pedeapsa_durata_luni").is_not_null()).fill_null(True)
+        prison = (_code("solutie", "court_decision") == "conviction") & (
+            _code("pedeapsa_tip", "sentence_type") == "prison"
         )
+        return data.lazyframe.select(
+            (~prison.fill_null(False) | pl.col("pedeapsa_durata_luni").is_not_null()).alias("ok")
+        )
+
+    @checks.row_rule(
+        "born_before_decision",
+        "the defendant's birth date (inculpat.data_nasterii) must be from 1900 and before the "
+        "decision date",
+    )
+    def born_before_decision(cls, data: PolarsData) -> pl.LazyFrame:
+        born, decided = iso_date(pl.col("inculpat_data_nasterii")), iso_date(pl.col("data_solutie"))
+        plausible = (born.dt.year() >= 1900) & (born < decided)
+        # Unknown or unreadable dates are judged by the column checks, not here.
+        return data.lazyframe.select(plausible.fill_null(True).alias("ok"))
 
 
 MODELS = {"decisions": InstanteDecision}
@@ -73,31 +132,30 @@ MODELS = {"decisions": InstanteDecision}
 
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     rows = accepted["decisions"]
-    born = parse_date(pl.col("inculpat_data_nasterii"))
     person = person_records(
         file,
         None,
         rows,
         role=pl.lit("defendant"),
-        sex=v.to_code(pl.col("inculpat_sex"), "sex", AGENCY),
-        birth_date=born,
+        sex=_code("inculpat_sex", "sex"),
+        birth_date=iso_date(pl.col("inculpat_data_nasterii")),
     )
+    suspended = pl.col("pedeapsa_suspendare")
     decision = rows.select(
         *lineage(file, None),
         pl.col("numar_dosar").alias("court_case_number"),
         pl.col("instanta").alias("court_name"),
-        v.to_code(pl.col("grad_jurisdictie"), "court_level", AGENCY).alias("court_level"),
+        _code("grad_jurisdictie", "court_level").alias("court_level"),
         pl.col("dosar_parchet").alias("prosecutor_case_number"),
-        parse_date(pl.col("data_inregistrare")).alias("registration_date"),
+        iso_date(pl.col("data_inregistrare")).alias("registration_date"),
         v.to_offence_articles(pl.col("infractiune")).alias("offence_articles"),
-        v.to_code(pl.col("solutie"), "court_decision", AGENCY).alias("decision"),
-        parse_date(pl.col("data_solutie")).alias("decision_date"),
+        _code("solutie", "court_decision").alias("decision"),
+        iso_date(pl.col("data_solutie")).alias("decision_date"),
         (pl.col("definitiva") == "true").alias("is_final"),
-        v.to_code(pl.col("pedeapsa_tip"), "sentence_type", AGENCY).alias("sentence_type"),
+        _code("pedeapsa_tip", "sentence_type").alias("sentence_type"),
         pl.col("pedeapsa_durata_luni").cast(pl.Int64).alias("sentence_months"),
-        pl.when(pl.col("pedeapsa_suspendare").is_not_null())
-        .then(pl.col("pedeapsa_suspendare") == "true")
-        .alias("is_suspended"),
+        # Absent stays unknown (null); only a delivered true/false says suspended or not.
+        pl.when(suspended.is_not_null()).then(suspended == "true").alias("is_suspended"),
         parse_plain_number(pl.col("pedeapsa_amenda_lei")).alias("fine_lei"),
         parse_plain_number(pl.col("confiscare_lei")).alias("confiscation_lei"),
         parse_plain_number(pl.col("despagubiri_lei")).alias("damages_lei"),

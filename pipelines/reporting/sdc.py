@@ -15,21 +15,23 @@ The rules, in plain words (quoted in the README):
   not add up to its published total.
 - **Secondary suppression.** Where a hidden cell could be worked out (or narrowed down) from
   the published cells and totals, more cells are hidden and shown as `[c]` (as ONS does).
-  They are chosen one at a time: among the totals the exposed cell takes part in, start with
-  the one with the fewest hidden cells, and hide its published cell with the smallest count,
-  a non-total cell before a total, ties broken by the cells' dimension values (compared as
-  text, in the order of the dimensions). The audit is then run again, until it passes. A zero
-  is never hidden this way, so `[c]` always stands for a count of at least 10.
+  For each cell the audit flags, look at the totals it takes part in, starting with the one
+  with the fewest hidden cells, and hide that total's published cell with the smallest
+  count, a non-total cell before a total, ties broken by the cells' dimension values
+  (compared as text, in the order of the dimensions). Then audit again, until it passes.
+  A zero is never hidden this way, so `[c]` always stands for a count of at least 10.
 - **Audit.** Before release an independent check plays the attacker. The attacker knows the
   published table, these rules, which rows are totals of which, and that counts are whole
   numbers. For every hidden cell it finds the smallest and largest value the cell can take:
   a published count shown as v lies anywhere in the counts that round to v (for base 5:
   v-2 to v+2, never below 10); a published 0 is exactly 0; `<10` is 1 to 9; `[c]` is at
-  least 10. The release is blocked if any hidden cell's range (largest minus smallest) is
-  narrower than 10 (`min_width`) or than the range the attacker would get if every non-zero
-  cell were hidden, whichever is smaller. For a `<10` cell that means the attacker learns
-  nothing beyond "<10": the range must stay 1 to 9. For a `[c]` cell the range must be at
-  least 10 wide.
+  least 10. The release is blocked unless every hidden cell's range (largest minus smallest
+  value) is at least as wide as required: 10 for a `<10` cell or an unpublished one
+  (`min_width`), 4 for a `[c]` cell (`complement_width`, base - 1: a `[c]` cell holds at
+  least 10, so it needs no more cover than rounding gives a published count). The required
+  width is capped at the range the attacker would get if every non-zero cell were hidden,
+  since no choice of complements can do better. For a `<10` cell that cap is normally
+  1 to 9, so the rule means the attacker learns nothing beyond "<10".
 
 A table is a long polars frame: dimension columns (text) and one whole-number count column.
 A row whose value in a dimension is `total` is the sum of the rows that agree with it on
@@ -175,7 +177,7 @@ def _validate(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
     reserved = {SHOWN, STATUS, *_RANGE_COLUMNS} & set(table.columns)
     if reserved:
         raise ValueError(f"column names reserved for the output: {sorted(reserved)}")
-    if not (table.schema[count].is_integer() or table.schema[count] == pl.Null):
+    if not table.schema[count].is_integer():
         raise TypeError(f"{count} must be a whole-number column, not {table.schema[count]}")
     if table.select(pl.any_horizontal(pl.col(*dims).is_null()).any()).item():
         raise ValueError("dimension columns must not be empty")
@@ -225,6 +227,7 @@ class ProtectedTable:
     policy: Policy
     counts: pl.Series = field(repr=False)
     audit: AuditResult | None = None
+    # Internal: baseline ranges, shared by protect's rounds (see `audit`).
     baseline_cache: dict[tuple[object, ...], dict[int, tuple[float, float]]] = field(
         default_factory=dict, repr=False
     )
@@ -273,6 +276,8 @@ def suppress_primary(
     rows where `unpublished` is true take part in the relations but are never shown.
     """
     policy = Policy(threshold, base, zeros_are_safe)
+    if table.schema.get(count) == pl.Null:  # every count missing
+        table = table.with_columns(pl.col(count).cast(pl.Int64))
     _validate(table, dims, count)
     _check_additive(table, dims, count)
     small = pl.col(count).is_between(policy.smallest_hidden_small, threshold - 1)
@@ -292,27 +297,38 @@ def protect(
     *,
     zeros_are_safe: bool = True,
     min_width: int | None = None,
+    complement_width: int | None = None,
     integer: bool = True,
 ) -> ProtectedTable:
     """Threshold, rounding and secondary suppression, repeated until `audit` passes.
 
-    Each round audits the table and hides one complement for each exposed cell (see the
-    module docstring for the choice). A round that finds nothing more to hide raises
-    `DisclosureError`; this cannot happen in theory, because hiding every non-zero cell
-    always passes the audit. The returned table carries the passing audit.
+    Each round finds the hidden cells the attacker can narrow too much and hides one
+    complement for each (see the module docstring for the choice). Hiding more only widens
+    ranges, so a cell that passed once is not checked again until the final full `audit`,
+    whose result the returned table carries. Raises `DisclosureError` if a round finds
+    nothing more to hide; that cannot happen in theory, because hiding every non-zero cell
+    always passes the audit.
     """
     protected = suppress_primary(
         table, dims, count, threshold, base, unpublished, zeros_are_safe=zeros_are_safe
     )
+    rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
     chooser = _ComplementChooser(protected)
-    while True:
-        result = audit(protected, min_width=min_width, integer=integer)
-        if result.passed:
-            return replace(protected, audit=result)
-        added = chooser.choose(result.failing_rows)
-        if not added:
-            raise DisclosureError(result.report(), result)
-        protected = _with_secondary(protected, added)
+    pending = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
+    while pending:
+        narrow = _narrow(_measure(protected, pending, rule))
+        failing = [row for row, bad in zip(pending, narrow, strict=True) if bad]
+        added = chooser.choose(failing) if failing else []
+        if failing and not added:
+            break
+        protected = _with_secondary(protected, added) if added else protected
+        pending = sorted({*failing, *added})
+    result = audit(
+        protected, min_width=min_width, complement_width=complement_width, integer=integer
+    )
+    if not result.passed:
+        raise DisclosureError(result.report(), result)
+    return replace(protected, audit=result)
 
 
 def _with_secondary(protected: ProtectedTable, rows: Sequence[int]) -> ProtectedTable:
@@ -424,6 +440,7 @@ class AuditResult:
     ranges: pl.DataFrame
     dims: tuple[str, ...]
     min_width: int
+    complement_width: int
     failing_rows: tuple[int, ...]
 
     def failures(self, min_width: int | None = None) -> pl.DataFrame:
@@ -599,8 +616,58 @@ def _equalities(constraints: Sequence[Constraint], rows: list[int]) -> sparse.cs
     return sparse.csr_array((values, (lines, cols)), shape=(len(constraints), len(rows)))
 
 
+@dataclass(frozen=True)
+class _WidthRule:
+    """How wide each hidden cell's range must be (before capping at its baseline)."""
+
+    small: float  # `<10` and unpublished cells
+    complement: float  # `[c]` cells
+    integer: bool
+
+    @classmethod
+    def of(
+        cls, policy: Policy, min_width: int | None, complement_width: int | None, integer: bool
+    ) -> _WidthRule:
+        small = policy.threshold if min_width is None else min_width
+        complement = policy.base - 1 if complement_width is None else complement_width
+        return cls(float(small), float(complement), integer)
+
+    def wanted(self, status: str) -> float:
+        return self.complement if status == SECONDARY else self.small
+
+
+def _measure(
+    protected: ProtectedTable, rows: Sequence[int], rule: _WidthRule
+) -> list[tuple[float, float, float]]:
+    """(lower, upper, required) of each hidden row, from the published table only."""
+    model = _AttackModel.read(protected)
+    # Baselines do not depend on the choice of complements: protect's rounds reuse them.
+    baselines = protected.baseline_cache.setdefault(model.signature, {})
+    statuses = protected.table[STATUS].to_list()
+    found = []
+    for row in rows:
+        lower, upper = model.extent(row, baseline=False, integer=rule.integer)
+        required = rule.wanted(statuses[row])
+        if upper - lower < required:
+            if row not in baselines:
+                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)
+            base_low, base_high = baselines[row]
+            required = min(required, base_high - base_low)
+        found.append((lower, upper, required))
+    _check_truth(protected, rows, found)
+    return found
+
+
+def _narrow(found: Sequence[tuple[float, float, float]]) -> list[bool]:
+    return [upper - lower < required - _TOLERANCE for lower, upper, required in found]
+
+
 def audit(
-    protected: ProtectedTable, *, min_width: int | None = None, integer: bool = True
+    protected: ProtectedTable,
+    *,
+    min_width: int | None = None,
+    complement_width: int | None = None,
+    integer: bool = True,
 ) -> AuditResult:
     """The attacker check: each hidden cell's feasible range from what is published.
 
@@ -612,52 +679,40 @@ def audit(
     `integer` (default), when the relaxation's optimum is not a whole-number point the
     problem is solved again as an integer program, which can only narrow the range.
 
-    A cell fails if its range is narrower than `min_width` (default: the threshold) or than
-    its baseline range, whichever is smaller; the baseline is the range with every non-zero
-    cell hidden. Only the published table is read; the original counts, when present, are
-    used to check that each range contains the truth (a safeguard against a wrong model).
+    A `<10` or unpublished cell fails if its range (upper - lower) is narrower than
+    `min_width` (default: the threshold, 10) or than its baseline range, whichever is
+    smaller; a `[c]` cell likewise with `complement_width` (default: base - 1, 4). The
+    baseline is the range the attacker would get with every non-zero cell hidden. Only the
+    published table is read; the original counts, when present, are only used to check that
+    every range contains the truth (a safeguard against a wrong model).
     """
-    width_rule = protected.policy.threshold if min_width is None else min_width
-    model = _AttackModel.read(protected)
-    # Baselines do not depend on the choice of complements: protect's rounds reuse them.
-    baselines = protected.baseline_cache.setdefault(model.signature, {})
-    lowers, uppers, requireds = [], [], []
-    for row in model.hidden:
-        lower, upper = model.extent(row, baseline=False, integer=integer)
-        required = float(width_rule)
-        if upper - lower < width_rule:
-            if row not in baselines:
-                baselines[row] = model.extent(row, baseline=True, integer=integer)
-            base_low, base_high = baselines[row]
-            required = min(required, base_high - base_low)
-        lowers.append(lower)
-        uppers.append(upper)
-        requireds.append(required)
-    _check_truth(protected, model.hidden, lowers, uppers)
+    rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
+    hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
+    found = _measure(protected, hidden, rule)
+    narrow = _narrow(found)
     is_hidden = pl.Series([s != PUBLISHED for s in protected.table[STATUS].to_list()])
     ranges = (
         protected.table.filter(is_hidden)
         .select(*protected.dims, STATUS, SHOWN)
         .with_columns(
-            pl.Series("lower", lowers, pl.Float64),
-            pl.Series("upper", uppers, pl.Float64),
-            pl.Series("required", requireds, pl.Float64),
+            pl.Series("lower", [f[0] for f in found], pl.Float64),
+            pl.Series("upper", [f[1] for f in found], pl.Float64),
+            pl.Series("required", [f[2] for f in found], pl.Float64),
+            pl.Series("ok", [not bad for bad in narrow], pl.Boolean),
         )
-    )
-    ranges = (
-        ranges.with_columns(width=pl.col("upper") - pl.col("lower"))
-        .with_columns(ok=pl.col("width") >= pl.col("required") - _TOLERANCE)
+        .with_columns(width=pl.col("upper") - pl.col("lower"))
         .select(*protected.dims, STATUS, SHOWN, *_RANGE_COLUMNS)
     )
-    ok = ranges["ok"].to_list()
-    failing = tuple(row for row, good in zip(model.hidden, ok, strict=True) if not good)
-    return AuditResult(not failing, ranges, protected.dims, width_rule, failing)
+    failing = tuple(row for row, bad in zip(hidden, narrow, strict=True) if bad)
+    return AuditResult(
+        not failing, ranges, protected.dims, int(rule.small), int(rule.complement), failing
+    )
 
 
 def _check_truth(
-    protected: ProtectedTable, hidden: Sequence[int], lowers: list[float], uppers: list[float]
+    protected: ProtectedTable, rows: Sequence[int], found: Sequence[tuple[float, float, float]]
 ) -> None:
     counts = protected.counts.to_list()
-    for row, lower, upper in zip(hidden, lowers, uppers, strict=True):
+    for row, (lower, upper, _) in zip(rows, found, strict=True):
         if counts[row] is not None and not lower <= counts[row] <= upper:
             raise RuntimeError(f"attacker model excludes the true count of row {row}")

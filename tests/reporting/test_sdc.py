@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.reporting import sdc
@@ -215,8 +215,41 @@ def test_protect_closes_the_leak() -> None:
     again = sdc.audit(protected)
     assert again.passed
     assert attacker_range(again, row="r1", col="c1") == (1, 9)
-    # In a 2-D table one lone hidden cell needs three complements (a rectangle).
-    assert protected.table[sdc.STATUS].to_list().count(sdc.SECONDARY) >= 3
+    # First complement: in column c1 (relations over `row` come first), its smallest other
+    # cell r2c1 = 20. r1c1 is still at most 6 by its row, so next the smallest other cell of
+    # row r1, r1c2 = 41. Rounding then leaves enough slack without a fourth corner:
+    # r1c1 + r1c2 = 98..102 - 58..62 = 36..44 and r1c2 = 103..107 - 28..32 - 33..37 = 34..46,
+    # so r1c1 can be 1 (r1c2 = 35..43) or 9 (r1c2 = 34..35); likewise down column c1.
+    hidden = protected.table.filter(pl.col(sdc.STATUS) == sdc.SECONDARY)
+    assert sorted(hidden.select("row", "col").rows()) == [("r1", "c2"), ("r2", "c1")]
+
+
+def test_complement_width_is_a_separate_policy() -> None:
+    default = sdc.protect(two_way(LEAKY), ["row", "col"], "n")
+    # r2c1 >= 98 - 32 - 52 = 14 by row r2 and <= 47 - 1 - 23 = 23 by column c1: 9 wide,
+    # enough for the default 4 but not for 10.
+    assert attacker_range(default.audit, row="r2", col="c1") == (14, 23)
+    strict = sdc.audit(default, complement_width=10)
+    assert not strict.passed
+    assert ("r2", "c1") in strict.failures()[["row", "col"]].rows()
+    # Asking for 10 closes the rectangle: r1c2 is rechecked first, and the smallest other
+    # cell of its column c2 is r2c2 = 30.
+    protected = sdc.protect(two_way(LEAKY), ["row", "col"], "n", complement_width=10)
+    hidden = protected.table.filter(pl.col(sdc.STATUS) == sdc.SECONDARY)
+    assert sorted(hidden.select("row", "col").rows()) == [("r1", "c2"), ("r2", "c1"), ("r2", "c2")]
+    assert protected.audit is not None and protected.audit.passed
+
+
+def test_complement_known_more_precisely_than_rounding_fails() -> None:
+    # a 1, b 10 shown as [c], c 40 (38..42), total 51 -> 50 (48..52).
+    # a <= 52 - 10 - 38 = 4; b <= 52 - 1 - 38 = 13, so b is 10..13: 3 wide, under 4.
+    release = with_complements(
+        sdc.suppress_primary(one_way({"a": 1, "b": 10, "c": 40}), ["cat"], "n"), {"b"}
+    )
+    result = sdc.audit(release)
+    assert attacker_range(result, cat="b") == (10, 13)
+    assert result.failures()["cat"].to_list() == ["a", "b"]
+    assert sdc.audit(release, complement_width=3).failures()["cat"].to_list() == ["a"]
 
 
 def test_row_with_enough_rounding_slack_needs_no_complement() -> None:
@@ -235,6 +268,15 @@ def test_lone_small_count_under_small_totals_reveals_nothing_more() -> None:
     )
     assert result.passed
     assert set(result.ranges.select("lower", "upper").rows()) == {(1, 9)}
+
+
+def test_protect_reports_failure_when_nothing_is_left_to_hide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sdc._ComplementChooser, "choose", lambda self, failing: [])
+    with pytest.raises(sdc.DisclosureError, match="row=r1, col=c1") as blocked:
+        sdc.protect(two_way(LEAKY), ["row", "col"], "n")
+    assert blocked.value.audit is not None and not blocked.value.audit.passed
 
 
 # --- one-way tables ------------------------------------------------------------------------
@@ -358,13 +400,15 @@ small_counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(10, 25))
 
 
 @FAST
-@given(st.lists(small_counts, min_size=1, max_size=3), st.data())
-def test_audit_matches_an_exhaustive_attacker(counts: list[int], data: st.DataObject) -> None:
+@given(st.lists(small_counts, min_size=1, max_size=3), st.sets(st.integers(0, 3)))
+@example([3, 10], set())  # shown 10 means 10..12, not 8..12: k0 <= 17 - 10 = 7
+@example([12, 20], {0, 2})  # k0 and the total hidden: both unbounded above
+def test_audit_matches_an_exhaustive_attacker(counts: list[int], hide: set[int]) -> None:
     table = one_way({f"k{i}": n for i, n in enumerate(counts)})
-    primary_only = sdc.suppress_primary(table, ["cat"], "n")
-    eligible = table.filter(pl.col("n") >= 10)["cat"].to_list()  # complements are never 0
-    hide = data.draw(st.sets(st.sampled_from(eligible)) if eligible else st.just(set()))
-    release = with_complements(primary_only, hide)
+    # Complements are never 0 or small; position len(counts) is the total.
+    cats = table["cat"].to_list()
+    chosen = {cats[i] for i in hide if i < table.height and table["n"][i] >= 10}
+    release = with_complements(sdc.suppress_primary(table, ["cat"], "n"), chosen)
     result = sdc.audit(release)
     got = {cat: (lo, hi) for cat, lo, hi in result.ranges.select("cat", "lower", "upper").rows()}
     assert got == brute_force_ranges(release.table)

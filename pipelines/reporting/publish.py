@@ -24,6 +24,14 @@ def _checked(protected: sdc.ProtectedTable, table: str) -> pl.DataFrame:
     return protected.table
 
 
+def _refuse_hidden_known(known: pl.DataFrame, table: str) -> None:
+    """A total another table publishes cannot be a complement: hiding it here hides nothing."""
+    if known.filter(pl.col("status") == sdc.SECONDARY).height:
+        raise sdc.DisclosureError(
+            f"{table}: protecting it would need to hide a total that another table publishes"
+        )
+
+
 def protect_long(
     frame: pl.DataFrame, dims: Sequence[str], count: str, table: str, total_over: Sequence[str] = ()
 ) -> pl.DataFrame:
@@ -41,6 +49,7 @@ def protect_long(
         ]
     )
     protected = _checked(sdc.protect(full, dims, count), table)
+    _refuse_hidden_known(protected.filter(pl.col(_EXTRA)), table)
     shown = protected.filter(~pl.col(_EXTRA)).select(*dims, "shown", "status")
     return (
         frame.join(shown, on=list(dims), how="left", nulls_equal=True)
@@ -137,7 +146,9 @@ def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> p
             full, ["county_code"], "victims", unpublished=pl.col("county_code") == "unknown"
         ),
         "victims_by_county",
-    ).filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL]))
+    )
+    _refuse_hidden_known(protected.filter(pl.col("county_code") == sdc.TOTAL), "victims_by_county")
+    protected = protected.filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL]))
     return (
         frame.join(protected.select("county_code", "shown", "status"), on="county_code")
         .with_columns(

@@ -19,7 +19,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from pipelines.reporting import publish, queries
+from pipelines.reporting import publish, queries, sdc
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
 from pipelines.reporting.workbooks import metadata, write_workbook
@@ -66,25 +66,42 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
     }
 
 
+WITHHELD = pl.DataFrame(
+    {
+        "note": [
+            "withheld by disclosure control: publishing it would disclose "
+            "small counts through totals that other tables publish"
+        ]
+    }
+)
+
+
+def _family_table(protect: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """A workbook-only table that cannot be protected is withheld, not the whole release."""
+    try:
+        return protect().drop("status")
+    except sdc.DisclosureError:
+        return WITHHELD
+
+
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The public variant of every table; a core (CSV) table that cannot be protected blocks."""
     national = int(tables["victims_by_year"]["victims"].sum())
     tip = tables["tip_categories"]
-    tip_protected = publish.protect_long(
-        tip.select("year", "tip_category", "victims"),
-        ["year", "tip_category"],
-        "victims",
-        "tip",
-        ["tip_category"],
-    )
-    for column in ("children", "foreign_citizens"):
-        shown = publish.protect_long(
-            tip.select("year", "tip_category", column),
-            ["year", "tip_category"],
-            column,
-            "tip",
-            ["tip_category"],
-        )
-        tip_protected = tip_protected.with_columns(shown[column])
+
+    def tip_protected() -> pl.DataFrame:
+        columns = [
+            publish.protect_long(
+                tip.select("year", "tip_category", column),
+                ["year", "tip_category"],
+                column,
+                "tip",
+                ["tip_category"],
+            )
+            for column in ("victims", "children", "foreign_citizens")
+        ]
+        return columns[0].with_columns(columns[1]["children"], columns[2]["foreign_citizens"])
+
     return {
         "victims_by_year": publish.victims_by_year(tables["victims_by_year"]),
         "victims_by_county": publish.victims_by_county(
@@ -98,21 +115,25 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "criminal_justice_by_year": publish.criminal_justice_by_year(
             tables["criminal_justice_by_year"]
         ),
-        "tip_categories": tip_protected.drop("status"),
-        "eurostat_categories": publish.protect_long(
-            tables["eurostat_categories"],
-            ["year", "sex", "eurostat_category"],
-            "victims",
-            "eurostat",
-            ["eurostat_category"],
-        ).drop("status"),
-        "citizenship_groups": publish.protect_long(
-            tables["citizenship_groups"],
-            ["year", "citizenship_group"],
-            "victims",
-            "citizenship",
-            ["citizenship_group"],
-        ).drop("status"),
+        "tip_categories": _family_table(tip_protected),
+        "eurostat_categories": _family_table(
+            lambda: publish.protect_long(
+                tables["eurostat_categories"],
+                ["year", "sex", "eurostat_category"],
+                "victims",
+                "eurostat",
+                ["eurostat_category"],
+            )
+        ),
+        "citizenship_groups": _family_table(
+            lambda: publish.protect_long(
+                tables["citizenship_groups"],
+                ["year", "citizenship_group"],
+                "victims",
+                "citizenship",
+                ["citizenship_group"],
+            )
+        ),
     }
 
 

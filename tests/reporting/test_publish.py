@@ -63,3 +63,27 @@ def test_blocked_release_writes_nothing(
         tables.write_tables(warehouse, 2020, 2021, tmp_path, "both", True)
     assert not (tmp_path / "public").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no half-written files either
+
+
+def test_unprotectable_workbook_table_is_withheld_not_leaked(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    from pipelines.reporting import publish
+
+    real = publish.protect_long
+
+    def eurostat_cannot_be_protected(frame, dims, count, table, total_over=()):  # type: ignore[no-untyped-def]
+        if table == "eurostat":
+            raise sdc.DisclosureError(
+                "eurostat: would need to hide a total that another table publishes"
+            )
+        return real(frame, dims, count, table, total_over)
+
+    monkeypatch.setattr(publish, "protect_long", eurostat_cannot_be_protected)
+    tables.write_tables(warehouse, 2020, 2021, tmp_path, "xlsx", True)
+    book = openpyxl.load_workbook(tmp_path / "public" / "eurostat_thb.xlsx", read_only=True)
+    rows = list(book["victims_by_form"].iter_rows(values_only=True))
+    assert rows[0] == ("note",) and str(rows[1][0]).startswith("withheld by disclosure control")
+    assert list(book["victims_by_citizenship"].iter_rows(values_only=True))[0][0] == "year"

@@ -63,6 +63,7 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "citizenship_groups": queries.read_mart(
             con, "rpt_victims_by_citizenship_group_year", period
         ),
+        "participation": queries.read_mart(con, "rpt_victim_participation_by_year", period),
     }
 
 
@@ -82,6 +83,21 @@ def _family_table(protect: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         return protect().drop("status")
     except sdc.DisclosureError:
         return WITHHELD
+
+
+def _participation_protected(frame: pl.DataFrame) -> pl.DataFrame:
+    """Long form (year, participation, victims): the three groups add up to the year's victims."""
+    long = frame.select(
+        "year", "participating", "not_participating", "participation_unknown"
+    ).unpivot(
+        on=["participating", "not_participating", "participation_unknown"],
+        index="year",
+        variable_name="participation",
+        value_name="victims",
+    )
+    return publish.protect_long(
+        long, ["year", "participation"], "victims", "participation", ["participation"]
+    )
 
 
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -125,6 +141,7 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
                 ["eurostat_category"],
             )
         ),
+        "participation": _family_table(lambda: _participation_protected(tables["participation"])),
         "citizenship_groups": _family_table(
             lambda: publish.protect_long(
                 tables["citizenship_groups"],
@@ -227,6 +244,7 @@ def _workbooks(
             "victims_by_county": core["victims_by_county"],
             "victims_by_country": core["victims_by_exploitation_country"],
             "criminal_justice": core["criminal_justice_by_year"],
+            "victim_participation": tables["participation"],
             "metadata": meta,
         },
         "tip_report.xlsx": {

@@ -2,7 +2,8 @@
 
 Persons (K = has a valid CNP, so a pseudonym; N = no CNP):
 - ANITP 2020, first extract (2021-01-15): K1 twice (Mar and Jun), N1, K2.
-- ANITP 2020, revision (2021-06-01): K1 twice, N1, K3 (late registration); K2 withdrawn.
+- ANITP 2020, revision (2021-06-01): K1 twice, N1, K3 (late registration, takes part in the
+  proceedings); K2 withdrawn.
 - ANITP 2021 (2022-01-15): K1 again.
 - Police 2020: case P-2020-000001 (Jan) victim K1, suspect D1; P-2020-000002 (Apr) suspect S4,
   a victim without CNP.
@@ -113,6 +114,7 @@ class Builder:
         citizenship: str | None = "RO",
         institution: str = "police",
         sheet: str | None = None,
+        participates: str | None = None,
     ) -> None:
         self.person(file, row, person, "victim", sex, county, citizenship, sheet)
         self.tables["victim_identification"].append(
@@ -129,7 +131,7 @@ class Builder:
                 "recruitment_method": None,
                 "residence_area": None,
                 "accepted_assistance": None,
-                "participates_in_proceedings": None,
+                "participates_in_proceedings": participates,
                 "case_number": None,
             }
         )
@@ -290,7 +292,9 @@ def build(path: Path) -> None:
         form="labour",
         scope="domestic",
     )
-    b.victim(revised, 5, "K3", D(2020, 11, 2), sex="M", county="RO-CJ", form="labour")
+    b.victim(
+        revised, 5, "K3", D(2020, 11, 2), sex="M", county="RO-CJ", form="labour", participates="yes"
+    )
     later = b.file("anitp", "2021", D(2022, 1, 15))
     b.victim(later, 2, "K1", D(2021, 2, 1), age=17)
     police = b.file("politie", "2020", D(2021, 1, 10))

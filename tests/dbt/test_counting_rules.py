@@ -179,3 +179,13 @@ def test_a_failing_dbt_test_blocks_the_tables(tmp_path: Path) -> None:
     }
     assert "dim_county" in tables  # upstream of the failing test: built
     assert "rpt_victims_by_year" not in tables  # downstream: skipped
+
+
+def test_victim_participation_share(marts: Path) -> None:
+    # 2020: K3 takes part; K1 and N1 are not recorded either way -> 1 of 3 identified victims.
+    rows = query(
+        marts,
+        "SELECT victims, participating, participation_unknown, share_participating "
+        "FROM marts.rpt_victim_participation_by_year WHERE year = 2020",
+    )
+    assert rows == [(3, 1, 2, pytest.approx(1 / 3))]

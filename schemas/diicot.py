@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
 
 from schemas import checks
 from schemas import vocabulary as v
@@ -21,6 +22,17 @@ from sources.common.landing import LandingFile
 AGENCY = "diicot"
 CASES_SHEET, PERSONS_SHEET = "Dosare", "Persoane"
 CASE_NUMBER = r"^\d+/D/P/\d{4}$"
+KEY_LENGTH = {"min_value": 64, "max_value": 64}  # hex HMAC-SHA256
+
+
+def _case_number(column: str):  # a pandera check, as those of schemas.checks
+    # Same rule name and words as the police's and the courts' check of the same number.
+    return checks.expr_check(
+        column,
+        name="prosecutor_case_number",
+        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
+        valid=lambda c: c.str.contains(CASE_NUMBER),
+    )
 
 
 class DiicotCase(Delivered):
@@ -37,7 +49,7 @@ class DiicotCase(Delivered):
     transfrontalier: str = pa.Field(nullable=True)
     valoare_sechestru_lei: str = pa.Field(nullable=True)
 
-    _case = checks.matches("nr_dosar", pattern=CASE_NUMBER, what="case number <n>/D/P/<year>")
+    _case = _case_number("nr_dosar")
     _dates = checks.is_date("data_inregistrarii", "data_solutiei")
     _offences = checks.is_offence_list("infractiuni")
     _decision = checks.in_codelist("solutie", codelist="prosecutor_decision", agency=AGENCY)
@@ -45,6 +57,17 @@ class DiicotCase(Delivered):
         "grup_infractional_organizat", "transfrontalier", codelist="yes_no", agency=AGENCY
     )
     _amount = checks.is_ro_amount("valoare_sechestru_lei")
+
+    @checks.row_rule(
+        "decided_after_registration",
+        "the decision date (Data soluției) must not be before the registration date "
+        "(Data înregistrării)",
+    )
+    def decided_after_registration(cls, data: PolarsData) -> pl.LazyFrame:
+        decided = parse_date(pl.col("data_solutiei"))
+        registered = parse_date(pl.col("data_inregistrarii"))
+        # Missing or unreadable dates are judged by the column checks, not here.
+        return data.lazyframe.select((decided >= registered).fill_null(True).alias("ok"))
 
 
 class DiicotPerson(DeliveredPerson):
@@ -59,13 +82,21 @@ class DiicotPerson(DeliveredPerson):
     forma_exploatarii: str = pa.Field(nullable=True)
     tara_exploatarii: str = pa.Field(nullable=True)
     arestat_preventiv: str = pa.Field(nullable=True)
-    name_birth_date_key: str = pa.Field(nullable=True)
-    name_birth_year_key: str = pa.Field(nullable=True)
+    name_birth_date_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
+    name_birth_year_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
 
-    _case = checks.matches("nr_dosar", pattern=CASE_NUMBER, what="case number <n>/D/P/<year>")
+    _case = _case_number("nr_dosar")
     _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)
     _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
     _born = checks.is_date("data_nasterii")
+    # An earlier year is a typing error (1099 for 1999); caught here with words rather than
+    # as an out-of-range birth year in the unified person record.
+    _born_from_1900 = checks.expr_check(
+        "data_nasterii",
+        name="birth_date_from_1900",
+        error="the birth date must be from 1900 on",
+        valid=lambda c: parse_date(c).dt.year().ge(1900) | parse_date(c).is_null(),
+    )
     _countries = checks.is_country("cetatenie", "tara_exploatarii")
     _county = checks.is_county("judet_domiciliu")
     _form = checks.in_codelist("forma_exploatarii", codelist="exploitation_form", agency=AGENCY)
@@ -83,7 +114,8 @@ def _yes(column: str) -> pl.Expr:
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     cases = accepted["cases"].with_columns(
         parse_date(pl.col("data_inregistrarii")).alias("_registered"),
-        v.to_offence_articles(pl.col("infractiuni")).alias("_offences"),
+        # Distinct and sorted, as for the police: 'art. 210 alin. (1); art. 210 alin. (2)' is 210.
+        v.to_offence_articles(pl.col("infractiuni")).list.unique().list.sort().alias("_offences"),
     )
     case_facts = cases.select("nr_dosar", "_registered", "_offences").unique(
         subset="nr_dosar", keep="first", maintain_order=True

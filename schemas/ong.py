@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+
 import pandera.polars as pa
 import polars as pl
 
@@ -10,16 +13,18 @@ from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, columns_of, lineage, person_records
 from sources.common.dates import parse_date
 from sources.common.landing import LandingFile
+from sources.common.text import match_key, match_key_expr
 
 AGENCY = "ong"
 SHEET = "Beneficiari"
+KEY_LENGTH = {"min_value": 64, "max_value": 64}  # hex HMAC-SHA256
 
 
 class OngBeneficiary(DeliveredPerson):
     """One assisted person as an assistance provider delivers it."""
 
     organizatie: str = pa.Field()
-    cod_beneficiar_key: str = pa.Field(nullable=True)
+    cod_beneficiar_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
     sex: str = pa.Field(nullable=True)
     anul_nasterii: str = pa.Field(nullable=True)
     cetatenie: str = pa.Field(nullable=True)
@@ -28,8 +33,8 @@ class OngBeneficiary(DeliveredPerson):
     forma_exploatare: str = pa.Field(nullable=True)
     participa_la_procesul_penal: str = pa.Field(nullable=True)
     nr_dosar_penal: str = pa.Field(nullable=True)
-    name_birth_date_key: str = pa.Field(nullable=True)
-    name_birth_year_key: str = pa.Field(nullable=True)
+    name_birth_date_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
+    name_birth_year_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
 
     _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
     _year = checks.is_whole_number("anul_nasterii", low=1900, high=2100)
@@ -50,16 +55,45 @@ class OngBeneficiary(DeliveredPerson):
 MODELS = {"beneficiaries": OngBeneficiary}
 
 
+# Country names run to five words ('Statele Unite ale Americii' has four).
+MAX_PHRASE_WORDS = 5
+
+
+@cache
+def _code_only_keys() -> list[str]:
+    """match keys that are ISO codes and nothing else: in Romanian free text they are words
+    ('sau' = SAU, 'are' = ARE, 'in' = IN, 'de' = DE), not countries. Names and aliases
+    ('SUA', 'Cehia') still count."""
+    with (v.REFERENCE / "ref_country.csv").open(encoding="utf-8", newline="") as handle:
+        countries = list(csv.DictReader(handle))
+    with (v.CODELISTS / "codelist_country_alias.csv").open(encoding="utf-8", newline="") as handle:
+        aliases = [row["alias"] for row in csv.DictReader(handle)]
+    codes = {match_key(r[c]) for r in countries for c in ("alpha_2", "alpha_3")}
+    names = {
+        match_key(r[c]) for r in countries for c in ("name_ro", "name_ro_iso_style", "name_en")
+    }
+    return sorted(codes - names - {match_key(a) for a in aliases})
+
+
 def country_in_text(text: pl.Expr) -> pl.Expr:
-    """The first word or word pair of free text that names a country ('munca, Italia' -> IT)."""
-    words = (
-        text.str.replace_all(r"[()\[\],;:.]", " ")
-        .str.split(" ")
-        .list.eval(pl.element().filter(pl.element().str.len_chars() > 2))
+    """The first country named in free text: 'exploatare sexuala (Germania)' -> DE,
+    'munca in agricultura, Italia' -> IT, 'cersetorie in Africa de Sud' -> ZA; null if none.
+
+    At each word the longest phrase (up to MAX_PHRASE_WORDS words) that names a country wins,
+    so 'Guineea Ecuatoriala' is GQ, not Guineea (GN); the earliest word wins overall.
+    """
+    words = text.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars().str.split(" ")
+    word = pl.element()
+
+    def country_of_phrase(length: int) -> pl.Expr:
+        phrase = pl.concat_str([word.shift(-k) for k in range(length)], separator=" ")
+        is_code = match_key_expr(phrase).is_in(_code_only_keys())
+        return pl.when(~is_code).then(v.to_country(phrase))
+
+    by_word = words.list.eval(
+        pl.coalesce([country_of_phrase(n) for n in range(MAX_PHRASE_WORDS, 0, -1)])
     )
-    pairs = words.list.eval(pl.concat_str(pl.element(), pl.element().shift(-1), separator=" "))
-    candidates = pl.concat_list(pairs, words).list.eval(v.to_country(pl.element()).drop_nulls())
-    return candidates.list.first()
+    return by_word.list.drop_nulls().list.first()
 
 
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -78,7 +112,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
     episode = rows.select(
         *lineage(file, SHEET),
         pl.col("organizatie").alias("provider_name"),
-        "cod_beneficiar_key",
+        pl.col("cod_beneficiar_key").alias("beneficiary_code_key"),
         parse_date(pl.col("data_intrarii_in_program")).alias("programme_entry_date"),
         v.to_exploitation_form_by_keyword(pl.col("forma_exploatare"), AGENCY)
         .fill_null("unknown")
@@ -88,7 +122,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
             "participates_in_proceedings"
         ),
         pl.col("nr_dosar_penal").alias("case_number"),
-    ).rename({"cod_beneficiar_key": "beneficiary_code_key"})
+    )
     return {
         "person_record": person,
         "assistance_episode": episode.select(columns_of("assistance_episode")),

@@ -1,16 +1,42 @@
-"""Strict XLSX reading: a header found by name under any title band, cells as text."""
+"""Strict XLSX reading: a header found by name under any title band, cells as text.
+
+Cells become the text a person would type, so the agency schemas judge XLSX and CSV values
+with the same checks:
+
+- dates (cells with a date format) -> ISO `YYYY-MM-DD`, the time of day dropped;
+- whole numbers -> digits without `.0` (`42500`), other numbers -> positional decimal
+  notation, never an exponent (`0.0000001`, not `1e-07`);
+- booleans -> `true` / `false`; text stripped; empty -> null.
+
+Excel serial numbers stored as plain numbers in a date column (the agency reader names
+its date columns). In a 1900-system workbook (the default) they stay digits (`43892`; a
+fraction, the time of day, is dropped): `sources.common.dates.parse_date` reads digits as a
+1900-system serial. In a 1904-system workbook (`wb.epoch` is 1904-01-01) those digits would be
+read four years too early, so the reader turns serials (numbers, or digits typed as text)
+into ISO dates itself. Cells with a date format are converted by openpyxl with the workbook's
+own epoch, so they are right in both systems. Numbers outside date columns (a birth year, an
+amount) are never shifted.
+
+Amounts: a number cell in an amount column is written with a decimal comma (`1250000,5`),
+because the agency writes amounts in Romanian format, where `1250.125` would mean 1 250 125.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import openpyxl
 import polars as pl
-from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from sources.common.config import EntityConfig
@@ -19,8 +45,26 @@ from sources.common.landing import LandingFile
 from sources.common.text import column_name
 
 HEADER_SEARCH_ROWS = 10
-DAYS_1900_TO_1904 = 1462
-_UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError)
+EPOCH_1904 = dt.date(1904, 1, 1)
+# Digits that `parse_date` would read as a serial day number (same pattern).
+_SERIAL_TEXT = re.compile(r"^(\d{2,5})(?:\.0+)?$")
+# What openpyxl and zipfile raise on a damaged or foreign file (found by truncating and
+# corrupting workbooks): archive, deflate and XML errors, missing parts, bad attribute values.
+# SyntaxError covers xml.etree ParseError and lxml's XMLSyntaxError.
+_UNREADABLE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    InvalidFileException,
+    SyntaxError,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+)
 
 
 @contextmanager
@@ -37,7 +81,11 @@ def open_workbook(file: LandingFile) -> Iterator[Workbook]:
         workbook.close()
 
 
-def cell_text(value: Any, date_system_1904: bool) -> str | None:
+def is_1904(workbook: Workbook) -> bool:
+    return workbook.epoch == CALENDAR_MAC_1904
+
+
+def cell_text(value: Any) -> str | None:
     """A cell as delivered text: dates ISO, whole numbers without '.0', text stripped."""
     if value is None:
         return None
@@ -45,17 +93,46 @@ def cell_text(value: Any, date_system_1904: bool) -> str | None:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # before int: bool is an int subclass
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
-        # A serial of a 1904 workbook would be read as a 1900-system day downstream.
-        return str(value + DAYS_1900_TO_1904 if date_system_1904 else value)
+        return str(value)
     if isinstance(value, float):
-        return format(value, "f").rstrip("0").rstrip(".")
+        # repr is the shortest exact form; Decimal writes it without an exponent.
+        return format(Decimal(repr(value)), "f")
     text = str(value).strip()
     return text or None
+
+
+def date_cell_text(value: Any, date_system_1904: bool) -> str | None:
+    """A date-column cell. A serial stored as a number keeps its whole days (the time of day
+    is dropped, as for date cells); in a 1904-system workbook a serial, number or digits,
+    becomes an ISO date."""
+    serial: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        serial = float(value)
+    elif (
+        date_system_1904 and isinstance(value, str) and (match := _SERIAL_TEXT.match(value.strip()))
+    ):
+        serial = float(match[1])
+    if serial is None or not math.isfinite(serial) or serial < 0:
+        return cell_text(value)
+    if not date_system_1904:
+        return str(math.floor(serial))
+    try:
+        return (EPOCH_1904 + dt.timedelta(days=math.floor(serial))).isoformat()
+    except OverflowError:  # beyond year 9999: kept as digits, the date check quarantines it
+        return str(math.floor(serial))
+
+
+def amount_cell_text(value: Any) -> str | None:
+    """An amount-column cell; a number cell is written with a decimal comma (Romanian form)."""
+    text = cell_text(value)
+    if isinstance(value, float) and text is not None:
+        return text.replace(".", ",")
+    return text
 
 
 def _names(row: tuple[Any, ...]) -> list[str]:
@@ -63,46 +140,88 @@ def _names(row: tuple[Any, ...]) -> list[str]:
 
 
 def _find_header(rows: list[tuple[Any, ...]], entity: EntityConfig) -> tuple[int, dict[str, int]]:
+    """The first row (of the first HEADER_SEARCH_ROWS) naming every configured column."""
     wanted = entity.canonical_columns
     candidates = rows[:HEADER_SEARCH_ROWS]
     for index, row in enumerate(candidates):
         names = _names(row)
         if set(wanted) <= set(names):
+            duplicates = sorted(
+                c for c, n in zip(entity.columns, wanted, strict=True) if names.count(n) > 1
+            )
+            if duplicates:
+                raise UnreadableFileError(
+                    f"sheet '{entity.sheet}' has duplicate column(s): {', '.join(duplicates)}"
+                )
             return index, {name: names.index(name) for name in wanted}
+    # No full header: name the columns missing from the row that comes closest.
     best = max(
         (set(_names(r)) for r in candidates), key=lambda n: len(n & set(wanted)), default=set()
     )
     missing = [c for c, n in zip(entity.columns, wanted, strict=True) if n not in best]
     if len(missing) == len(wanted):
         raise UnreadableFileError(
-            f"sheet '{entity.sheet}' has no header with the expected columns "
-            f"(e.g. {', '.join(entity.columns[:3])})"
+            f"sheet '{entity.sheet}' has no header with the expected columns in its first "
+            f"{HEADER_SEARCH_ROWS} rows (e.g. {', '.join(entity.columns[:3])})"
         )
     raise UnreadableFileError(f"sheet '{entity.sheet}' is missing column(s): {', '.join(missing)}")
 
 
-def read_sheet(workbook: Workbook, entity: EntityConfig) -> pl.DataFrame:
-    """One sheet as text rows; `source_row` is the Excel row number."""
-    if entity.sheet not in workbook.sheetnames:
+def _sheet_rows(workbook: Workbook, sheet: str) -> list[tuple[Any, ...]]:
+    """Every row of a sheet, row 1 first (missing rows come back as empty tuples)."""
+    if sheet not in workbook.sheetnames:
         found = ", ".join(workbook.sheetnames)
-        raise UnreadableFileError(f"no sheet '{entity.sheet}' (found: {found})")
-    is_1904 = workbook.epoch != CALENDAR_WINDOWS_1900
+        raise UnreadableFileError(f"no sheet '{sheet}' (found: {found})")
     try:
-        rows = list(workbook[entity.sheet].iter_rows(values_only=True))
+        worksheet = workbook[sheet]
+        # The stored dimension can be stale (some exporters write A1); without it openpyxl
+        # reads every row and cell that is present instead of cutting at that size.
+        worksheet.reset_dimensions()
+        return list(worksheet.iter_rows(values_only=True))
     except _UNREADABLE as error:
         raise UnreadableFileError(
-            f"sheet '{entity.sheet}' cannot be read ({type(error).__name__})"
+            f"sheet '{sheet}' cannot be read (damaged workbook: {type(error).__name__})"
         ) from None
+
+
+def read_sheet(
+    workbook: Workbook,
+    entity: EntityConfig,
+    *,
+    date_columns: Collection[str] = (),
+    amount_columns: Collection[str] = (),
+) -> pl.DataFrame:
+    """One sheet as text rows: `source_row` (the Excel row number) and one Utf8 column per
+    configured column, matched by header name in any order; extra columns are ignored.
+
+    `date_columns` / `amount_columns` are canonical column names (see the module docstring).
+    """
+    unknown = (set(date_columns) | set(amount_columns)) - set(entity.canonical_columns)
+    if unknown:  # a programming error in the agency reader, not a file problem
+        raise ValueError(f"not columns of {entity.entity}: {', '.join(sorted(unknown))}")
+    rows = _sheet_rows(workbook, entity.sheet or "")
     header_index, positions = _find_header(rows, entity)
-    body = [
-        (number, row)
-        for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2)
-        if any(cell not in (None, "") for cell in row)
-    ]
-    if not body:
+    date_system_1904 = is_1904(workbook)
+
+    def convert(name: str, value: Any) -> str | None:
+        if name in date_columns:
+            return date_cell_text(value, date_system_1904)
+        if name in amount_columns:
+            return amount_cell_text(value)
+        return cell_text(value)
+
+    numbers: list[int] = []
+    values: dict[str, list[str | None]] = {name: [] for name in positions}
+    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        # A row is empty when no cell holds text, extra columns included.
+        if all(cell_text(cell) is None for cell in row):
+            continue
+        numbers.append(number)
+        for name, index in positions.items():
+            values[name].append(convert(name, row[index] if index < len(row) else None))
+    if not numbers:
         raise UnreadableFileError(f"sheet '{entity.sheet}' has no data rows after the header")
-    columns = [pl.Series(SOURCE_ROW, [number for number, _ in body], dtype=pl.Int64)]
-    for name, index in positions.items():
-        values = [cell_text(row[index] if index < len(row) else None, is_1904) for _, row in body]
-        columns.append(pl.Series(name, values, dtype=pl.Utf8))
-    return pl.DataFrame(columns)
+    return pl.DataFrame(
+        [pl.Series(SOURCE_ROW, numbers, dtype=pl.Int64)]
+        + [pl.Series(name, column, dtype=pl.Utf8) for name, column in values.items()]
+    )

@@ -12,20 +12,33 @@ from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 from sources.common.xlsx_reader import open_workbook, read_sheet
 
 AGENCY = "diicot"
+# Canonical names of the columns holding dates and Romanian-format amounts (what the reader
+# needs to read serial numbers of a 1904-system workbook and amount cells typed as numbers).
+DATE_COLUMNS = {"cases": ("data_inregistrarii", "data_solutiei"), "persons": ("data_nasterii",)}
+AMOUNT_COLUMNS = {"cases": ("valoare_sechestru_lei",), "persons": ()}
 
 
 def read(file: LandingFile, key: bytes) -> Delivery:
     config = load_config(AGENCY)
+    entities = [config.entity("cases"), config.entity("persons")]
     with open_workbook(file) as workbook:
-        cases = read_sheet(workbook, config.entity("cases"))
-        persons = read_sheet(workbook, config.entity("persons"))
+        cases, persons = (
+            read_sheet(
+                workbook,
+                entity,
+                date_columns=DATE_COLUMNS[entity.entity],
+                amount_columns=AMOUNT_COLUMNS[entity.entity],
+            )
+            for entity in entities
+        )
+    # The single name field is keyed with the birth date (and year) of the same row.
     born = parse_date(pl.col("data_nasterii"))
     persons = pseudonymise_cnp(persons, "cnp", key)
     persons = pseudonymise_name(persons, ["nume_si_prenume"], born, born.dt.year(), key)
     return Delivery(
         file,
         [
-            DeliveredTable("cases", config.entity("cases").sheet, cases),
-            DeliveredTable("persons", config.entity("persons").sheet, persons),
+            DeliveredTable(entity.entity, entity.sheet, rows)
+            for entity, rows in zip(entities, (cases, persons), strict=True)
         ],
     )

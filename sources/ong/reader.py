@@ -11,14 +11,21 @@ from sources.common.privacy import pseudonymise_cnp, pseudonymise_code, pseudony
 from sources.common.xlsx_reader import open_workbook, read_sheet
 
 AGENCY = "ong"
+BENEFICIARY_DOMAIN = "tipstats-ong-beneficiary-v1"
+DATE_COLUMNS = ("data_intrarii_in_program",)
 
 
 def read(file: LandingFile, key: bytes) -> Delivery:
     entity = load_config(AGENCY).entity("beneficiaries")
     with open_workbook(file) as workbook:
-        rows = read_sheet(workbook, entity)
+        rows = read_sheet(workbook, entity, date_columns=DATE_COLUMNS)
+    # Only the birth year is delivered: name_birth_date_key stays null.
     birth_year = pl.col("anul_nasterii").cast(pl.Int64, strict=False)
     rows = pseudonymise_cnp(rows, "cnp", key)
     rows = pseudonymise_name(rows, ["nume", "prenume"], None, birth_year, key)
-    rows = pseudonymise_code(rows, "cod_beneficiar", key, "tipstats-ong-beneficiary-v1")
+    # A file code is compared without case or spaces: 'adp-16-031' is 'ADP-16-031'.
+    rows = rows.with_columns(
+        pl.col("cod_beneficiar").str.to_uppercase().str.replace_all(r"\s+", "")
+    )
+    rows = pseudonymise_code(rows, "cod_beneficiar", key, BENEFICIARY_DOMAIN)
     return Delivery(file, [DeliveredTable(entity.entity, entity.sheet, rows)])

@@ -8,7 +8,7 @@ import polars as pl
 from schemas import checks
 from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, age_group, lineage, person_records
-from sources.common.dates import parse_date
+from schemas.parsers import parse_date
 from sources.common.landing import LandingFile
 
 AGENCY = "anitp"

@@ -14,7 +14,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas import vocabulary as v
-from sources.common.dates import parse_date, parse_plain_number, parse_ro_number
+from schemas.parsers import parse_date, parse_plain_number, parse_ro_number
 
 ExprFn = Callable[[pl.Expr], pl.Expr]
 

@@ -16,7 +16,7 @@ from schemas.common import (
     lineage,
     person_records,
 )
-from sources.common.dates import parse_date, parse_ro_number
+from schemas.parsers import parse_date, parse_ro_number
 from sources.common.landing import LandingFile
 
 AGENCY = "diicot"

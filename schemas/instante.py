@@ -9,7 +9,7 @@ from pandera.api.polars.types import PolarsData
 from schemas import checks
 from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, columns_of, lineage, person_records
-from sources.common.dates import parse_plain_number
+from schemas.parsers import parse_plain_number
 from sources.common.landing import LandingFile
 
 AGENCY = "instante"

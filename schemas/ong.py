@@ -11,9 +11,9 @@ import polars as pl
 from schemas import checks
 from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, columns_of, lineage, person_records
-from sources.common.dates import parse_date
+from schemas.parsers import parse_date
+from schemas.text import match_key, match_key_expr
 from sources.common.landing import LandingFile
-from sources.common.text import match_key, match_key_expr
 
 AGENCY = "ong"
 SHEET = "Beneficiari"

@@ -9,7 +9,7 @@ from pandera.api.polars.types import PolarsData
 from schemas import checks
 from schemas import vocabulary as v
 from schemas.common import DeliveredPerson, case_victims, columns_of, lineage, person_records
-from sources.common.dates import parse_date
+from schemas.parsers import parse_date
 from sources.common.delivery import SOURCE_ROW
 from sources.common.landing import LandingFile
 

@@ -12,9 +12,9 @@ import dagster as dg
 
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
-from pipelines.ingest.agencies import AGENCIES, Agency
 from pipelines.ingest.stages import STAGE_TABLES
 from sources.common.privacy import load_key
+from sources.registry import AGENCIES, Agency
 
 WRITER_POOL = "duckdb_writer"
 

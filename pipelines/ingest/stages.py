@@ -23,14 +23,15 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest import warehouse as wh
+from pipelines.ingest.validation import empty_quarantine, quarantine_unified, validate_delivery
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import empty_quarantine, quarantine_unified, validate_delivery
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import load_config
-from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery, UnreadableFileError
+from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, RejectedFile, discover, sha256_of
 
 if TYPE_CHECKING:
-    from pipelines.ingest.agencies import Agency
+    from sources.registry import Agency
 
 log = logging.getLogger(__name__)
 

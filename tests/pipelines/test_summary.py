@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pipelines.ingest import stages
 from pipelines.ingest import warehouse as wh
-from pipelines.ingest.agencies import AGENCIES
 from pipelines.summary import summarise
+from sources.registry import AGENCIES
 from tests.conftest import EXAMPLES
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import politie as schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
-
-from schemas import checks
 from schemas.common import Delivered
+
+from pipelines.ingest.validation import quarantine_unified, validate_delivery
+from schemas import checks
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import quarantine_unified, validate_delivery
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 

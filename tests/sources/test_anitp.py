@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import anitp as schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
 from sources.anitp.reader import read
 from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile, classify

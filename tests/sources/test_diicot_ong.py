@@ -9,10 +9,10 @@ import openpyxl
 import polars as pl
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import diicot as diicot_schema
 from schemas import ong as ong_schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
 from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile, classify
 from sources.diicot.reader import read as read_diicot

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import pandera.polars as pa
 import polars as pl
 
 from schemas.unified import UNIFIED_MODELS
-from sources.common.delivery import SOURCE_ROW
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.landing import LandingFile
-from sources.common.privacy import CNP_STATUSES
-
-
-class Delivered(pa.DataFrameModel):
-    """Base of every agency model for rows as delivered: text columns, lazy checks."""
-
-    source_row: int = pa.Field(ge=1)
-
-    class Config:
-        strict = False
-        coerce = False
-
-
-class DeliveredPerson(Delivered):
-    """Rows that name a person carry the CNP's pseudonym and status instead of the CNP."""
-
-    cnp_status: str = pa.Field(isin=CNP_STATUSES)
-    cnp_key: str = pa.Field(nullable=True, str_length={"min_value": 64, "max_value": 64})
 
 
 def record_id(file: LandingFile, sheet: str | None) -> pl.Expr:

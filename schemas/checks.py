@@ -43,6 +43,19 @@ def is_date(*columns: str):
     )
 
 
+# DIICOT's case number, as the police and the courts also write it.
+PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
+
+
+def is_prosecutor_case(*columns: str):
+    return expr_check(
+        *columns,
+        name="prosecutor_case_number",
+        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
+        valid=lambda c: c.str.contains(PROSECUTOR_CASE),
+    )
+
+
 def is_ro_amount(*columns: str):
     return expr_check(
         *columns,

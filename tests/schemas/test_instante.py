@@ -13,6 +13,7 @@ from schemas import instante as schema
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
+from sources.instante import mapping
 
 FILE = LandingFile(
     "instante", Path("instante_2021_20220115.jsonl"), "2021", dt.date(2022, 1, 15), "0" * 64, 1
@@ -226,7 +227,7 @@ def mapped() -> dict[str, pl.DataFrame]:
             "inculpat_sex": "F",
         },
     )
-    return schema.to_unified(FILE, {"decisions": frame})
+    return mapping.to_unified(FILE, {"decisions": frame})
 
 
 def test_unified_columns_and_types_exactly_as_the_models() -> None:

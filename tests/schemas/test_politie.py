@@ -13,6 +13,7 @@ from schemas import politie as schema
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
+from sources.politie import mapping
 
 FILE = LandingFile(
     "politie", Path("politie_2020_20210110.csv"), "2020", dt.date(2021, 1, 10), "0" * 64, 1
@@ -272,7 +273,7 @@ def mapped() -> dict[str, pl.DataFrame]:
             "incadrare": "art. 367 C.pen.; art.210 CP",
         },
     )
-    return schema.to_unified(FILE, {"case_persons": frame})
+    return mapping.to_unified(FILE, {"case_persons": frame})
 
 
 def test_unified_columns_and_types_exactly_as_the_models() -> None:
@@ -393,7 +394,7 @@ def test_unified_one_case_record_per_police_case() -> None:
 
 
 def test_no_accepted_rows_give_empty_tables_of_the_right_shape() -> None:
-    frames = schema.to_unified(FILE, {"case_persons": rows().clear()})
+    frames = mapping.to_unified(FILE, {"case_persons": rows().clear()})
     for name, frame in frames.items():
         assert frame.height == 0 and dict(frame.schema) == SCHEMAS[name], name
         UNIFIED_MODELS[name].validate(frame)

@@ -15,7 +15,9 @@ from schemas import ong as ong_schema
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile, classify
+from sources.diicot import mapping as diicot_mapping
 from sources.diicot.reader import read as read_diicot
+from sources.ong import mapping as ong_mapping
 from sources.ong.reader import read as read_ong
 from tests.conftest import EXAMPLES
 from tests.sources.helpers import all_text, make_cnp
@@ -127,7 +129,7 @@ def test_diicot_example(key: bytes) -> None:
         validated.tables["cases"].accepted.height == 3
         and validated.tables["persons"].accepted.height == 8
     )
-    frames = diicot_schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = diicot_mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     for name, frame in frames.items():
         UNIFIED_MODELS[name].validate(frame)
     cases = frames["case_record"].sort("source_row")
@@ -166,7 +168,7 @@ def test_diicot_mapping_and_dates(tmp_path: Path, key: bytes) -> None:
     )
     validated = validate_delivery(read_diicot(file, key), diicot_schema.MODELS)
     assert validated.quarantine.height == 0
-    frames = diicot_schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = diicot_mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     case = frames["case_record"]
     assert case["prosecutor_decision"].item() == "plea_agreement"
     assert case["prosecutor_decision_date"].item() == dt.date(2020, 9, 15)  # text dd.mm.yyyy
@@ -191,7 +193,7 @@ def test_excel_serial_and_1904_workbook(tmp_path: Path, key: bytes) -> None:
             epoch_1904=epoch_1904,
         )
         validated = validate_delivery(read_diicot(file, key), diicot_schema.MODELS)
-        frames = diicot_schema.to_unified(
+        frames = diicot_mapping.to_unified(
             file, {k: t.accepted for k, t in validated.tables.items()}
         )
         assert frames["case_record"]["registration_date"].item() == dt.date(2020, 3, 2)
@@ -278,7 +280,7 @@ def test_ong_example_forms_and_countries(key: bytes) -> None:
     assert isinstance(file, LandingFile)
     validated = validate_delivery(read_ong(file, key), ong_schema.MODELS)
     assert validated.quarantine.height == 0
-    frames = ong_schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = ong_mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     for name, frame in frames.items():
         UNIFIED_MODELS[name].validate(frame)
     episodes = frames["assistance_episode"].sort("source_row")

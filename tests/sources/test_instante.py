@@ -18,7 +18,7 @@ from schemas import instante as schema
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, classify
-from sources.instante import reader
+from sources.instante import mapping, reader
 from sources.instante.reader import read
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.sources.helpers import landing_file, make_cnp
@@ -127,7 +127,7 @@ def unified(file: LandingFile) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, D
     delivery = read(file, KEY)
     validated = validate_delivery(delivery, schema.MODELS)
     accepted = {name: table.accepted for name, table in validated.tables.items()}
-    frames = schema.to_unified(file, accepted)
+    frames = mapping.to_unified(file, accepted)
     for name, frame in frames.items():
         UNIFIED_MODELS[name].validate(frame)
     return frames, validated.quarantine, delivery

@@ -21,6 +21,7 @@ from schemas import politie as schema
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, classify
+from sources.politie import mapping
 from sources.politie.reader import read
 from tests.conftest import EXAMPLES
 from tests.sources.helpers import landing_file, make_cnp
@@ -173,7 +174,7 @@ def test_example_every_row_accepted(key: bytes) -> None:
 def test_example_maps_to_the_unified_records(key: bytes) -> None:
     file = example()
     validated = validate_delivery(read(file, key), schema.MODELS)
-    frames = schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     assert set(frames) == {
         "person_record",
         "proceedings_event",
@@ -450,7 +451,7 @@ def test_no_raw_identifier_leaves_the_reader(tmp_path: Path, key: bytes) -> None
     validated = validate_delivery(delivery, schema.MODELS)
     scanned.append(validated.quarantine)
     accepted = {k: t.accepted for k, t in validated.tables.items()}
-    scanned += list(schema.to_unified(file, accepted).values())
+    scanned += list(mapping.to_unified(file, accepted).values())
     # the scan itself finds a planted name and CNP
     assert leaks(["x TĂNASE y", f"a{CNP_SUSPECT}"], cnps, names) == [
         "x TĂNASE y",
@@ -465,6 +466,6 @@ def test_no_raw_identifier_of_the_example_leaves_the_reader(key: bytes) -> None:
     file = example()
     delivery = read(file, key)
     validated = validate_delivery(delivery, schema.MODELS)
-    frames = schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     scanned = [t.rows for t in delivery.tables] + list(frames.values())
     assert leaks(string_values(scanned), cnps, names) == []

@@ -20,8 +20,9 @@ from sources.common.delivery import Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, classify
 from sources.instante import mapping, reader
 from sources.instante.reader import read
+from tests.cnp import make_cnp
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.sources.helpers import landing_file, make_cnp
+from tests.sources.helpers import landing_file
 
 KEY = b"test-key-" * 4
 QUIRKS = FIXTURES / "instante" / "instante_2019_20200115.jsonl"
@@ -448,12 +449,3 @@ def test_unreadable_files_rejected_with_one_line_reason(
     message = str(error.value)
     assert message.startswith(reason), message
     assert "\n" not in message and CNP not in message and "NISTOR" not in message
-
-
-def test_examples_copied_unchanged() -> None:
-    shared = Path("/work/shared/agency-extracts/examples/instante")
-    if not shared.is_dir():
-        pytest.skip("shared SPEC examples not mounted")
-    for example in sorted(shared.glob("*.jsonl")):
-        copy = EXAMPLES / "instante" / example.name
-        assert copy.read_bytes() == example.read_bytes(), example.name

@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import warehouse as wh
-from sources.common.landing import AGENCIES, unknown_folders
+from schemas.vocabulary import AGENCIES
+from sources.common.landing import unknown_folders
 
 TOP_REASONS = 5
 

@@ -14,7 +14,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas import vocabulary as v
-from sources.common.dates import parse_date, parse_plain_number, parse_ro_number
+from schemas.parsers import parse_date, parse_plain_number, parse_ro_number
 
 ExprFn = Callable[[pl.Expr], pl.Expr]
 
@@ -40,6 +40,19 @@ def is_date(*columns: str):
         name="date",
         error="not a date (expected dd.mm.yyyy, YYYY-MM-DD or an Excel date)",
         valid=lambda c: parse_date(c).is_not_null(),
+    )
+
+
+# DIICOT's case number, as the police and the courts also write it.
+PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
+
+
+def is_prosecutor_case(*columns: str):
+    return expr_check(
+        *columns,
+        name="prosecutor_case_number",
+        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
+        valid=lambda c: c.str.contains(PROSECUTOR_CASE),
     )
 
 

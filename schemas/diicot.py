@@ -1,4 +1,7 @@
-"""DIICOT cases and persons: rows as delivered, and their mapping to the unified records."""
+"""DIICOT cases and persons: rows as delivered, and their checks.
+
+The mapping to the unified records is in `sources/diicot/mapping.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +10,11 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas import checks
-from schemas import vocabulary as v
-from schemas.common import (
-    Delivered,
-    DeliveredPerson,
-    case_victims,
-    columns_of,
-    lineage,
-    person_records,
-)
-from sources.common.dates import parse_date, parse_ro_number
-from sources.common.landing import LandingFile
+from schemas.delivered import KEY_LENGTH, Delivered, DeliveredPerson
+from schemas.parsers import parse_date
 
 AGENCY = "diicot"
 CASES_SHEET, PERSONS_SHEET = "Dosare", "Persoane"
-CASE_NUMBER = r"^\d+/D/P/\d{4}$"
-KEY_LENGTH = {"min_value": 64, "max_value": 64}  # hex HMAC-SHA256
-
-
-def _case_number(column: str):  # a pandera check, as those of schemas.checks
-    # Same rule name and words as the police's and the courts' check of the same number.
-    return checks.expr_check(
-        column,
-        name="prosecutor_case_number",
-        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
-        valid=lambda c: c.str.contains(CASE_NUMBER),
-    )
 
 
 class DiicotCase(Delivered):
@@ -49,7 +31,7 @@ class DiicotCase(Delivered):
     transfrontalier: str = pa.Field(nullable=True)
     valoare_sechestru_lei: str = pa.Field(nullable=True)
 
-    _case = _case_number("nr_dosar")
+    _case = checks.is_prosecutor_case("nr_dosar")
     _dates = checks.is_date("data_inregistrarii", "data_solutiei")
     _offences = checks.is_offence_list("infractiuni")
     _decision = checks.in_codelist("solutie", codelist="prosecutor_decision", agency=AGENCY)
@@ -85,7 +67,7 @@ class DiicotPerson(DeliveredPerson):
     name_birth_date_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
     name_birth_year_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
 
-    _case = _case_number("nr_dosar")
+    _case = checks.is_prosecutor_case("nr_dosar")
     _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)
     _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
     _born = checks.is_date("data_nasterii")
@@ -104,93 +86,3 @@ class DiicotPerson(DeliveredPerson):
 
 
 MODELS = {"cases": DiicotCase, "persons": DiicotPerson}
-
-
-def _yes(column: str) -> pl.Expr:
-    code = v.to_code(pl.col(column), "yes_no", AGENCY)
-    return pl.when(code == "yes").then(True).when(code == "no").then(False)
-
-
-def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    cases = accepted["cases"].with_columns(
-        parse_date(pl.col("data_inregistrarii")).alias("_registered"),
-        # Distinct and sorted, as for the police: 'art. 210 alin. (1); art. 210 alin. (2)' is 210.
-        v.to_offence_articles(pl.col("infractiuni")).list.unique().list.sort().alias("_offences"),
-    )
-    case_facts = cases.select("nr_dosar", "_registered", "_offences").unique(
-        subset="nr_dosar", keep="first", maintain_order=True
-    )
-    persons = (
-        accepted["persons"]
-        .join(case_facts, on="nr_dosar", how="left")
-        .with_columns(
-            parse_date(pl.col("data_nasterii")).alias("_born"),
-            v.to_code(pl.col("calitate"), "person_role", AGENCY).alias("_role"),
-            v.to_country(pl.col("tara_exploatarii")).alias("_exploited_in"),
-        )
-    )
-    return {
-        "case_record": _cases(file, cases),
-        "person_record": _persons(file, persons),
-        "proceedings_event": _events(file, persons),
-        "victim_identification": _victims(file, persons.filter(pl.col("_role") == "victim")),
-    }
-
-
-def _cases(file: LandingFile, cases: pl.DataFrame) -> pl.DataFrame:
-    return cases.select(
-        *lineage(file, CASES_SHEET),
-        pl.col("nr_dosar").alias("case_number"),
-        pl.lit("prosecution").alias("case_stage"),
-        pl.col("structura").alias("handling_unit"),
-        pl.col("_registered").alias("registration_date"),
-        pl.lit(None, pl.Utf8).alias("referral_mode"),
-        pl.col("_offences").alias("offence_articles"),
-        pl.lit(None, pl.Utf8).alias("police_case_status"),
-        pl.col("nr_dosar").alias("prosecutor_case_number"),
-        v.to_code(pl.col("solutie"), "prosecutor_decision", AGENCY).alias("prosecutor_decision"),
-        parse_date(pl.col("data_solutiei")).alias("prosecutor_decision_date"),
-        pl.col("instanta_sesizata").alias("court_name"),
-        _yes("grup_infractional_organizat").alias("organised_crime_group"),
-        _yes("transfrontalier").alias("cross_border"),
-        parse_ro_number(pl.col("valoare_sechestru_lei")).alias("seized_value_lei"),
-    ).select(columns_of("case_record"))
-
-
-def _persons(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
-    return person_records(
-        file,
-        PERSONS_SHEET,
-        persons,
-        role=pl.col("_role"),
-        sex=v.to_code(pl.col("sex"), "sex", AGENCY),
-        birth_date=pl.col("_born"),
-        citizenship=v.to_country(pl.col("cetatenie")),
-        county=v.to_county(pl.col("judet_domiciliu")),
-    )
-
-
-def _events(file: LandingFile, persons: pl.DataFrame) -> pl.DataFrame:
-    return persons.select(
-        *lineage(file, PERSONS_SHEET),
-        pl.col("nr_dosar").alias("case_number"),
-        pl.lit("prosecution").alias("case_stage"),
-        pl.col("_role").alias("role"),
-        pl.col("_registered").alias("event_date"),
-        pl.col("_offences").fill_null([]).alias("offence_articles"),
-        _yes("arestat_preventiv").alias("pretrial_detention"),
-    ).select(columns_of("proceedings_event"))
-
-
-def _victims(file: LandingFile, victims: pl.DataFrame) -> pl.DataFrame:
-    return case_victims(
-        file,
-        PERSONS_SHEET,
-        victims,
-        institution="prosecution",
-        identified=pl.col("_registered"),
-        born=pl.col("_born"),
-        form=v.to_code(pl.col("forma_exploatarii"), "exploitation_form", AGENCY),
-        exploited_in=pl.col("_exploited_in"),
-        case_number=pl.col("nr_dosar"),
-    )

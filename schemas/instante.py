@@ -1,4 +1,7 @@
-"""Court decisions: rows as delivered, and their mapping to the unified records."""
+"""Court decisions: rows as delivered, and their checks.
+
+The mapping to the unified records is in `sources/instante/mapping.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,11 @@ from pandera.api.polars.types import PolarsData
 
 from schemas import checks
 from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, columns_of, lineage, person_records
-from sources.common.dates import parse_plain_number
-from sources.common.landing import LandingFile
+from schemas.delivered import KEY_LENGTH, DeliveredPerson
 
 AGENCY = "instante"
 # ECRIS numbers: <n>/<court code>/<year>, an appeal or incident file adds /a1, /a1.2, /c3 ...
 COURT_FILE = r"^\d+/\d+/\d{4}(/[a-z]+\d*(\.\d+)*)*$"
-PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_SENTENCE_MONTHS = 600  # 50 years: above any prison term the Criminal Code allows
 
@@ -54,12 +54,8 @@ class InstanteDecision(DeliveredPerson):
     confiscare_lei: str = pa.Field(nullable=True)
     despagubiri_lei: str = pa.Field(nullable=True)
     numar_victime: str = pa.Field(nullable=True)
-    name_birth_date_key: str = pa.Field(
-        nullable=True, str_length={"min_value": 64, "max_value": 64}
-    )
-    name_birth_year_key: str = pa.Field(
-        nullable=True, str_length={"min_value": 64, "max_value": 64}
-    )
+    name_birth_date_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
+    name_birth_year_key: str = pa.Field(nullable=True, str_length=KEY_LENGTH)
 
     _court_file = checks.expr_check(
         "numar_dosar",
@@ -74,12 +70,7 @@ class InstanteDecision(DeliveredPerson):
         valid=lambda c: c.str.contains(r"\p{L}"),
     )
     _level = checks.in_codelist("grad_jurisdictie", codelist="court_level", agency=AGENCY)
-    _prosecutor_case = checks.expr_check(
-        "dosar_parchet",
-        name="prosecutor_case_number",
-        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
-        valid=lambda c: c.str.contains(PROSECUTOR_CASE),
-    )
+    _prosecutor_case = checks.is_prosecutor_case("dosar_parchet")
     _dates = checks.expr_check(
         "data_inregistrare",
         "inculpat_data_nasterii",
@@ -128,37 +119,3 @@ class InstanteDecision(DeliveredPerson):
 
 
 MODELS = {"decisions": InstanteDecision}
-
-
-def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    rows = accepted["decisions"]
-    person = person_records(
-        file,
-        None,
-        rows,
-        role=pl.lit("defendant"),
-        sex=_code("inculpat_sex", "sex"),
-        birth_date=iso_date(pl.col("inculpat_data_nasterii")),
-    )
-    suspended = pl.col("pedeapsa_suspendare")
-    decision = rows.select(
-        *lineage(file, None),
-        pl.col("numar_dosar").alias("court_case_number"),
-        pl.col("instanta").alias("court_name"),
-        _code("grad_jurisdictie", "court_level").alias("court_level"),
-        pl.col("dosar_parchet").alias("prosecutor_case_number"),
-        iso_date(pl.col("data_inregistrare")).alias("registration_date"),
-        v.to_offence_articles(pl.col("infractiune")).alias("offence_articles"),
-        _code("solutie", "court_decision").alias("decision"),
-        iso_date(pl.col("data_solutie")).alias("decision_date"),
-        (pl.col("definitiva") == "true").alias("is_final"),
-        _code("pedeapsa_tip", "sentence_type").alias("sentence_type"),
-        pl.col("pedeapsa_durata_luni").cast(pl.Int64).alias("sentence_months"),
-        # Absent stays unknown (null); only a delivered true/false says suspended or not.
-        pl.when(suspended.is_not_null()).then(suspended == "true").alias("is_suspended"),
-        parse_plain_number(pl.col("pedeapsa_amenda_lei")).alias("fine_lei"),
-        parse_plain_number(pl.col("confiscare_lei")).alias("confiscation_lei"),
-        parse_plain_number(pl.col("despagubiri_lei")).alias("damages_lei"),
-        pl.col("numar_victime").cast(pl.Int64).alias("victims_count"),
-    ).select(columns_of("court_decision"))
-    return {"person_record": person, "court_decision": decision}

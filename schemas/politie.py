@@ -1,4 +1,7 @@
-"""Police case register: rows as delivered, and their mapping to the unified records."""
+"""Police case register: rows as delivered, and their checks.
+
+The mapping to the unified records is in `sources/politie/mapping.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,12 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas import checks
-from schemas import vocabulary as v
-from schemas.common import DeliveredPerson, case_victims, columns_of, lineage, person_records
-from sources.common.dates import parse_date
-from sources.common.delivery import SOURCE_ROW
-from sources.common.landing import LandingFile
+from schemas.delivered import KEY_LENGTH, DeliveredPerson
+from schemas.parsers import parse_date
 
 AGENCY = "politie"
 # The register numbers cases P-<year>-<6 digits>; older units typed fewer, so any count is fine.
 POLICE_CASE = r"^P-\d{4}-\d+$"
-PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
-KEY_LENGTH = {"min_value": 64, "max_value": 64}  # hex HMAC-SHA256
 
 
 class PolitieCasePerson(DeliveredPerson):
@@ -58,13 +56,7 @@ class PolitieCasePerson(DeliveredPerson):
     _countries = checks.is_country("cetatenie", "tara_exploatare")
     _county = checks.is_county("judet_domiciliu")
     _form = checks.in_codelist("forma_exploatare", codelist="exploitation_form", agency=AGENCY)
-    # Same rule name and words as the courts' check of the same number.
-    _prosecutor_case = checks.expr_check(
-        "dosar_parchet",
-        name="prosecutor_case_number",
-        error="not a prosecutor case number <n>/D/P/<year> (e.g. 812/D/P/2016)",
-        valid=lambda c: c.str.contains(PROSECUTOR_CASE),
-    )
+    _prosecutor_case = checks.is_prosecutor_case("dosar_parchet")
     _status = checks.in_codelist("stadiu", codelist="police_case_status", agency=AGENCY)
 
     @checks.row_rule(
@@ -81,98 +73,3 @@ class PolitieCasePerson(DeliveredPerson):
 
 
 MODELS = {"case_persons": PolitieCasePerson}
-
-
-def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    rows = accepted["case_persons"].with_columns(
-        parse_date(pl.col("data_sesizare")).alias("_reported"),
-        parse_date(pl.col("data_nasterii")).alias("_born"),
-        v.to_code(pl.col("calitate"), "person_role", AGENCY).alias("_role"),
-        # A set of articles: 'art. 210 alin. (1); art. 210 alin. (2)' is article 210 once.
-        v.to_offence_articles(pl.col("incadrare")).list.unique().list.sort().alias("_offences"),
-        v.to_country(pl.col("tara_exploatare")).alias("_exploited_in"),
-    )
-    return {
-        "person_record": _persons(file, rows),
-        "proceedings_event": _events(file, rows),
-        "victim_identification": _victims(file, rows.filter(pl.col("_role") == "victim")),
-        "case_record": _cases(file, rows),
-    }
-
-
-def _persons(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    return person_records(
-        file,
-        None,
-        rows,
-        role=pl.col("_role"),
-        sex=v.to_code(pl.col("sex"), "sex", AGENCY),
-        birth_date=pl.col("_born"),
-        citizenship=v.to_country(pl.col("cetatenie")),
-        county=v.to_county(pl.col("judet_domiciliu")),
-    )
-
-
-def _events(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.select(
-        *lineage(file, None),
-        pl.col("nr_unic_dosar").alias("case_number"),
-        pl.lit("police").alias("case_stage"),
-        pl.col("_role").alias("role"),
-        pl.col("_reported").alias("event_date"),
-        pl.col("_offences").alias("offence_articles"),
-        pl.lit(None, pl.Boolean).alias("pretrial_detention"),
-    ).select(columns_of("proceedings_event"))
-
-
-def _victims(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    return case_victims(
-        file,
-        None,
-        rows,
-        institution="police",
-        identified=pl.col("_reported"),
-        born=pl.col("_born"),
-        form=v.to_code(pl.col("forma_exploatare"), "exploitation_form", AGENCY),
-        exploited_in=pl.col("_exploited_in"),
-        case_number=pl.col("nr_unic_dosar"),
-    )
-
-
-def _cases(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per police case, traced to its first row (lowest source_row).
-
-    The case facts repeat on every person row; they are taken from the first row, or from
-    the first row that has them when the first leaves one empty. Offences are the union
-    over all the case's rows (each row lists the articles for its person).
-    """
-    first = (
-        rows.sort(SOURCE_ROW)
-        .group_by("nr_unic_dosar", maintain_order=True)
-        .agg(
-            pl.col(SOURCE_ROW).first(),
-            *[
-                pl.col(c).drop_nulls().first()
-                for c in ("unitate", "_reported", "mod_sesizare", "stadiu", "dosar_parchet")
-            ],
-            pl.col("_offences").list.explode(keep_nulls=False, empty_as_null=False).unique().sort(),
-        )
-    )
-    return first.select(
-        *lineage(file, None),
-        pl.col("nr_unic_dosar").alias("case_number"),
-        pl.lit("police").alias("case_stage"),
-        pl.col("unitate").alias("handling_unit"),
-        pl.col("_reported").alias("registration_date"),
-        v.to_code(pl.col("mod_sesizare"), "referral_mode", AGENCY).alias("referral_mode"),
-        pl.col("_offences").alias("offence_articles"),
-        v.to_code(pl.col("stadiu"), "police_case_status", AGENCY).alias("police_case_status"),
-        pl.col("dosar_parchet").alias("prosecutor_case_number"),
-        # Only the prosecutor's extract knows these.
-        pl.lit(None, pl.Utf8).alias("prosecutor_decision"),
-        pl.lit(None, pl.Date).alias("prosecutor_decision_date"),
-        pl.lit(None, pl.Utf8).alias("court_name"),
-        pl.lit(None, pl.Boolean).alias("organised_crime_group"),
-        pl.lit(None, pl.Boolean).alias("cross_border"),
-        pl.lit(None, pl.Float64).alias("seized_value_lei"),
-    ).select(columns_of("case_record"))

@@ -30,8 +30,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas import vocabulary as v
-from sources.common.landing import AGENCIES
-from sources.common.privacy import CNP_STATUSES
+from schemas.vocabulary import AGENCIES, CNP_STATUSES
 
 
 class Lineage(pa.DataFrameModel):

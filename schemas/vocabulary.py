@@ -14,7 +14,31 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.common.text import match_key, match_key_expr
+from schemas.text import match_key, match_key_expr
+
+# The agencies tipstats reads, in the order they are processed and reported.
+AGENCIES = ("politie", "diicot", "instante", "anitp", "ong")
+
+# The row number a person sees in the delivered file (CSV line, Excel row, JSONL line).
+SOURCE_ROW = "source_row"
+
+# Why a CNP can or cannot be a match key; only `valid` ones are.
+CNP_VALID = "valid"
+CNP_MISSING = "missing"
+CNP_BAD_FORMAT = "invalid_format"
+CNP_BAD_SEX_DIGIT = "invalid_sex_digit"
+CNP_BAD_DATE = "invalid_date"
+CNP_BAD_CHECK_DIGIT = "invalid_check_digit"
+CNP_STATUSES = (
+    CNP_VALID,
+    CNP_MISSING,
+    CNP_BAD_FORMAT,
+    CNP_BAD_SEX_DIGIT,
+    CNP_BAD_DATE,
+    CNP_BAD_CHECK_DIGIT,
+)
+# The check digit is the weighted sum of the first 12 digits mod 11 (10 counts as 1).
+CNP_WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
 
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 CODELISTS = SEEDS / "codelists"

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from schemas import vocabulary
+
 REFERENCE = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "reference"
 FORMS = np.array(
     [
@@ -34,7 +36,7 @@ FORMS = np.array(
 FORM_WEIGHTS = np.array([0.55, 0.24, 0.08, 0.04, 0.02, 0.01, 0.01, 0.005, 0.02, 0.025])
 DESTINATIONS = np.array(["DE", "IT", "ES", "GB", "FR", "NL", "AT", "BE"])
 FOREIGN_CITIZENSHIPS = np.array(["MD", "UA", "VN", "PH", "NP", "LK"])
-CNP_WEIGHTS = np.array([2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9])
+CNP_WEIGHTS = np.array(vocabulary.CNP_WEIGHTS)
 EPOCH = dt.date(1970, 1, 1)
 
 

@@ -12,14 +12,16 @@ import dagster as dg
 
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
-from pipelines.ingest.agencies import AGENCIES, Agency
 from pipelines.ingest.stages import STAGE_TABLES
 from sources.common.privacy import load_key
+from sources.registry import SOURCES, AgencySource
 
 WRITER_POOL = "duckdb_writer"
 
 
-def _agency_defs(agency: Agency) -> tuple[list[dg.AssetsDefinition], dg.AssetChecksDefinition]:
+def _agency_defs(
+    agency: AgencySource,
+) -> tuple[list[dg.AssetsDefinition], dg.AssetChecksDefinition]:
     name = agency.name
 
     @dg.asset(
@@ -108,10 +110,10 @@ def _agency_defs(agency: Agency) -> tuple[list[dg.AssetsDefinition], dg.AssetChe
     return [raw, validated, unified], rows_conserved
 
 
-_DEFS = [_agency_defs(agency) for agency in AGENCIES.values()]
+_DEFS = [_agency_defs(agency) for agency in SOURCES.values()]
 INGEST_ASSETS = [asset for assets, _ in _DEFS for asset in assets]
 INGEST_CHECKS = [check for _, check in _DEFS]
-UNIFIED_ASSET_KEYS = [dg.AssetKey(f"unified_{name}") for name in AGENCIES]
+UNIFIED_ASSET_KEYS = [dg.AssetKey(f"unified_{name}") for name in SOURCES]
 
 
 UNIFIED_RECORD_TABLES = [

@@ -23,14 +23,15 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest import warehouse as wh
+from pipelines.ingest.validation import empty_quarantine, quarantine_unified, validate_delivery
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import empty_quarantine, quarantine_unified, validate_delivery
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import load_config
-from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery, UnreadableFileError
+from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, RejectedFile, discover, sha256_of
 
 if TYPE_CHECKING:
-    from pipelines.ingest.agencies import Agency
+    from sources.registry import AgencySource
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def _store_delivery(
     return FileOutcome(name, "read")
 
 
-def _read_one(agency: Agency, file: LandingFile, key: bytes) -> Delivery | str:
+def _read_one(agency: AgencySource, file: LandingFile, key: bytes) -> Delivery | str:
     """The delivery, or the one-line reason the file cannot be read."""
     try:
         return agency.read(file, key)
@@ -169,7 +170,7 @@ def _read_one(agency: Agency, file: LandingFile, key: bytes) -> Delivery | str:
 
 
 def read_new_files(
-    con: duckdb.DuckDBPyConnection, landing: Path, agency: Agency, key: bytes, run_id: str
+    con: duckdb.DuckDBPyConnection, landing: Path, agency: AgencySource, key: bytes, run_id: str
 ) -> list[FileOutcome]:
     """Read every file of the agency's landing folder not read before (by name and content)."""
     seen = _seen(con, agency.name)
@@ -224,7 +225,9 @@ def _landing_file(row: dict[str, object], landing: Path) -> LandingFile:
     )
 
 
-def _raw_delivery(con: duckdb.DuckDBPyConnection, agency: Agency, file: LandingFile) -> Delivery:
+def _raw_delivery(
+    con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
+) -> Delivery:
     tables = []
     for entity in load_config(agency.name).entities:
         table = f"raw.{agency.name}__{entity.entity}"
@@ -249,7 +252,7 @@ def _accepted_rows(frames: dict[str, pl.DataFrame]) -> int:
 
 
 def _validate_file(
-    con: duckdb.DuckDBPyConnection, agency: Agency, file: LandingFile
+    con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
 ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
     delivery = _raw_delivery(con, agency, file)
     validated = validate_delivery(delivery, agency.models)
@@ -260,7 +263,7 @@ def _validate_file(
 
 
 def validate_pending(
-    con: duckdb.DuckDBPyConnection, landing: Path, agency: Agency, run_id: str
+    con: duckdb.DuckDBPyConnection, landing: Path, agency: AgencySource, run_id: str
 ) -> list[FileOutcome]:
     """Validate and map every file of the agency in status `read`."""
     outcomes = []

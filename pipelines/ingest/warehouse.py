@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.ingest.validation import QUARANTINE_SCHEMA
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import QUARANTINE_SCHEMA
 
 STAGE_SCHEMAS = ("validated", "unified")
 MANIFEST_SCHEMA = {

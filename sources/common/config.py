@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sources.common.text import column_name
+from schemas.text import column_name
 
 SOURCES_DIR = Path(__file__).resolve().parents[1]
 

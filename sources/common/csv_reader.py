@@ -7,10 +7,11 @@ import io
 
 import polars as pl
 
+from schemas.text import column_name
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
-from sources.common.delivery import ROW_ISSUE_COLUMNS, SOURCE_ROW, UnreadableFileError
+from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
 from sources.common.landing import LandingFile
-from sources.common.text import column_name
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.landing import LandingFile
 
-SOURCE_ROW = "source_row"
 ROW_ISSUE_COLUMNS = {
     "sheet": pl.Utf8,
-    "source_row": pl.Int64,
+    SOURCE_ROW: pl.Int64,
     "column_name": pl.Utf8,
     "rule": pl.Utf8,
     "reason": pl.Utf8,
@@ -28,7 +28,7 @@ class DeliveredTable:
 
     `rows` has `source_row` (the row number a person sees: CSV line with the
     header as line 1, Excel row, JSONL line) and one Utf8 column per delivered
-    column, named by `sources.common.text.column_name`. Identifier columns are
+    column, named by `schemas.text.column_name`. Identifier columns are
     already replaced by pseudonyms (`cnp_key`, `cnp_status`, `name_*_key`).
     """
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-AGENCIES = ("politie", "diicot", "instante", "anitp", "ong")
+from schemas.vocabulary import AGENCIES
+
 EXTENSIONS = {
     "politie": "csv",
     "diicot": "xlsx",

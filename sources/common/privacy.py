@@ -17,30 +17,23 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.common.text import normalised_person_name
+from schemas.text import normalised_person_name
+from schemas.vocabulary import (
+    CNP_BAD_CHECK_DIGIT,
+    CNP_BAD_DATE,
+    CNP_BAD_FORMAT,
+    CNP_BAD_SEX_DIGIT,
+    CNP_MISSING,
+    CNP_VALID,
+    CNP_WEIGHTS,
+)
 
 log = logging.getLogger(__name__)
 
 KEY_ENV = "TIPSTATS_PSEUDONYM_KEY"
-_CNP_WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
 _CENTURY_BY_SEX_DIGIT = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}
 _MIN_KEY_BYTES = 16
 _warned_about: set[Path] = set()
-
-CNP_VALID = "valid"
-CNP_MISSING = "missing"
-CNP_BAD_FORMAT = "invalid_format"
-CNP_BAD_SEX_DIGIT = "invalid_sex_digit"
-CNP_BAD_DATE = "invalid_date"
-CNP_BAD_CHECK_DIGIT = "invalid_check_digit"
-CNP_STATUSES = (
-    CNP_VALID,
-    CNP_MISSING,
-    CNP_BAD_FORMAT,
-    CNP_BAD_SEX_DIGIT,
-    CNP_BAD_DATE,
-    CNP_BAD_CHECK_DIGIT,
-)
 
 
 class PseudonymKeyError(RuntimeError):
@@ -95,7 +88,7 @@ def cnp_status_expr(cnp: pl.Expr) -> pl.Expr:
     """Why a CNP can or cannot be used as a match key (one of CNP_STATUSES)."""
     text = cnp.str.strip_chars()
     digit = [text.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(13)]
-    weighted = pl.sum_horizontal(d * w for d, w in zip(digit[:12], _CNP_WEIGHTS, strict=True))
+    weighted = pl.sum_horizontal(d * w for d, w in zip(digit[:12], CNP_WEIGHTS, strict=True))
     remainder = weighted % 11
     expected = pl.when(remainder == 10).then(1).otherwise(remainder)
     sex_digit = text.str.slice(0, 1)

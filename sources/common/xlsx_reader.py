@@ -10,7 +10,7 @@ with the same checks:
 
 Excel serial numbers stored as plain numbers in a date column (the agency reader names
 its date columns). In a 1900-system workbook (the default) they stay digits (`43892`; a
-fraction, the time of day, is dropped): `sources.common.dates.parse_date` reads digits as a
+fraction, the time of day, is dropped): `schemas.parsers.parse_date` reads digits as a
 1900-system serial. In a 1904-system workbook (`wb.epoch` is 1904-01-01) those digits would be
 read four years too early, so the reader turns serials (numbers, or digits typed as text)
 into ISO dates itself. Cells with a date format are converted by openpyxl with the workbook's
@@ -39,10 +39,11 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
+from schemas.text import column_name
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
-from sources.common.delivery import SOURCE_ROW, UnreadableFileError
+from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile
-from sources.common.text import column_name
 
 HEADER_SEARCH_ROWS = 10
 EPOCH_1904 = dt.date(1904, 1, 1)

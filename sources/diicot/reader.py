@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.parsers import parse_date
 from sources.common.config import load_config
-from sources.common.dates import parse_date
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 import polars as pl
 
+from schemas.parsers import parse_date
+from schemas.text import column_name
 from sources.common.config import EntityConfig, load_config
-from sources.common.dates import parse_date
 from sources.common.delivery import (
     ROW_ISSUE_COLUMNS,
     SOURCE_ROW,
@@ -26,7 +27,6 @@ from sources.common.delivery import (
 )
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
-from sources.common.text import column_name
 
 AGENCY = "instante"
 BATCH_LINES = 20_000  # bounds the Python strings alive at once; small batches decode faster

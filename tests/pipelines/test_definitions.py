@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.definitions import MAIN_JOB, defs
-from sources.common.landing import AGENCIES
+from schemas.vocabulary import AGENCIES
 
 
 def test_every_agency_has_raw_validated_unified_and_a_blocking_check() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pipelines.ingest import stages
 from pipelines.ingest import warehouse as wh
-from pipelines.ingest.agencies import AGENCIES
 from pipelines.summary import summarise
+from sources.registry import SOURCES
 from tests.conftest import EXAMPLES
 
 
@@ -20,8 +20,8 @@ def test_summary_counts_warns_and_names_rejections(tmp_path: Path, key: bytes) -
     warehouse = tmp_path / "w.duckdb"
     with wh.connect(warehouse) as con:
         wh.ensure_tables(con)
-        stages.read_new_files(con, landing, AGENCIES["anitp"], key, "run-1")
-        stages.validate_pending(con, landing, AGENCIES["anitp"], "run-1")
+        stages.read_new_files(con, landing, SOURCES["anitp"], key, "run-1")
+        stages.validate_pending(con, landing, SOURCES["anitp"], "run-1")
     text = summarise(warehouse, "run-1", landing).render([])
     anitp = next(line for line in text.splitlines() if line.startswith("anitp"))
     # 3 files seen, 1 rejected; 5 + 6 rows read and accepted, none quarantined

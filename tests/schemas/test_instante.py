@@ -8,11 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import instante as schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
+from sources.instante import mapping
+from tests.schemas.unified_types import UNIFIED_TYPES
 
 FILE = LandingFile(
     "instante", Path("instante_2021_20220115.jsonl"), "2021", dt.date(2022, 1, 15), "0" * 64, 1
@@ -150,51 +152,6 @@ def test_quarantine_reason_is_readable_and_hides_keys() -> None:
 
 # ------------------------------------------------------------------------------ mapping
 
-COURT_DECISION_SCHEMA = {
-    "record_id": pl.Utf8,
-    "source_agency": pl.Utf8,
-    "source_file": pl.Utf8,
-    "source_sheet": pl.Utf8,
-    "source_row": pl.Int64,
-    "period": pl.Utf8,
-    "extract_date": pl.Date,
-    "court_case_number": pl.Utf8,
-    "court_name": pl.Utf8,
-    "court_level": pl.Utf8,
-    "prosecutor_case_number": pl.Utf8,
-    "registration_date": pl.Date,
-    "offence_articles": pl.List(pl.Int64),
-    "decision": pl.Utf8,
-    "decision_date": pl.Date,
-    "is_final": pl.Boolean,
-    "sentence_type": pl.Utf8,
-    "sentence_months": pl.Int64,
-    "is_suspended": pl.Boolean,
-    "fine_lei": pl.Float64,
-    "confiscation_lei": pl.Float64,
-    "damages_lei": pl.Float64,
-    "victims_count": pl.Int64,
-}
-PERSON_RECORD_SCHEMA = {
-    "record_id": pl.Utf8,
-    "source_agency": pl.Utf8,
-    "source_file": pl.Utf8,
-    "source_sheet": pl.Utf8,
-    "source_row": pl.Int64,
-    "period": pl.Utf8,
-    "extract_date": pl.Date,
-    "person_key": pl.Utf8,
-    "cnp_status": pl.Utf8,
-    "name_birth_date_key": pl.Utf8,
-    "name_birth_year_key": pl.Utf8,
-    "role": pl.Utf8,
-    "sex": pl.Utf8,
-    "birth_date": pl.Date,
-    "birth_year": pl.Int64,
-    "citizenship_code": pl.Utf8,
-    "residence_county_code": pl.Utf8,
-}
-
 
 def mapped() -> dict[str, pl.DataFrame]:
     frame = rows(
@@ -226,14 +183,14 @@ def mapped() -> dict[str, pl.DataFrame]:
             "inculpat_sex": "F",
         },
     )
-    return schema.to_unified(FILE, {"decisions": frame})
+    return mapping.to_unified(FILE, {"decisions": frame})
 
 
 def test_unified_columns_and_types_exactly_as_the_models() -> None:
     frames = mapped()
     assert set(frames) == {"person_record", "court_decision"}
-    assert dict(frames["court_decision"].schema) == COURT_DECISION_SCHEMA
-    assert dict(frames["person_record"].schema) == PERSON_RECORD_SCHEMA
+    assert dict(frames["court_decision"].schema) == UNIFIED_TYPES["court_decision"]
+    assert dict(frames["person_record"].schema) == UNIFIED_TYPES["person_record"]
     for name, frame in frames.items():
         assert frame.columns == list(UNIFIED_MODELS[name].to_schema().columns)
         UNIFIED_MODELS[name].validate(frame)

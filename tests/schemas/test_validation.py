@@ -8,10 +8,10 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.ingest.validation import quarantine_unified, validate_delivery
 from schemas import checks
-from schemas.common import Delivered
+from schemas.delivered import Delivered
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import quarantine_unified, validate_delivery
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 

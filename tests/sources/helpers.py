@@ -6,14 +6,6 @@ from pathlib import Path
 
 from sources.common.landing import LandingFile, classify
 
-WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
-
-
-def make_cnp(first12: str) -> str:
-    """A CNP with the SPEC check digit, written independently of the code under test."""
-    remainder = sum(int(d) * w for d, w in zip(first12, WEIGHTS, strict=True)) % 11
-    return first12 + str(1 if remainder == 10 else remainder)
-
 
 def landing_file(tmp_path: Path, agency: str, name: str, content: bytes) -> LandingFile:
     folder = tmp_path / agency

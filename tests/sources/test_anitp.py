@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import anitp as schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
+from sources.anitp import mapping
 from sources.anitp.reader import read
 from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile, classify
@@ -51,7 +52,7 @@ def test_example_validates_and_maps(key: bytes) -> None:
     assert isinstance(file, LandingFile)
     validated = validate_delivery(read(file, key), schema.MODELS)
     assert validated.quarantine.height == 0
-    frames = schema.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
+    frames = mapping.to_unified(file, {k: t.accepted for k, t in validated.tables.items()})
     for name, frame in frames.items():
         UNIFIED_MODELS[name].validate(frame)
     victims = frames["victim_identification"]

@@ -13,15 +13,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.ingest.validation import validate_delivery
 from schemas import instante as schema
 from schemas.unified import UNIFIED_MODELS
-from schemas.validation import validate_delivery
 from sources.common.delivery import Delivery, UnreadableFileError
 from sources.common.landing import LandingFile, classify
-from sources.instante import reader
+from sources.instante import mapping, reader
 from sources.instante.reader import read
+from tests.cnp import make_cnp
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.sources.helpers import landing_file, make_cnp
+from tests.sources.helpers import landing_file
 
 KEY = b"test-key-" * 4
 QUIRKS = FIXTURES / "instante" / "instante_2019_20200115.jsonl"
@@ -127,7 +128,7 @@ def unified(file: LandingFile) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, D
     delivery = read(file, KEY)
     validated = validate_delivery(delivery, schema.MODELS)
     accepted = {name: table.accepted for name, table in validated.tables.items()}
-    frames = schema.to_unified(file, accepted)
+    frames = mapping.to_unified(file, accepted)
     for name, frame in frames.items():
         UNIFIED_MODELS[name].validate(frame)
     return frames, validated.quarantine, delivery
@@ -448,12 +449,3 @@ def test_unreadable_files_rejected_with_one_line_reason(
     message = str(error.value)
     assert message.startswith(reason), message
     assert "\n" not in message and CNP not in message and "NISTOR" not in message
-
-
-def test_examples_copied_unchanged() -> None:
-    shared = Path("/work/shared/agency-extracts/examples/instante")
-    if not shared.is_dir():
-        pytest.skip("shared SPEC examples not mounted")
-    for example in sorted(shared.glob("*.jsonl")):
-        copy = EXAMPLES / "instante" / example.name
-        assert copy.read_bytes() == example.read_bytes(), example.name

@@ -9,15 +9,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from schemas.vocabulary import CNP_WEIGHTS
 from sources.common import privacy
+from tests.cnp import make_cnp
 
-WEIGHTS = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
 
-
-def make_cnp(first12: str) -> str:
-    """A CNP with the SPEC check digit (written independently of the code under test)."""
-    remainder = sum(int(d) * w for d, w in zip(first12, WEIGHTS, strict=True)) % 11
-    return first12 + str(1 if remainder == 10 else remainder)
+def test_cnp_builder_reproduces_the_spec_weights_and_a_delivered_cnp() -> None:
+    assert CNP_WEIGHTS == (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)  # as SPEC.md writes them
+    # POPESCU ANA's CNP as the police example delivers it, check digit included
+    assert make_cnp("600031422311") == "6000314223112"
 
 
 def statuses(values: list[str | None]) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sources.common.dates import parse_date, parse_ro_number
+from schemas.parsers import parse_date, parse_ro_number
+from schemas.text import column_name, fold_cedilla, match_key, match_key_expr
 from sources.common.landing import LandingFile, RejectedFile, classify, discover, unknown_folders
-from sources.common.text import column_name, fold_cedilla, match_key, match_key_expr
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ import polars as pl
 
 from schemas.checks import RULE_BY_ERROR
 from schemas.unified import UNIFIED_MODELS
-from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery
+from schemas.vocabulary import SOURCE_ROW
+from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 
 QUARANTINE_SCHEMA = {

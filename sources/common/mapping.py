@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import pandera.polars as pa
 import polars as pl
 
+from schemas import vocabulary as v
+from schemas.parsers import parse_date
 from schemas.unified import UNIFIED_MODELS
-from sources.common.delivery import SOURCE_ROW
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.landing import LandingFile
-from sources.common.privacy import CNP_STATUSES
-
-
-class Delivered(pa.DataFrameModel):
-    """Base of every agency model for rows as delivered: text columns, lazy checks."""
-
-    source_row: int = pa.Field(ge=1)
-
-    class Config:
-        strict = False
-        coerce = False
-
-
-class DeliveredPerson(Delivered):
-    """Rows that name a person carry the CNP's pseudonym and status instead of the CNP."""
-
-    cnp_status: str = pa.Field(isin=CNP_STATUSES)
-    cnp_key: str = pa.Field(nullable=True, str_length={"min_value": 64, "max_value": 64})
 
 
 def record_id(file: LandingFile, sheet: str | None) -> pl.Expr:
@@ -163,3 +146,67 @@ def person_records(
         (citizenship if citizenship is not None else nothing).alias("citizenship_code"),
         (county if county is not None else nothing).alias("residence_county_code"),
     ).select(columns_of("person_record"))
+
+
+def offence_set(qualification: pl.Expr) -> pl.Expr:
+    """Distinct Criminal Code articles, sorted: 'art. 210 alin. (1); art. 210 alin. (2)' is 210."""
+    return v.to_offence_articles(qualification).list.unique().list.sort()
+
+
+def case_person_records(
+    file: LandingFile,
+    sheet: str | None,
+    rows: pl.DataFrame,
+    *,
+    agency: str,
+    stage: str,
+    case_number: str,
+    event_date: pl.Expr,
+    offences: pl.Expr,
+    pretrial_detention: pl.Expr,
+    form: str,
+    exploited_in: str,
+) -> dict[str, pl.DataFrame]:
+    """`person_record`, `proceedings_event` and `victim_identification` of (case, person) rows.
+
+    The police and DIICOT describe a person in a case alike: CALITATE (role), SEX,
+    DATA_NASTERII, CETATENIE, JUDET_DOMICILIU, and for a victim the form and country of
+    exploitation (columns `form`, `exploited_in`). `stage` is both the case stage and the
+    institution that identified the victim (police, prosecution); a victim is identified on
+    `event_date`, the date the case was registered.
+    """
+    rows = rows.with_columns(
+        v.to_code(pl.col("calitate"), "person_role", agency).alias("_role"),
+        parse_date(pl.col("data_nasterii")).alias("_born"),
+    )
+    persons = person_records(
+        file,
+        sheet,
+        rows,
+        role=pl.col("_role"),
+        sex=v.to_code(pl.col("sex"), "sex", agency),
+        birth_date=pl.col("_born"),
+        citizenship=v.to_country(pl.col("cetatenie")),
+        county=v.to_county(pl.col("judet_domiciliu")),
+    )
+    events = rows.select(
+        *lineage(file, sheet),
+        pl.col(case_number).alias("case_number"),
+        pl.lit(stage).alias("case_stage"),
+        pl.col("_role").alias("role"),
+        event_date.alias("event_date"),
+        offences.alias("offence_articles"),
+        pretrial_detention.alias("pretrial_detention"),
+    ).select(columns_of("proceedings_event"))
+    victims = case_victims(
+        file,
+        sheet,
+        rows.filter(pl.col("_role") == "victim"),
+        institution=stage,
+        identified=event_date,
+        born=pl.col("_born"),
+        form=v.to_code(pl.col(form), "exploitation_form", agency),
+        exploited_in=v.to_country(pl.col(exploited_in)),
+        case_number=pl.col(case_number),
+    )
+    return {"person_record": persons, "proceedings_event": events, "victim_identification": victims}

@@ -4,12 +4,41 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import duckdb
 
 from pipelines import settings
+from sources.common.landing import AGENCIES
+
+if TYPE_CHECKING:
+    from pipelines.ops.status import LastRun
+    from pipelines.reporting.tables import Format
+
+
+class BadInvocation(click.ClickException):
+    """A command that cannot run as invoked: one line, exit 2."""
+
+    exit_code = 2
+
+
+def _guarded(action: Callable[[], None]) -> None:
+    """Run a command body; the operational errors it can meet become one line each."""
+    from pipelines.ops.keyguard import KeyMismatchError
+    from pipelines.ops.lock import WarehouseBusyError
+    from pipelines.ops.preflight import InvocationError
+    from pipelines.ops.publication import NoPublicationError
+
+    try:
+        action()
+    except (InvocationError, KeyMismatchError, WarehouseBusyError) as error:
+        raise BadInvocation(str(error)) from None
+    except NoPublicationError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,11 +75,19 @@ def run(ctx: click.Context, landing: Path | None, warehouse: Path | None) -> Non
     and the quarantine's top reasons. Exits 1 when a blocking check failed.
     """
     settings.export_paths(warehouse, landing)
-    from pipelines.run import run_pipeline
 
-    outcome = run_pipeline(verbose=ctx.obj["verbose"])
-    click.echo(outcome.report)
-    sys.exit(0 if outcome.success else 1)
+    def body() -> None:
+        from pipelines.ops import preflight
+        from pipelines.run import run_pipeline
+
+        preflight.check_landing(settings.landing_path())
+        preflight.check_writable(settings.warehouse_path().parent, "warehouse")
+        preflight.check_writable(settings.published_dir(), "published")
+        outcome = run_pipeline(verbose=ctx.obj["verbose"])
+        click.echo(outcome.report)
+        sys.exit(0 if outcome.success else 1)
+
+    _guarded(body)
 
 
 @main.command()
@@ -89,9 +126,16 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
 
 @main.command()
 @click.option(
-    "--warehouse",
+    "--database",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="DuckDB file to read (default: TIPSTATS_WAREHOUSE or data/warehouse.duckdb).",
+    help="DuckDB file to read (default: the published database, "
+    "TIPSTATS_PUBLISHED or published/ beside the warehouse).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Reproduce the tables as published on this date (YYYY-MM-DD, UTC).",
 )
 @click.option(
     "--from",
@@ -128,27 +172,107 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
     "suppression, audited).",
 )
 def tables(
-    warehouse: Path | None, year_from: int, year_to: int, out: Path, fmt: str, publish: bool
+    database: Path | None,
+    as_of: datetime | None,
+    year_from: int,
+    year_to: int,
+    out: Path,
+    fmt: Format,
+    publish: bool,
 ) -> None:
-    """Write the standard tables (GRETA, TIP, Eurostat, UNODC/SDG 16.2.2) for a period."""
-    if year_from > year_to:
-        raise click.BadParameter("--from must not be after --to", param_hint="--from")
-    from pipelines.reporting.sdc import DisclosureError
-    from pipelines.reporting.tables import write_tables
+    """Write the standard tables (GRETA, TIP, Eurostat, UNODC/SDG 16.2.2) for a period.
 
-    path = warehouse or settings.warehouse_path()
-    if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}; run `tipstats run` first")
-    try:
-        report = write_tables(path, year_from, year_to, out, fmt, publish)  # type: ignore[arg-type]
-    except DisclosureError as error:
-        raise click.ClickException(f"release blocked by disclosure control: {error}") from None
-    except duckdb.CatalogException:
-        raise click.ClickException(
-            f"{path} has no report tables yet; run `tipstats run` first"
-        ) from None
-    except duckdb.IOException:
-        raise click.ClickException(
-            f"{path} is in use by a running pipeline; try again after it"
-        ) from None
-    click.echo(str(report))
+    They are read from the published database, which a run replaces atomically: they never
+    mix two runs, and `--as-of` gives back what was published on an earlier date.
+    """
+    if year_from > year_to:
+        raise BadInvocation("--from must not be after --to")
+    if database and as_of:
+        raise BadInvocation("--database and --as-of exclude each other")
+
+    def body() -> None:
+        from pipelines.ops import preflight, publication
+        from pipelines.reporting.sdc import DisclosureError
+        from pipelines.reporting.tables import write_tables
+
+        source = (
+            database
+            or publication.as_of(settings.published_dir(), as_of.date() if as_of else None).path
+        )
+        preflight.check_writable(out, "output")
+        try:
+            report = write_tables(source, year_from, year_to, out, fmt, publish)
+        except DisclosureError as error:
+            raise click.ClickException(f"release blocked by disclosure control: {error}") from None
+        except duckdb.CatalogException:
+            raise click.ClickException(f"{source} has no report tables") from None
+        click.echo(str(report))
+
+    _guarded(body)
+
+
+@main.command()
+def status() -> None:
+    """Last run and its result, files waiting, per-agency freshness, what is published."""
+    from pipelines.ops.status import status as read_status
+
+    click.echo(
+        read_status(
+            settings.warehouse_path(),
+            settings.published_dir(),
+            settings.landing_path(),
+            _last_run(),
+            settings.freshness_days(),
+        ).render()
+    )
+
+
+def _last_run() -> LastRun | None:
+    """The newest run in the project's Dagster instance, if it has one."""
+    import dagster as dg
+
+    from pipelines.ops.status import LastRun
+
+    home = settings.dagster_home()
+    if not (home / "storage").exists():
+        return None
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        records = instance.get_run_records(limit=1)
+    if not records:
+        return None
+    record = records[0]
+    started = record.start_time
+    return LastRun(
+        record.dagster_run.run_id,
+        record.dagster_run.status.value,
+        datetime.fromtimestamp(started, UTC) if started else None,
+    )
+
+
+@main.command()
+@click.option(
+    "--agency",
+    type=click.Choice(AGENCIES),
+    help="Only this agency's rows (default: all agencies).",
+)
+@click.option("--run", "run_id", help="Only rows of files read in this run (id or its prefix).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (file, sheet, row, column, rule, reason, masked value).",
+)
+def quarantine(agency: str | None, run_id: str | None, out: Path) -> None:
+    """Export quarantined rows from the published database, for a steward to act on."""
+
+    def body() -> None:
+        from pipelines.ops import preflight, publication
+        from pipelines.ops.quarantine import quarantined
+
+        source = publication.as_of(settings.published_dir(), None).path
+        preflight.check_writable(out.resolve().parent, "output")
+        rows = quarantined(source, agency, run_id)
+        rows.write_csv(out)
+        click.echo(f"{rows.height} quarantined cells written to {out}")
+
+    _guarded(body)

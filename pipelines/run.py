@@ -6,12 +6,17 @@ import contextlib
 import io
 import logging
 import os
+import shutil
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 
 import dagster as dg
 
 from pipelines import settings
+from pipelines.ops import preflight
+from pipelines.ops.keyguard import bind_key
+from pipelines.ops.lock import writer_lock
 from pipelines.summary import summarise
 
 DBT_LINES_ON_FAILURE = 40
@@ -25,12 +30,14 @@ class RunOutcome:
 
 
 def _instance() -> dg.DagsterInstance:
-    """The configured instance when DAGSTER_HOME is set; else a throw-away one."""
-    return (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
+    """The project's persistent instance, so the UI shows every run however it started."""
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(settings.PROJECT_ROOT / "dagster.yaml", config)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -42,6 +49,16 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def run_pipeline(verbose: bool = False) -> RunOutcome:
+    """Run the daily job in-process, as the warehouse's only writer and with its bound key."""
+    warehouse = settings.warehouse_path()
+    with writer_lock(warehouse):
+        key = preflight.key()
+        with closing(preflight.open_for_writing(warehouse)) as con:
+            bind_key(con, key)
+        return _execute(verbose)
+
+
+def _execute(verbose: bool) -> RunOutcome:
     from pipelines.definitions import MAIN_JOB, defs
 
     level = "DEBUG" if verbose else "ERROR"

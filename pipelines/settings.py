@@ -12,6 +12,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 WAREHOUSE_ENV = "TIPSTATS_WAREHOUSE"
 LANDING_ENV = "TIPSTATS_LANDING"
+PUBLISHED_ENV = "TIPSTATS_PUBLISHED"
+FRESHNESS_ENV = "TIPSTATS_FRESHNESS_DAYS"
+DEFAULT_FRESHNESS_DAYS = 400  # most agencies send one extract a year
 
 
 def warehouse_path() -> Path:
@@ -22,6 +25,23 @@ def warehouse_path() -> Path:
 def landing_path() -> Path:
     """TIPSTATS_LANDING, or the bundled sample landing zone."""
     return Path(os.environ.get(LANDING_ENV) or SAMPLE_LANDING).expanduser().resolve()
+
+
+def published_dir() -> Path:
+    """TIPSTATS_PUBLISHED, or `published/` beside the working warehouse."""
+    configured = os.environ.get(PUBLISHED_ENV)
+    return Path(configured or warehouse_path().parent / "published").expanduser().resolve()
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME, or `dagster_home/` beside the working warehouse: one instance for all runs."""
+    configured = os.environ.get("DAGSTER_HOME")
+    return Path(configured or warehouse_path().parent / "dagster_home").expanduser().resolve()
+
+
+def freshness_days() -> int:
+    """Days without a new file after which an agency is reported stale."""
+    return int(os.environ.get(FRESHNESS_ENV) or DEFAULT_FRESHNESS_DAYS)
 
 
 def export_paths(warehouse: Path | None = None, landing: Path | None = None) -> None:

@@ -54,6 +54,9 @@ def load_key() -> bytes:
     configured = os.environ.get(KEY_ENV, "").strip()
     if configured:
         candidate = Path(configured).expanduser()
+        looks_like_path = configured.startswith(("/", "~/", "./", "../"))
+        if (looks_like_path or candidate.exists()) and not candidate.is_file():
+            raise PseudonymKeyError(f"{KEY_ENV} names {candidate}, which is not a readable file")
         key = candidate.read_bytes().strip() if candidate.is_file() else configured.encode()
         if len(key) < _MIN_KEY_BYTES:
             raise PseudonymKeyError(

@@ -1,0 +1,1 @@
+"""Safe operation: one writer, a bound pseudonym key, atomic publication, readable status."""

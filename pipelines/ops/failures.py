@@ -1,0 +1,73 @@
+"""A readable record of a failed run: what failed, which files, what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+QUARANTINE = "Export the quarantine (`tipstats quarantine --agency {agency} --out q.csv`), "
+
+
+def advice(step: str) -> str:
+    """What a steward does next, by the kind of step that failed."""
+    agency = step.split("_", 1)[-1].split(".", 1)[0]
+    if "rows_conserved" in step:
+        return (
+            "A row was lost between reading and the unified tables: a pipeline defect, not a "
+            "data problem. Nothing was published; report this record."
+        )
+    if step.startswith("raw_"):
+        return (
+            "A file could not be read. " + QUARANTINE.format(agency=agency) + "ask the agency "
+            "for a corrected extract and drop it into the landing folder."
+        )
+    if step.startswith("validated_"):
+        return (
+            "Rows could not be validated. " + QUARANTINE.format(agency=agency) + "and fix or "
+            "re-send the extract."
+        )
+    if step.startswith(("published_database", "standard_tables")):
+        return (
+            "Publication was stopped (disclosure audit or copy failed); the previous "
+            "publication stays. Read the step's error in the run log."
+        )
+    return (
+        "A dbt model or test failed, so nothing was published. Open the run in the Dagster UI "
+        "and read the failing model's or test's output."
+    )
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    step: str
+    message: str
+
+
+def render(run_id: str, job: str, failures: list[StepFailure], files: list[str]) -> str:
+    lines = [
+        f"tipstats run {run_id} (job {job}) failed; recorded {datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "",
+        "what failed:",
+        *(
+            f"  - {f.step}: {f.message.strip().splitlines()[0] if f.message.strip() else '-'}"
+            for f in failures
+        ),
+        "",
+        "files of this run: " + (", ".join(files) if files else "(all new files of the job)"),
+        "",
+        "what to do (the previous publication stays in place):",
+        *dict.fromkeys(f"  - {advice(f.step)}" for f in failures),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_record(
+    folder: Path, run_id: str, job: str, failures: list[StepFailure], files: list[str]
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run_id}.txt"
+    scratch = path.with_suffix(".tmp")
+    scratch.write_text(render(run_id, job, failures, files), encoding="utf-8")
+    scratch.replace(path)
+    return path

@@ -1,0 +1,54 @@
+"""What the landing sensor sees: files that are new, or whose content changed.
+
+The sensor's cursor remembers (size, mtime, SHA-256) per file, so a file is hashed only when
+it changes; the run key is the content hash, so the same bytes are never processed twice.
+A file modified within the last `settle_seconds` is left for the next tick: it may still
+be being copied in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+Cursor = dict[str, list[object]]  # "<agency>/<file>" -> [size, mtime_ns, sha256]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    agency: str
+    path: Path
+    sha256: str
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def scan(
+    landing: Path, agencies: Iterable[str], cursor: Cursor, settle_seconds: float = 10.0
+) -> tuple[list[Arrival], Cursor]:
+    """New or changed files per agency folder, and the cursor that remembers them."""
+    arrivals, seen = [], dict(cursor)
+    now_ns = time.time_ns()
+    for agency in agencies:
+        folder = landing / agency
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+        for path in entries:
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            stat = path.stat()
+            key = f"{agency}/{path.name}"
+            if seen.get(key, [None, None])[:2] == [stat.st_size, stat.st_mtime_ns]:
+                continue
+            if now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
+                continue
+            sha = _sha256(path)
+            if seen.get(key, [None, None, None])[2] != sha:
+                arrivals.append(Arrival(agency, path, sha))
+            seen[key] = [stat.st_size, stat.st_mtime_ns, sha]
+    return arrivals, seen

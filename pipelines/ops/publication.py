@@ -1,0 +1,116 @@
+"""The published database: what analysts and `tipstats tables` read.
+
+The pipeline writes a private working warehouse that nobody else opens. After every
+blocking check has passed, it is copied to a new file beside the published one, stamped,
+and renamed into place in one `os.replace`: a reader holding the old file keeps reading
+the old publication until it reconnects, and never sees half of a new one. A failed run
+publishes nothing, so the previous publication stays.
+
+Every publication is also kept, under the same inode, as `history/tipstats-<UTC time>.duckdb`
+(a published file is never written again), so `tipstats tables --as-of DATE` reproduces
+what was published on that date.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_NAME = "tipstats.duckdb"
+HISTORY = "history"
+_STAMP = "%Y%m%dT%H%M%SZ"
+_HISTORY_FILE = re.compile(r"^tipstats-(\d{8}T\d{6}Z)\.duckdb$")
+
+
+class NoPublicationError(RuntimeError):
+    """Nothing has been published (yet, or as of the date asked for)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    built_at: datetime
+
+
+def published_path(published_dir: Path) -> Path:
+    return published_dir / PUBLISHED_NAME
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _stamp(copy: Path, run_id: str, built_at: datetime) -> None:
+    with duckdb.connect(str(copy)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+        con.execute(
+            "CREATE OR REPLACE TABLE ops.publication (built_at TIMESTAMPTZ, run_id VARCHAR)"
+        )
+        con.execute("INSERT INTO ops.publication VALUES (?, ?)", [built_at, run_id])
+        con.execute("CHECKPOINT")
+
+
+def publish(warehouse: Path, published_dir: Path, run_id: str) -> Publication:
+    """Copy the (checkpointed, unlocked-by-others) working warehouse into place atomically."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CHECKPOINT")
+    built_at = datetime.now(UTC).replace(microsecond=0)
+    history = published_dir / HISTORY
+    history.mkdir(parents=True, exist_ok=True)
+    scratch = published_dir / f".{PUBLISHED_NAME}.{run_id}.tmp"
+    try:
+        shutil.copyfile(warehouse, scratch)
+        _stamp(scratch, run_id, built_at)
+        _fsync(scratch)
+        archived = history / f"tipstats-{built_at.strftime(_STAMP)}.duckdb"
+        archived.unlink(missing_ok=True)
+        os.link(scratch, archived)
+        scratch.replace(published_path(published_dir))
+        _fsync(published_dir)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return Publication(published_path(published_dir), built_at)
+
+
+def history(published_dir: Path) -> list[Publication]:
+    """Every publication kept, oldest first."""
+    found = []
+    folder = published_dir / HISTORY
+    for path in folder.glob("tipstats-*.duckdb") if folder.is_dir() else []:
+        match = _HISTORY_FILE.match(path.name)
+        if match:
+            built = datetime.strptime(match[1], _STAMP).replace(tzinfo=UTC)
+            found.append(Publication(path, built))
+    return sorted(found, key=lambda p: p.built_at)
+
+
+def as_of(published_dir: Path, day: date | None) -> Publication:
+    """The current publication, or the last one built on or before `day` (UTC)."""
+    if day is None:
+        current = published_path(published_dir)
+        if not current.exists():
+            raise NoPublicationError(
+                f"nothing is published in {published_dir} yet; run `tipstats run` first"
+            )
+        return Publication(current, built_at(current))
+    end_of_day = datetime.combine(day, time.max, tzinfo=UTC)
+    earlier = [p for p in history(published_dir) if p.built_at <= end_of_day]
+    if not earlier:
+        raise NoPublicationError(f"nothing was published on or before {day.isoformat()}")
+    return earlier[-1]
+
+
+def built_at(database: Path) -> datetime:
+    with duckdb.connect(str(database), read_only=True) as con:
+        row = con.execute("SELECT max(built_at) FROM ops.publication").fetchall()
+    return row[0][0]

@@ -1,0 +1,52 @@
+"""The landing sensor's view: each content once, settled files only, changes seen again."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from pipelines.ops.landing_watch import scan
+
+
+def _drop(folder: Path, name: str, content: bytes, age_seconds: float = 60) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    past = time.time() - age_seconds
+    os.utime(path, (past, past))
+    return path
+
+
+def test_new_file_is_seen_once_with_its_content_hash(tmp_path: Path) -> None:
+    path = _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a;b\n1;2\n")
+    arrivals, cursor = scan(tmp_path, ["anitp", "politie"], {})
+    assert [(a.agency, a.path, a.sha256) for a in arrivals] == [
+        ("anitp", path, hashlib.sha256(b"a;b\n1;2\n").hexdigest())
+    ]
+    again, _ = scan(tmp_path, ["anitp", "politie"], cursor)
+    assert again == []
+
+
+def test_changed_content_is_a_new_arrival(tmp_path: Path) -> None:
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"v1")
+    _, cursor = scan(tmp_path, ["anitp"], {})
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"v2 corrected", age_seconds=30)
+    arrivals, _ = scan(tmp_path, ["anitp"], cursor)
+    assert [a.sha256 for a in arrivals] == [hashlib.sha256(b"v2 corrected").hexdigest()]
+
+
+def test_file_still_being_copied_waits_for_the_next_tick(tmp_path: Path) -> None:
+    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", b"partial", age_seconds=0)
+    arrivals, cursor = scan(tmp_path, ["ong"], {}, settle_seconds=10)
+    assert arrivals == []
+    assert cursor == {}
+
+
+def test_hidden_files_folders_and_other_agencies_are_not_arrivals(tmp_path: Path) -> None:
+    _drop(tmp_path / "anitp", ".~lock.anitp_2024_20250115.csv#", b"lock")
+    (tmp_path / "anitp" / "anitp_2023_20240115.csv").mkdir()
+    _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"x")
+    arrivals, _ = scan(tmp_path, ["anitp"], {})
+    assert arrivals == []

@@ -13,7 +13,7 @@ import click
 import duckdb
 
 from pipelines import settings
-from sources.common.landing import AGENCIES
+from schemas.vocabulary import AGENCIES
 
 if TYPE_CHECKING:
     from pipelines.ops.status import LastRun

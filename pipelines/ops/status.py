@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines.ops import publication
 from pipelines.ops.lock import is_locked
-from sources.common.landing import AGENCIES
+from schemas.vocabulary import AGENCIES
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,26 @@ from sources.common.delivery import (
     Delivery,
     UnreadableFileError,
 )
+from sources.common.hygiene import finish
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 from sources.common.text import column_name
 
 AGENCY = "instante"
+# Keys the courts may leave out: a placeholder word there means absent (sources.common.hygiene).
+OPTIONAL = (
+    "dosar_parchet",
+    "data_inregistrare",
+    "inculpat_sex",
+    "inculpat_data_nasterii",
+    "pedeapsa_tip",
+    "pedeapsa_durata_luni",
+    "pedeapsa_suspendare",
+    "pedeapsa_amenda_lei",
+    "confiscare_lei",
+    "despagubiri_lei",
+    "numar_victime",
+)
 BATCH_LINES = 20_000  # bounds the Python strings alive at once; small batches decode faster
 INVALID_JSON = "invalid_json"
 INVALID_STRUCTURE = "invalid_structure"
@@ -194,6 +209,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     birth_date = parse_date(pl.col("inculpat_data_nasterii"))
     rows = pseudonymise_cnp(rows, "inculpat_cnp", key)
     rows = pseudonymise_name(rows, ["inculpat_nume"], birth_date, birth_date.dt.year(), key)
+    rows = finish(rows, OPTIONAL)
     row_issues = pl.DataFrame(
         sorted(issues, key=lambda i: i[1]), schema=ROW_ISSUE_COLUMNS, orient="row"
     )

@@ -10,11 +10,25 @@ import polars as pl
 from sources.common.config import load_config
 from sources.common.csv_reader import read_csv
 from sources.common.dates import parse_date
+from sources.common.hygiene import finish
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 
 AGENCY = "politie"
+# Columns the SPEC allows empty: a placeholder word there means empty (sources.common.hygiene).
+OPTIONAL = (
+    "unitate",
+    "mod_sesizare",
+    "sex",
+    "data_nasterii",
+    "cetatenie",
+    "judet_domiciliu",
+    "forma_exploatare",
+    "tara_exploatare",
+    "dosar_parchet",
+    "stadiu",
+)
 
 
 def read(file: LandingFile, key: bytes) -> Delivery:
@@ -25,6 +39,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     birth_date = parse_date(pl.col("data_nasterii"))
     rows = pseudonymise_cnp(rows, "cnp", key)
     rows = pseudonymise_name(rows, ["nume", "prenume"], birth_date, birth_date.dt.year(), key)
+    rows = finish(rows, OPTIONAL)
     return Delivery(file, [DeliveredTable(entity.entity, entity.sheet, rows)], issues)
 
 

@@ -179,7 +179,6 @@ def pseudonymise_code(df: pl.DataFrame, column: str, key: bytes, domain: str) ->
     ).drop(column)
 
 
-
 # Exactly 13 digits, possibly spaced ('600 0314 223112'): a CNP outside its column, e.g. in a
 # row shifted by one cell. Only the CNP's own column is pseudonymised; elsewhere it is masked.
 _CNP_CANDIDATE = r"\d(?:[ \t]?\d){12}"

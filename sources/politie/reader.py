@@ -10,8 +10,8 @@ import polars as pl
 from sources.common.config import load_config
 from sources.common.csv_reader import read_csv
 from sources.common.dates import parse_date
-from sources.common.hygiene import finish
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
+from sources.common.hygiene import finish
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 

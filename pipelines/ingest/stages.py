@@ -27,7 +27,7 @@ from schemas.unified import UNIFIED_MODELS
 from schemas.validation import empty_quarantine, quarantine_unified, validate_delivery
 from sources.common.config import load_config
 from sources.common.delivery import SOURCE_ROW, DeliveredTable, Delivery, UnreadableFileError
-from sources.common.landing import LandingFile, RejectedFile, discover, sha256_of
+from sources.common.landing import LandingFile, RejectedFile, content_id, discover
 
 if TYPE_CHECKING:
     from pipelines.ingest.agencies import Agency
@@ -175,8 +175,8 @@ def read_new_files(
     seen = _seen(con, agency.name)
     outcomes: list[FileOutcome] = []
     for entry in discover(landing, agency.name):
-        sha = entry.sha256 if isinstance(entry, LandingFile) else sha256_of(entry.path)
-        if seen.get(entry.file_name) == sha:
+        sha = entry.sha256 if isinstance(entry, LandingFile) else content_id(entry.path)
+        if entry.file_name in seen and seen[entry.file_name] == sha:
             continue
         if isinstance(entry, RejectedFile):
             rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)

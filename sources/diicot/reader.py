@@ -43,7 +43,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     config = load_config(AGENCY)
     entities = [config.entity("cases"), config.entity("persons")]
     with open_workbook(file) as workbook:
-        cases, persons = (
+        (cases, case_issues), (persons, person_issues) = (
             read_sheet(
                 workbook,
                 entity,
@@ -64,4 +64,5 @@ def read(file: LandingFile, key: bytes) -> Delivery:
             DeliveredTable(entity.entity, entity.sheet, rows)
             for entity, rows in zip(entities, (cases, persons), strict=True)
         ],
+        pl.concat([case_issues, person_issues]),
     )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from sources.common.config import EntityConfig, load_config
+from sources.common.csv_reader import NUL_REASON
 from sources.common.dates import parse_date
 from sources.common.delivery import (
     ROW_ISSUE_COLUMNS,
@@ -93,6 +94,9 @@ def _batches(file: LandingFile) -> Iterator[tuple[int, list[str]]]:
         while batch := list(itertools.islice(handle, BATCH_LINES)):
             if first == 1:
                 batch[0] = batch[0].removeprefix(_BOM)
+            # As for CSV: a NUL is never text, the file is rejected (UTF-16, binary data).
+            if any("\x00" in line for line in batch):
+                raise UnreadableFileError(NUL_REASON)
             yield first, batch
             first += len(batch)
 

@@ -30,7 +30,7 @@ OPTIONAL = (
 def read(file: LandingFile, key: bytes) -> Delivery:
     entity = load_config(AGENCY).entity("beneficiaries")
     with open_workbook(file) as workbook:
-        rows = read_sheet(workbook, entity, date_columns=DATE_COLUMNS)
+        rows, issues = read_sheet(workbook, entity, date_columns=DATE_COLUMNS)
     # Only the birth year is delivered: name_birth_date_key stays null.
     birth_year = pl.col("anul_nasterii").cast(pl.Int64, strict=False)
     rows = pseudonymise_cnp(rows, "cnp", key)
@@ -41,4 +41,4 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     )
     rows = pseudonymise_code(rows, "cod_beneficiar", key, BENEFICIARY_DOMAIN)
     rows = finish(rows, OPTIONAL)
-    return Delivery(file, [DeliveredTable(entity.entity, entity.sheet, rows)])
+    return Delivery(file, [DeliveredTable(entity.entity, entity.sheet, rows)], issues)

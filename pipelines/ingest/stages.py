@@ -151,7 +151,11 @@ def _store_delivery(
         pl.lit("read").alias("stage"),
     )
     wh.insert(con, "ops.quarantine", issues)
-    manifest = _manifest_row(agency, delivery.file, "read", run_id, rows_read=delivery.rows_read())
+    manifest = _manifest_row(
+        agency, delivery.file, "read", run_id, rows_read=delivery.rows_read()
+    ).with_columns(  # rows not even split into columns are quarantined at read
+        pl.lit(issues.select("source_sheet", SOURCE_ROW).unique().height).alias("rows_quarantined")
+    )
     wh.insert(con, "ops.file_manifest", manifest)
     con.execute("COMMIT")
     return FileOutcome(name, "read")

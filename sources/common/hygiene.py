@@ -7,6 +7,12 @@
   PARTICIPARE_PROCES `NECUNOSCUT`) is not listed by its reader; in an ISO-coded country column
   the capital `NA` is Namibia's code and is kept.
 - CNP-like runs in any column left after pseudonymisation are masked (`privacy.mask_stray_cnps`).
+- A row shifted by one cell (Excel's "delete/insert cell, shift left/right" in a hand-kept
+  sheet) carries names and CNPs in other columns. Before pseudonymisation the reader masks
+  every non-identifier cell of a row whose CNP cell holds a word (a name moved left), whose sex
+  cell holds a word other than a sex (a name moved right; the SPEC's sexes are M / F), or whose
+  other cells hold a CNP-like number (`mask_shifted_rows`). The row then fails validation and
+  is quarantined with its file, row, columns and rules; nothing of it is stored as delivered.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from sources.common.privacy import mask_stray_cnps
+from sources.common.privacy import MASKED, mask_stray_cnps
 
 # Compared after lower-casing and removing diacritics and spaces at the ends.
 PLACEHOLDERS = (
@@ -36,6 +42,30 @@ PLACEHOLDERS = (
     "nespecificat",
 )
 ISO_NAMIBIA = "NA"
+_WORD = r"\p{L}{3,}"
+_SEX_WORDS = r"(?i)^\s*(masculin|feminin)\s*$"
+_CNP_CANDIDATE = r"\d(?:[ \t]?\d){12}"
+
+
+def mask_shifted_rows(
+    rows: pl.DataFrame, identifiers: Collection[str], cnp: str | None, sex: str
+) -> pl.DataFrame:
+    """Mask every other cell of a row that looks shifted (see the module docstring)."""
+    others = [c for c in rows.columns if c not in identifiers and rows[c].dtype == pl.Utf8]
+    suspect = pl.col(sex).str.contains(_WORD) & ~pl.col(sex).str.contains(_SEX_WORDS)
+    if cnp is not None:
+        suspect = suspect | pl.col(cnp).str.contains(_WORD)
+    suspect = pl.any_horizontal(
+        suspect.fill_null(False),
+        *[pl.col(c).str.contains(_CNP_CANDIDATE).fill_null(False) for c in others if c != sex],
+    )
+    return rows.with_columns(
+        pl.when(suspect & pl.col(c).is_not_null())
+        .then(pl.lit(MASKED))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in others
+    )
 
 
 def placeholder_key(expr: pl.Expr) -> pl.Expr:

@@ -7,7 +7,7 @@ import polars as pl
 from sources.common.config import load_config
 from sources.common.dates import parse_date
 from sources.common.delivery import DeliveredTable, Delivery
-from sources.common.hygiene import finish
+from sources.common.hygiene import finish, mask_shifted_rows
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 from sources.common.xlsx_reader import open_workbook, read_sheet
@@ -53,6 +53,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
             for entity in entities
         )
     # The single name field is keyed with the birth date (and year) of the same row.
+    persons = mask_shifted_rows(persons, ("cnp", "nume_si_prenume"), "cnp", "sex")
     born = parse_date(pl.col("data_nasterii"))
     persons = pseudonymise_cnp(persons, "cnp", key)
     persons = pseudonymise_name(persons, ["nume_si_prenume"], born, born.dt.year(), key)

@@ -6,7 +6,7 @@ import polars as pl
 
 from sources.common.config import load_config
 from sources.common.delivery import DeliveredTable, Delivery
-from sources.common.hygiene import finish
+from sources.common.hygiene import finish, mask_shifted_rows
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_code, pseudonymise_name
 from sources.common.xlsx_reader import open_workbook, read_sheet
@@ -32,6 +32,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     with open_workbook(file) as workbook:
         rows, issues = read_sheet(workbook, entity, date_columns=DATE_COLUMNS)
     # Only the birth year is delivered: name_birth_date_key stays null.
+    rows = mask_shifted_rows(rows, ("cnp", "nume", "prenume", "cod_beneficiar"), "cnp", "sex")
     birth_year = pl.col("anul_nasterii").cast(pl.Int64, strict=False)
     rows = pseudonymise_cnp(rows, "cnp", key)
     rows = pseudonymise_name(rows, ["nume", "prenume"], None, birth_year, key)

@@ -11,7 +11,7 @@ from sources.common.config import load_config
 from sources.common.csv_reader import read_csv
 from sources.common.dates import parse_date
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
-from sources.common.hygiene import finish
+from sources.common.hygiene import finish, mask_shifted_rows
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 
@@ -36,6 +36,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     entity = config.entity("case_persons")
     rows, issues = read_csv(file, entity, config.encoding or "cp1250", config.separator or ";")
     _reject_missing_final_line_end(file.path)
+    rows = mask_shifted_rows(rows, ("cnp", "nume", "prenume"), "cnp", "sex")
     birth_date = parse_date(pl.col("data_nasterii"))
     rows = pseudonymise_cnp(rows, "cnp", key)
     rows = pseudonymise_name(rows, ["nume", "prenume"], birth_date, birth_date.dt.year(), key)

@@ -34,7 +34,12 @@ class AnitpVictim(DeliveredPerson):
     nr_dosar_penal: str = pa.Field(nullable=True)
 
     _id = checks.matches("id_simev", pattern=r"^V-\d{4}-\d+$", what="register id V-<year>-<n>")
-    _dates = checks.is_date("data_identificare", "data_nasterii")
+    _dates = checks.is_date("data_identificare", "data_nasterii", excel_serials=False)
+    _bare_year = checks.no_bare_year("data_identificare", "data_nasterii")
+    _after_extract = checks.not_after_extract("data_identificare", "data_nasterii")
+    _placeholders = checks.no_placeholder(
+        "id_simev", "data_identificare", "institutie_identificare", "sex", "varsta"
+    )
     _age = checks.is_whole_number("varsta", low=0, high=110)
     _institution = checks.in_codelist(
         "institutie_identificare", codelist="identifying_institution", agency=AGENCY

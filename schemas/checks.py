@@ -7,7 +7,10 @@ setting), so a check only judges values that are present.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
 
 import pandera.polars as pa
 import polars as pl
@@ -15,6 +18,8 @@ from pandera.api.polars.types import PolarsData
 
 from schemas import vocabulary as v
 from schemas.parsers import parse_date, parse_plain_number, parse_ro_number
+from schemas.text import is_placeholder
+from schemas.vocabulary import MASKED
 
 ExprFn = Callable[[pl.Expr], pl.Expr]
 
@@ -34,12 +39,77 @@ def expr_check(*columns: str, name: str, error: str, valid: ExprFn):
     return pa.check(*columns, name=name, error=error)(_check)
 
 
-def is_date(*columns: str):
+BARE_YEAR = r"^\s*\d{4}\s*$"
+_DIGITS = r"^\s*\d+(\.0+)?\s*$"
+
+
+def is_date(*columns: str, excel_serials: bool = True):
+    """A date. Excel serial numbers only where the agency delivers a workbook
+    (`excel_serials`): in a CSV, digits are typed text, never a serial. A bare year is left
+    to `no_bare_year`, so it is reported once, under its own rule."""
+
+    def valid(c: pl.Expr) -> pl.Expr:
+        parsed = parse_date(c).is_not_null()
+        if not excel_serials:
+            parsed = parsed & ~c.str.contains(_DIGITS)
+        return parsed | c.str.contains(BARE_YEAR)
+
     return expr_check(
         *columns,
         name="date",
         error="not a date (expected dd.mm.yyyy, YYYY-MM-DD or an Excel date)",
-        valid=lambda c: parse_date(c).is_not_null(),
+        valid=valid,
+    )
+
+
+def no_bare_year(*columns: str):
+    """'2003' where a date is expected is a year, not day 2003 of Excel's calendar (1905)."""
+    return expr_check(
+        *columns,
+        name="bare_year",
+        error="a year alone where a full date is expected; it is not guessed into a date",
+        valid=lambda c: ~c.str.contains(BARE_YEAR),
+    )
+
+
+# The extract date of the file being validated (set by the validation around each file).
+_EXTRACT_DATE: ContextVar[date | None] = ContextVar("extract_date", default=None)
+
+
+@contextmanager
+def extract_date_of(extract_date: date) -> Iterator[None]:
+    token = _EXTRACT_DATE.set(extract_date)
+    try:
+        yield
+    finally:
+        _EXTRACT_DATE.reset(token)
+
+
+def not_after_extract(*columns: str, parse: ExprFn = parse_date):
+    """A date after the day the agency exported the file is a typing error (2031 in a 2018
+    extract), never a real event; without a known extract date nothing is judged."""
+
+    def valid(c: pl.Expr) -> pl.Expr:
+        extract_date = _EXTRACT_DATE.get()
+        if extract_date is None:
+            return pl.lit(True)
+        return (parse(c) <= pl.lit(extract_date)).fill_null(True)
+
+    return expr_check(
+        *columns,
+        name="date_after_extract",
+        error="a date after the file's extract date (in its name); it cannot have happened yet",
+        valid=valid,
+    )
+
+
+def no_placeholder(*columns: str):
+    """Placeholder words in a required column (in optional ones the reader empties them)."""
+    return expr_check(
+        *columns,
+        name="placeholder_value",
+        error="a placeholder (n/a, -, necunoscut ...) where a value is required",
+        valid=lambda c: ~is_placeholder(c),
     )
 
 
@@ -152,3 +222,29 @@ def row_rule(name: str, error: str):
     """A check across columns of a row (pandera dataframe check) with a named rule."""
     RULE_BY_ERROR[error] = name
     return pa.dataframe_check(name=name, error=error)
+
+
+# What the quarantine shows of a failing value. A row shifted by a cell carries names and
+# birth dates in code columns, and fails in many columns at once: from this many failing
+# columns on, none of its values is shown. A CNP-like number is never shown.
+SHIFTED_ROW_FAILURES = 4
+_CNP_RUN = r"\d(?:[ \t]?\d){12,}"
+# Per rule, the shape a shown value must have; sex is where a shifted first name lands.
+_NO_LETTERS = r"^[^\p{L}]*$"
+VALUE_SHAPES = {
+    "codelist_sex": r"^\S{1,2}$",
+    "date": _NO_LETTERS,
+    "bare_year": _NO_LETTERS,
+    "date_after_extract": _NO_LETTERS,
+}
+
+
+def shown_value(value: pl.Expr, rule: pl.Expr, failing_columns_in_row: pl.Expr) -> pl.Expr:
+    """The value as delivered, or MASKED (see SHIFTED_ROW_FAILURES and VALUE_SHAPES)."""
+    shape_ok = pl.lit(True)
+    for name, shape in VALUE_SHAPES.items():
+        shape_ok = pl.when(rule == name).then(value.str.contains(shape)).otherwise(shape_ok)
+    hidden = (
+        (failing_columns_in_row >= SHIFTED_ROW_FAILURES) | ~shape_ok | value.str.contains(_CNP_RUN)
+    )
+    return pl.when(value.is_null()).then(None).when(hidden).then(pl.lit(MASKED)).otherwise(value)

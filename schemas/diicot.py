@@ -33,6 +33,11 @@ class DiicotCase(Delivered):
 
     _case = checks.is_prosecutor_case("nr_dosar")
     _dates = checks.is_date("data_inregistrarii", "data_solutiei")
+    _bare_year = checks.no_bare_year("data_inregistrarii", "data_solutiei")
+    _after_extract = checks.not_after_extract("data_inregistrarii", "data_solutiei")
+    _placeholders = checks.no_placeholder(
+        "nr_dosar", "data_inregistrarii", "infractiuni", "solutie"
+    )
     _offences = checks.is_offence_list("infractiuni")
     _decision = checks.in_codelist("solutie", codelist="prosecutor_decision", agency=AGENCY)
     _flags = checks.in_codelist(
@@ -71,6 +76,9 @@ class DiicotPerson(DeliveredPerson):
     _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)
     _sex = checks.in_codelist("sex", codelist="sex", agency=AGENCY)
     _born = checks.is_date("data_nasterii")
+    _bare_year = checks.no_bare_year("data_nasterii")
+    _after_extract = checks.not_after_extract("data_nasterii")
+    _placeholders = checks.no_placeholder("nr_dosar", "calitate")
     # An earlier year is a typing error (1099 for 1999); caught here with words rather than
     # as an out-of-range birth year in the unified person record.
     _born_from_1900 = checks.expr_check(

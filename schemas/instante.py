@@ -79,6 +79,12 @@ class InstanteDecision(DeliveredPerson):
         error="not a calendar date written YYYY-MM-DD (e.g. 2017-10-16)",
         valid=lambda c: iso_date(c).is_not_null(),
     )
+    _after_extract = checks.not_after_extract(
+        "data_inregistrare", "inculpat_data_nasterii", "data_solutie", parse=iso_date
+    )
+    _placeholders = checks.no_placeholder(
+        "numar_dosar", "instanta", "grad_jurisdictie", "infractiune", "solutie", "data_solutie"
+    )
     _sex = checks.in_codelist("inculpat_sex", codelist="sex", agency=AGENCY)
     _offence = checks.is_offence_list("infractiune")
     _decision = checks.in_codelist("solutie", codelist="court_decision", agency=AGENCY)

@@ -36,6 +36,9 @@ class OngBeneficiary(DeliveredPerson):
     _country = checks.is_country("cetatenie")
     _county = checks.is_county("judet")
     _entry = checks.is_date("data_intrarii_in_program")
+    _bare_year = checks.no_bare_year("data_intrarii_in_program")
+    _after_extract = checks.not_after_extract("data_intrarii_in_program")
+    _placeholders = checks.no_placeholder("organizatie")
     _form = checks.expr_check(
         "forma_exploatare",
         name="exploitation_form_text",

@@ -48,7 +48,10 @@ class PolitieCasePerson(DeliveredPerson):
         error="not a police case id P-<year>-<number> (e.g. P-2016-004512)",
         valid=lambda c: c.str.contains(POLICE_CASE),
     )
-    _dates = checks.is_date("data_sesizare", "data_nasterii")
+    _dates = checks.is_date("data_sesizare", "data_nasterii", excel_serials=False)
+    _bare_year = checks.no_bare_year("data_sesizare", "data_nasterii")
+    _after_extract = checks.not_after_extract("data_sesizare", "data_nasterii")
+    _placeholders = checks.no_placeholder("nr_unic_dosar", "data_sesizare", "incadrare", "calitate")
     _mode = checks.in_codelist("mod_sesizare", codelist="referral_mode", agency=AGENCY)
     _offences = checks.is_offence_list("incadrare")
     _role = checks.in_codelist("calitate", codelist="person_role", agency=AGENCY)

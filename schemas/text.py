@@ -62,3 +62,38 @@ def normalised_person_name(*parts: str | None) -> str | None:
         if token
     )
     return " ".join(tokens) or None
+
+
+# Compared after lower-casing and removing diacritics and spaces at the ends.
+PLACEHOLDERS = (
+    "-",
+    "--",
+    "---",
+    ".",
+    "?",
+    "n/a",
+    "n.a.",
+    "na",
+    "nu se cunoaste",
+    "nu se stie",
+    "necunoscut",
+    "necunoscuta",
+    "nu e cazul",
+    "nu este cazul",
+    "nespecificat",
+)
+
+
+def placeholder_key(expr: pl.Expr) -> pl.Expr:
+    """The form a cell is compared in against PLACEHOLDERS."""
+    return (
+        expr.str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_lowercase()
+        .str.strip_chars()
+        .str.replace_all(r"\s+", " ")
+    )
+
+
+def is_placeholder(expr: pl.Expr) -> pl.Expr:
+    return placeholder_key(expr).is_in(PLACEHOLDERS)

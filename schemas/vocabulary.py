@@ -21,6 +21,7 @@ AGENCIES = ("politie", "diicot", "instante", "anitp", "ong")
 
 # The row number a person sees in the delivered file (CSV line, Excel row, JSONL line).
 SOURCE_ROW = "source_row"
+MASKED = "(masked)"  # what is stored in place of a value that may identify a person
 
 # Why a CNP can or cannot be a match key; only `valid` ones are.
 CNP_VALID = "valid"

@@ -28,7 +28,7 @@ from schemas.unified import UNIFIED_MODELS
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import load_config
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
-from sources.common.landing import LandingFile, RejectedFile, discover, sha256_of
+from sources.common.landing import LandingFile, RejectedFile, content_id, discover
 
 if TYPE_CHECKING:
     from sources.registry import AgencySource
@@ -152,7 +152,11 @@ def _store_delivery(
         pl.lit("read").alias("stage"),
     )
     wh.insert(con, "ops.quarantine", issues)
-    manifest = _manifest_row(agency, delivery.file, "read", run_id, rows_read=delivery.rows_read())
+    manifest = _manifest_row(
+        agency, delivery.file, "read", run_id, rows_read=delivery.rows_read()
+    ).with_columns(  # rows not even split into columns are quarantined at read
+        pl.lit(issues.select("source_sheet", SOURCE_ROW).unique().height).alias("rows_quarantined")
+    )
     wh.insert(con, "ops.file_manifest", manifest)
     con.execute("COMMIT")
     return FileOutcome(name, "read")
@@ -176,8 +180,8 @@ def read_new_files(
     seen = _seen(con, agency.name)
     outcomes: list[FileOutcome] = []
     for entry in discover(landing, agency.name):
-        sha = entry.sha256 if isinstance(entry, LandingFile) else sha256_of(entry.path)
-        if seen.get(entry.file_name) == sha:
+        sha = entry.sha256 if isinstance(entry, LandingFile) else content_id(entry.path)
+        if entry.file_name in seen and seen[entry.file_name] == sha:
             continue
         if isinstance(entry, RejectedFile):
             rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)

@@ -2,7 +2,8 @@
 
 Every row read ends up accepted or quarantined. The quarantine has one row per
 (file, sheet, row, column, rule) with a readable reason; the offending value is
-shown unless the column is an identifier (pseudonyms are never shown).
+shown unless the column is an identifier (pseudonyms are never shown) or the value may
+hold personal data (`schemas.checks.shown_value`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from schemas.checks import RULE_BY_ERROR
+from schemas.checks import RULE_BY_ERROR, extract_date_of, shown_value
 from schemas.unified import UNIFIED_MODELS
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.delivery import DeliveredTable, Delivery
@@ -66,6 +67,7 @@ def _quarantine_frame(
 ) -> pl.DataFrame:
     value = pl.col("value") if "value" in issues.columns else pl.lit(None, pl.Utf8)
     hidden = pl.col("column_name").str.ends_with(HIDDEN_VALUE_SUFFIXES[0])
+    failing_columns = pl.col("column_name").n_unique().over("source_row")
     return issues.select(
         pl.lit(file.agency).alias("source_agency"),
         pl.lit(file.file_name).alias("source_file"),
@@ -76,7 +78,7 @@ def _quarantine_frame(
         pl.col("reason").cast(pl.Utf8),
         pl.when(hidden)
         .then(pl.lit("(identifier, not shown)"))
-        .otherwise(value.cast(pl.Utf8))
+        .otherwise(shown_value(value.cast(pl.Utf8), pl.col("rule"), failing_columns))
         .alias("value"),
         pl.lit(stage).alias("stage"),
     )
@@ -174,7 +176,8 @@ def validate_table(
     """Split one delivered table into accepted rows and quarantine entries."""
     duplicates = _duplicates(table.rows)
     candidates = table.rows.join(duplicates.select(SOURCE_ROW), on=SOURCE_ROW, how="anti")
-    failures = _failures(candidates, model)
+    with extract_date_of(file.extract_date):
+        failures = _failures(candidates, model)
     issues = pl.concat(
         [duplicates.with_columns(pl.lit(None, pl.Utf8).alias("value")), failures], how="vertical"
     )

@@ -14,6 +14,7 @@ from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
 from sources.common.landing import LandingFile
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+NUL_REASON = "contains NUL bytes: binary data or UTF-16 text, not the agency's text export"
 
 
 def decode(data: bytes, encoding: str) -> str:
@@ -23,11 +24,15 @@ def decode(data: bytes, encoding: str) -> str:
     if encoding == "cp1250" and (data.startswith(_UTF8_BOM) or _is_non_ascii_utf8(data)):
         raise UnreadableFileError("file is UTF-8; this agency delivers Windows-1250")
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise UnreadableFileError(
             f"not valid {encoding} text (byte {error.start} cannot be decoded)"
         ) from None
+    # A NUL is never text: the whole file is suspect (UTF-16, a binary dump), not one row.
+    if "\x00" in text:
+        raise UnreadableFileError(NUL_REASON)
+    return text
 
 
 def _is_non_ascii_utf8(data: bytes) -> bool:

@@ -90,13 +90,35 @@ def classify(agency: str, path: Path) -> LandingFile | RejectedFile:
     )
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why an entry of an agency folder is no file to read, or None for a regular file."""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing (dangling symbolic link), not a file"
+    if path.is_dir():
+        return "a directory, not a file"
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
+def content_id(path: Path) -> str | None:
+    """The SHA-256 of a regular file; None for what is not one (a directory, a dangling link)."""
+    return sha256_of(path) if not_a_file(path) is None else None
+
+
 def discover(landing: Path, agency: str) -> list[LandingFile | RejectedFile]:
-    """All files in `<landing>/<agency>/`, sorted by name; hidden files are ignored."""
+    """Everything in `<landing>/<agency>/` but hidden entries, sorted by name. A directory or
+    a dangling link is reported (rejected with its reason), never skipped without a word."""
     folder = landing / agency
     if not folder.is_dir():
         return []
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    return [classify(agency, path) for path in files]
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    return [
+        RejectedFile(agency, path, reason)
+        if (reason := not_a_file(path))
+        else classify(agency, path)
+        for path in entries
+    ]
 
 
 def unknown_folders(landing: Path) -> list[RejectedFile]:

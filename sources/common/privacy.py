@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from schemas.vocabulary import (
     CNP_MISSING,
     CNP_VALID,
     CNP_WEIGHTS,
+    MASKED,
 )
 
 log = logging.getLogger(__name__)
@@ -172,3 +174,31 @@ def pseudonymise_code(df: pl.DataFrame, column: str, key: bytes, domain: str) ->
     return df.with_columns(
         _pseudonymise_series(df[column], key, domain).alias(f"{column}_key")
     ).drop(column)
+
+
+# Exactly 13 digits, possibly spaced ('600 0314 223112'): a CNP outside its column, e.g. in a
+# row shifted by one cell. Only the CNP's own column is pseudonymised; elsewhere it is masked.
+_CNP_CANDIDATE = r"\d(?:[ \t]?\d){12}"
+_CNP_LIKE = re.compile(r"(?<![\d])\d(?:[ \t]?\d){12}(?![ \t]?\d)")
+
+
+def mask_cnp_like(text: str) -> str:
+    return _CNP_LIKE.sub(MASKED, text)
+
+
+def mask_stray_cnps(df: pl.DataFrame) -> pl.DataFrame:
+    """Mask every CNP-like number in the text columns left after pseudonymisation (not keys).
+
+    Longer digit runs (an amount of 20 digits) are not CNPs and stay as they are.
+    """
+    suspects = [
+        name
+        for name, dtype in df.schema.items()
+        if dtype == pl.Utf8
+        and not name.endswith("_key")
+        and df[name].str.contains(_CNP_CANDIDATE).any()
+    ]
+    return df.with_columns(
+        pl.col(name).map_elements(mask_cnp_like, return_dtype=pl.Utf8, skip_nulls=True)
+        for name in suspects
+    )

@@ -17,6 +17,9 @@ into ISO dates itself. Cells with a date format are converted by openpyxl with t
 own epoch, so they are right in both systems. Numbers outside date columns (a birth year, an
 amount) are never shifted.
 
+A formula cell without a saved result (a workbook written by a program, never opened and saved
+in Excel) would read as empty: its row is not read but reported (`formula_without_value`).
+
 Amounts: a number cell in an amount column is written with a decimal comma (`1250000,5`),
 because the agency writes amounts in Romanian format, where `1250.125` would mean 1 250 125.
 """
@@ -38,14 +41,17 @@ import polars as pl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from schemas.text import column_name
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
-from sources.common.delivery import UnreadableFileError
+from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
 from sources.common.landing import LandingFile
 
 HEADER_SEARCH_ROWS = 10
+FORMULA_WITHOUT_VALUE = "formula_without_value"
 EPOCH_1904 = dt.date(1904, 1, 1)
 # Digits that `parse_date` would read as a serial day number (same pattern).
 _SERIAL_TEXT = re.compile(r"^(\d{2,5})(?:\.0+)?$")
@@ -168,8 +174,28 @@ def _find_header(rows: list[tuple[Any, ...]], entity: EntityConfig) -> tuple[int
     raise UnreadableFileError(f"sheet '{entity.sheet}' is missing column(s): {', '.join(missing)}")
 
 
-def _sheet_rows(workbook: Workbook, sheet: str) -> list[tuple[Any, ...]]:
-    """Every row of a sheet, row 1 first (missing rows come back as empty tuples)."""
+def _formula_cells(worksheet: ReadOnlyWorksheet) -> set[tuple[int, int]]:
+    """(row, column), 1-based, of every formula cell. The workbook is open with its saved
+    results (data_only), which hides whether a cell is a formula: the sheet's XML is parsed
+    again for formulas, only when it has any."""
+    with worksheet._get_source() as source:  # openpyxl's own access to the sheet's XML
+        if b"<f" not in source.read():
+            return set()
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=False)
+        return {
+            (cell["row"], cell["column"])
+            for _, cells in parser.parse()
+            for cell in cells
+            if cell["data_type"] == "f"
+        }
+
+
+def _sheet_rows(
+    workbook: Workbook, sheet: str
+) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]]]:
+    """Every row of a sheet, row 1 first (missing rows come back as empty tuples), and the
+    formula cells."""
     if sheet not in workbook.sheetnames:
         found = ", ".join(workbook.sheetnames)
         raise UnreadableFileError(f"no sheet '{sheet}' (found: {found})")
@@ -178,7 +204,7 @@ def _sheet_rows(workbook: Workbook, sheet: str) -> list[tuple[Any, ...]]:
         # The stored dimension can be stale (some exporters write A1); without it openpyxl
         # reads every row and cell that is present instead of cutting at that size.
         worksheet.reset_dimensions()
-        return list(worksheet.iter_rows(values_only=True))
+        return list(worksheet.iter_rows(values_only=True)), _formula_cells(worksheet)
     except _UNREADABLE as error:
         raise UnreadableFileError(
             f"sheet '{sheet}' cannot be read (damaged workbook: {type(error).__name__})"
@@ -191,16 +217,17 @@ def read_sheet(
     *,
     date_columns: Collection[str] = (),
     amount_columns: Collection[str] = (),
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One sheet as text rows: `source_row` (the Excel row number) and one Utf8 column per
-    configured column, matched by header name in any order; extra columns are ignored.
+    configured column, matched by header name in any order; extra columns are ignored. And
+    the rows not read (ROW_ISSUE_COLUMNS): formula cells without a saved result.
 
     `date_columns` / `amount_columns` are canonical column names (see the module docstring).
     """
     unknown = (set(date_columns) | set(amount_columns)) - set(entity.canonical_columns)
     if unknown:  # a programming error in the agency reader, not a file problem
         raise ValueError(f"not columns of {entity.entity}: {', '.join(sorted(unknown))}")
-    rows = _sheet_rows(workbook, entity.sheet or "")
+    rows, formulas = _sheet_rows(workbook, entity.sheet or "")
     header_index, positions = _find_header(rows, entity)
     date_system_1904 = is_1904(workbook)
 
@@ -212,17 +239,40 @@ def read_sheet(
         return cell_text(value)
 
     numbers: list[int] = []
+    issues: list[tuple[str | None, int, str, str, str]] = []
     values: dict[str, list[str | None]] = {name: [] for name in positions}
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         # A row is empty when no cell holds text, extra columns included.
-        if all(cell_text(cell) is None for cell in row):
+        if all(cell_text(cell) is None for cell in row) and not _has_formula(number, formulas):
+            continue
+        unsaved = [
+            name
+            for name, index in positions.items()
+            if (number, index + 1) in formulas and (index >= len(row) or row[index] is None)
+        ]
+        if unsaved:
+            issues.append(
+                (entity.sheet, number, unsaved[0], FORMULA_WITHOUT_VALUE, _unsaved(unsaved))
+            )
             continue
         numbers.append(number)
         for name, index in positions.items():
             values[name].append(convert(name, row[index] if index < len(row) else None))
-    if not numbers:
+    if not numbers and not issues:
         raise UnreadableFileError(f"sheet '{entity.sheet}' has no data rows after the header")
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         [pl.Series(SOURCE_ROW, numbers, dtype=pl.Int64)]
         + [pl.Series(name, column, dtype=pl.Utf8) for name, column in values.items()]
+    )
+    return frame, pl.DataFrame(issues, schema=ROW_ISSUE_COLUMNS, orient="row")
+
+
+def _has_formula(row_number: int, formulas: set[tuple[int, int]]) -> bool:
+    return any(row == row_number for row, _ in formulas)
+
+
+def _unsaved(columns: list[str]) -> str:
+    return (
+        f"{', '.join(columns)}: a formula without a saved result (the workbook was not "
+        "recalculated and saved in Excel), so the value is unknown"
     )

@@ -18,6 +18,7 @@ import polars as pl
 from schemas.parsers import parse_date
 from schemas.text import column_name
 from sources.common.config import EntityConfig, load_config
+from sources.common.csv_reader import NUL_REASON
 from sources.common.delivery import (
     ROW_ISSUE_COLUMNS,
     SOURCE_ROW,
@@ -25,10 +26,25 @@ from sources.common.delivery import (
     Delivery,
     UnreadableFileError,
 )
+from sources.common.hygiene import finish
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 
 AGENCY = "instante"
+# Keys the courts may leave out: a placeholder word there means absent (sources.common.hygiene).
+OPTIONAL = (
+    "dosar_parchet",
+    "data_inregistrare",
+    "inculpat_sex",
+    "inculpat_data_nasterii",
+    "pedeapsa_tip",
+    "pedeapsa_durata_luni",
+    "pedeapsa_suspendare",
+    "pedeapsa_amenda_lei",
+    "confiscare_lei",
+    "despagubiri_lei",
+    "numar_victime",
+)
 BATCH_LINES = 20_000  # bounds the Python strings alive at once; small batches decode faster
 INVALID_JSON = "invalid_json"
 INVALID_STRUCTURE = "invalid_structure"
@@ -78,6 +94,9 @@ def _batches(file: LandingFile) -> Iterator[tuple[int, list[str]]]:
         while batch := list(itertools.islice(handle, BATCH_LINES)):
             if first == 1:
                 batch[0] = batch[0].removeprefix(_BOM)
+            # As for CSV: a NUL is never text, the file is rejected (UTF-16, binary data).
+            if any("\x00" in line for line in batch):
+                raise UnreadableFileError(NUL_REASON)
             yield first, batch
             first += len(batch)
 
@@ -194,6 +213,7 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     birth_date = parse_date(pl.col("inculpat_data_nasterii"))
     rows = pseudonymise_cnp(rows, "inculpat_cnp", key)
     rows = pseudonymise_name(rows, ["inculpat_nume"], birth_date, birth_date.dt.year(), key)
+    rows = finish(rows, OPTIONAL)
     row_issues = pl.DataFrame(
         sorted(issues, key=lambda i: i[1]), schema=ROW_ISSUE_COLUMNS, orient="row"
     )

@@ -11,10 +11,24 @@ from schemas.parsers import parse_date
 from sources.common.config import load_config
 from sources.common.csv_reader import read_csv
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
+from sources.common.hygiene import finish, mask_shifted_rows
 from sources.common.landing import LandingFile
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 
 AGENCY = "politie"
+# Columns the SPEC allows empty: a placeholder word there means empty (sources.common.hygiene).
+OPTIONAL = (
+    "unitate",
+    "mod_sesizare",
+    "sex",
+    "data_nasterii",
+    "cetatenie",
+    "judet_domiciliu",
+    "forma_exploatare",
+    "tara_exploatare",
+    "dosar_parchet",
+    "stadiu",
+)
 
 
 def read(file: LandingFile, key: bytes) -> Delivery:
@@ -22,9 +36,11 @@ def read(file: LandingFile, key: bytes) -> Delivery:
     entity = config.entity("case_persons")
     rows, issues = read_csv(file, entity, config.encoding or "cp1250", config.separator or ";")
     _reject_missing_final_line_end(file.path)
+    rows = mask_shifted_rows(rows, ("cnp", "nume", "prenume"), "cnp", "sex")
     birth_date = parse_date(pl.col("data_nasterii"))
     rows = pseudonymise_cnp(rows, "cnp", key)
     rows = pseudonymise_name(rows, ["nume", "prenume"], birth_date, birth_date.dt.year(), key)
+    rows = finish(rows, OPTIONAL)
     return Delivery(file, [DeliveredTable(entity.entity, entity.sheet, rows)], issues)
 
 

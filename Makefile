@@ -15,6 +15,14 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_VERSION_CHECK := false
 export DAGSTER_DISABLE_TELEMETRY := true
 
+# Parse the dbt project into dbt_project/target/manifest.json through its DbtProject, once,
+# before anything loads the definitions (pytest workers then only read it). dbt's profile
+# needs a warehouse path even to parse; parsing does not open it.
+WAREHOUSE_DEFAULT := $(CURDIR)/data/warehouse.duckdb
+PREPARE_DBT := TIPSTATS_WAREHOUSE="$${TIPSTATS_WAREHOUSE:-$(WAREHOUSE_DEFAULT)}" \
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	$(VENV)/bin/dagster-dbt project prepare-and-package --file pipelines/defs/dbt/project.py
+
 .PHONY: help setup run test lint dev bench
 
 help:
@@ -35,16 +43,18 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 setup: $(STAMP)
 
 run: $(STAMP)
+	$(PREPARE_DBT)
 	$(VENV)/bin/tipstats run
 
 test: $(STAMP)
-	$(VENV)/bin/python -c "from pipelines.defs.dbt import dbt_project; dbt_project()"
+	$(PREPARE_DBT)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pytest -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# `dagster dev` re-parses the dbt project itself on every load (DbtProject.prepare_if_dev).
 dev: $(STAMP)
 	mkdir -p data/dagster_home && cp dagster.yaml data/dagster_home/dagster.yaml
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DAGSTER_HOME="$(CURDIR)/data/dagster_home" \

@@ -74,7 +74,7 @@ def run(ctx: click.Context, landing: Path | None, warehouse: Path | None) -> Non
     Prints per agency: files read / rejected, rows read / accepted / quarantined,
     and the quarantine's top reasons. Exits 1 when a blocking check failed.
     """
-    settings.export_paths(warehouse, landing)
+    settings.export_environment(warehouse, landing)
 
     def body() -> None:
         from pipelines.ops import preflight

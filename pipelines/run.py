@@ -59,13 +59,16 @@ def run_pipeline(verbose: bool = False) -> RunOutcome:
 
 
 def _execute(verbose: bool) -> RunOutcome:
-    from pipelines.definitions import MAIN_JOB, defs
+    from pipelines.definitions import defs
+    from pipelines.defs.daily import DAILY_JOB
+    from pipelines.defs.dbt.project import prepare_if_missing
 
+    prepare_if_missing()
     level = "DEBUG" if verbose else "ERROR"
     if not verbose:
         for name in ("dagster", "dagster_dbt"):
             logging.getLogger(name).setLevel(logging.ERROR)
-    job = defs.resolve_job_def(MAIN_JOB)
+    job = defs().resolve_job_def(DAILY_JOB)
     run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
     # dagster-dbt echoes every dbt log line to stdout; keep it for when something fails.
     captured = io.StringIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +45,18 @@ def freshness_days() -> int:
     return int(os.environ.get(FRESHNESS_ENV) or DEFAULT_FRESHNESS_DAYS)
 
 
-def export_paths(warehouse: Path | None = None, landing: Path | None = None) -> None:
-    """Pin both paths in the environment so dbt and Dagster resources see the same files."""
+def export_environment(warehouse: Path | None = None, landing: Path | None = None) -> None:
+    """Pin the settings in the environment, once, before any definition is built.
+
+    The Dagster resources (dg.EnvVar) and dbt's profile both read TIPSTATS_WAREHOUSE, so
+    they always name the same file; the paths are made absolute because dbt runs elsewhere.
+    dagster-dbt looks for `dbt` on PATH, so this interpreter's scripts folder goes there.
+    """
     os.environ[WAREHOUSE_ENV] = str((warehouse or warehouse_path()).expanduser().resolve())
     os.environ[LANDING_ENV] = str((landing or landing_path()).expanduser().resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DBT_VERSION_CHECK", "false")
+    scripts = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, path]))

@@ -1,4 +1,8 @@
-"""Resources: the warehouse (one DuckDB file) and the landing zone."""
+"""Resources shared by every area: the warehouse (one DuckDB file) and the landing zone.
+
+Both read their path from the environment (dg.EnvVar), as dbt's profile does; the
+definitions entry point fills in the defaults before anything is loaded.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,14 +14,18 @@ import duckdb
 from pipelines import settings
 from pipelines.ingest import warehouse as wh
 
+# Every asset that writes the warehouse is in this pool (limit 1 in dagster.yaml):
+# DuckDB allows one writer per file.
+WRITER_POOL = "duckdb_writer"
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse; path from config, else TIPSTATS_WAREHOUSE, else data/."""
+    """The DuckDB warehouse file."""
 
-    path: str | None = None
+    path: str
 
     def resolved_path(self) -> Path:
-        return Path(self.path).resolve() if self.path else settings.warehouse_path()
+        return Path(self.path).expanduser().resolve()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -27,9 +35,19 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class LandingResource(dg.ConfigurableResource):
-    """The landing zone; path from config, else TIPSTATS_LANDING, else the bundled sample."""
+    """The landing zone, one folder per agency."""
 
-    path: str | None = None
+    path: str
 
     def resolved_path(self) -> Path:
-        return Path(self.path).resolve() if self.path else settings.landing_path()
+        return Path(self.path).expanduser().resolve()
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(
+        resources={
+            "warehouse": WarehouseResource(path=dg.EnvVar(settings.WAREHOUSE_ENV)),
+            "landing": LandingResource(path=dg.EnvVar(settings.LANDING_ENV)),
+        }
+    )

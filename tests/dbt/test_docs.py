@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from pipelines.defs.dbt import dbt_project
+from pipelines.defs.dbt.project import dbt_project
 
 
 def test_every_mart_column_is_described_and_contracted() -> None:
-    manifest = json.loads(dbt_project().manifest_path.read_text(encoding="utf-8"))
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     marts = [
         n
         for n in manifest["nodes"].values()

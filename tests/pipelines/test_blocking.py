@@ -10,7 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.defs.ingest import INGEST_ASSETS, INGEST_CHECKS
+from pipelines.defs.ingest.assets import INGEST_ASSETS
+from pipelines.defs.ingest.checks import INGEST_CHECKS
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
 from tests.conftest import EXAMPLES

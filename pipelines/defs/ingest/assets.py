@@ -1,8 +1,7 @@
-"""Per-agency assets raw -> validated -> unified, and the row-conservation check.
+"""Per-agency assets raw -> validated -> unified, and the unified record base dbt reads.
 
-Each agency has its own three assets, so one agency's new file is processed
-without touching the others. All of them write the same DuckDB file, hence the
-`duckdb_writer` pool (limit 1 in dagster.yaml).
+Each agency has its own three assets, so one agency's new file is processed without
+touching the others. All of them write the same DuckDB file, hence the writer pool.
 """
 
 from collections import Counter
@@ -10,18 +9,27 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipelines.defs.resources import LandingResource, WarehouseResource
+from pipelines.defs.resources import WRITER_POOL, LandingResource, WarehouseResource
 from pipelines.ingest import stages
 from pipelines.ingest.stages import STAGE_TABLES
 from sources.common.privacy import load_key
 from sources.registry import SOURCES, AgencySource
 
-WRITER_POOL = "duckdb_writer"
+AGENCY_NAMES = tuple(SOURCES)
+
+# The keys dbt's sources resolve to (source name, table): the link from ingestion to dbt.
+UNIFIED_RECORD_TABLES = [
+    *[("unified", table) for table in STAGE_TABLES],
+    ("ops", "file_manifest"),
+    ("ops", "quarantine"),
+]
 
 
-def _agency_defs(
-    agency: AgencySource,
-) -> tuple[list[dg.AssetsDefinition], dg.AssetChecksDefinition]:
+def validated_key(agency_name: str) -> dg.AssetKey:
+    return dg.AssetKey(f"validated_{agency_name}")
+
+
+def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
     name = agency.name
 
     @dg.asset(
@@ -57,7 +65,7 @@ def _agency_defs(
         )
 
     @dg.asset(
-        name=f"validated_{name}",
+        key=validated_key(name),
         group_name=name,
         pool=WRITER_POOL,
         deps=[raw],
@@ -74,24 +82,6 @@ def _agency_defs(
             )
         return dg.MaterializeResult(metadata={"files_validated": len(outcomes)})
 
-    @dg.asset_check(
-        asset=validated,
-        name="rows_conserved",
-        blocking=True,
-        description="Per file: rows read = rows accepted + rows quarantined, and no row is both.",
-    )
-    def rows_conserved(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
-            breaches = stages.conservation_breaches(con, name)
-        return dg.AssetCheckResult(
-            passed=breaches.is_empty(),
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "files_in_breach": breaches.height,
-                "breaches": dg.MetadataValue.json(breaches.to_dicts()),
-            },
-        )
-
     @dg.asset(
         name=f"unified_{name}",
         group_name=name,
@@ -107,20 +97,10 @@ def _agency_defs(
             files = stages.publish_validated(con, name, context.run.run_id)
         return dg.MaterializeResult(metadata={"files_published": len(files)})
 
-    return [raw, validated, unified], rows_conserved
+    return [raw, validated, unified]
 
 
-_DEFS = [_agency_defs(agency) for agency in SOURCES.values()]
-INGEST_ASSETS = [asset for assets, _ in _DEFS for asset in assets]
-INGEST_CHECKS = [check for _, check in _DEFS]
-UNIFIED_ASSET_KEYS = [dg.AssetKey(f"unified_{name}") for name in SOURCES]
-
-
-UNIFIED_RECORD_TABLES = [
-    *[("unified", table) for table in STAGE_TABLES],
-    ("ops", "file_manifest"),
-    ("ops", "quarantine"),
-]
+INGEST_ASSETS = [asset for agency in SOURCES.values() for asset in _agency_assets(agency)]
 
 
 @dg.multi_asset(
@@ -128,7 +108,7 @@ UNIFIED_RECORD_TABLES = [
     specs=[
         dg.AssetSpec(
             list(key),
-            deps=UNIFIED_ASSET_KEYS,
+            deps=[dg.AssetKey(f"unified_{name}") for name in AGENCY_NAMES],
             group_name="unified",
             kinds={"duckdb"},
             description=f"{key[0]}.{key[1]}: all agencies, all extracts; what dbt reads.",
@@ -144,3 +124,8 @@ def unified_records(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResu
             yield dg.MaterializeResult(
                 asset_key=[schema, table], metadata={"rows": int(rows[0]) if rows else 0}
             )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[*INGEST_ASSETS, unified_records])

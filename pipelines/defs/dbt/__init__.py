@@ -1,0 +1,1 @@
+"""dbt: one area of the code location (project, translator, assets)."""

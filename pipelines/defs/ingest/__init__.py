@@ -1,0 +1,1 @@
+"""Ingestion: one area of the code location (assets and their checks)."""

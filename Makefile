@@ -23,7 +23,7 @@ PREPARE_DBT := TIPSTATS_WAREHOUSE="$${TIPSTATS_WAREHOUSE:-$(WAREHOUSE_DEFAULT)}"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 	$(VENV)/bin/dagster-dbt project prepare-and-package --file pipelines/defs/dbt/project.py
 
-.PHONY: help setup run test lint dev bench
+.PHONY: help setup run test lint dev bench browser
 
 help:
 	@echo "make run    set up .venv and run the main job on the bundled sample landing zone"
@@ -31,6 +31,7 @@ help:
 	@echo "make lint   ruff check + format check"
 	@echo "make dev    open the Dagster UI (dagster dev -w workspace.yaml)"
 	@echo "make bench  run the benchmarks (results in benchmarks/results/)"
+	@echo "make browser install Debian's chromium for the UI test (root only; skipped otherwise)"
 
 $(UV):
 	python3 -m venv $(UV_HOME)
@@ -62,3 +63,13 @@ dev: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/run.py
+
+# The UI test drives Debian's chromium (Playwright cannot download its own browser here).
+browser:
+	@if command -v chromium >/dev/null; then \
+		echo "chromium present: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "chromium missing and not root: the UI test will skip (install: sudo apt-get install chromium)"; \
+	fi

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines import settings
-from pipelines.ops import preflight
+from pipelines.ops import preflight, publication
 from pipelines.ops.keyguard import bind_key
 from pipelines.ops.lock import writer_lock
 from pipelines.summary import summarise
@@ -46,6 +46,15 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
         if not event.passed:
             failures.append(f"{event.asset_key.to_user_string()} {event.check_name}")
     return failures
+
+
+def _published_line(success: bool) -> str:
+    try:
+        current = publication.as_of(settings.published_dir(), None)
+    except publication.NoPublicationError:
+        return "nothing published yet"
+    state = "published" if success else "the run failed; still published from an earlier run"
+    return f"{state}: {current.path} (built {current.built_at:%Y-%m-%d %H:%M:%S} UTC)"
 
 
 def run_pipeline(verbose: bool = False) -> RunOutcome:
@@ -85,5 +94,6 @@ def _execute(verbose: bool) -> RunOutcome:
     if failed_steps:
         tail = captured.getvalue().splitlines()[-DBT_LINES_ON_FAILURE:]
         report += "\n" + "\n".join([*tail, *(f"FAILED step: {step}" for step in failed_steps)])
-    report += f"\nwarehouse: {settings.warehouse_path()}"
+    report += f"\nworking warehouse (the pipeline's own): {settings.warehouse_path()}"
+    report += "\n" + _published_line(result.success and not failures)
     return RunOutcome(result.success and not failures, result.run_id, report)

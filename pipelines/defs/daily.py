@@ -18,7 +18,10 @@ def defs() -> dg.Definitions:
         jobs=[daily],
         schedules=[
             dg.ScheduleDefinition(
-                job=daily, cron_schedule="0 6 * * *", execution_timezone="Europe/Bucharest"
+                job=daily,
+                cron_schedule="0 6 * * *",
+                execution_timezone="Europe/Bucharest",
+                default_status=dg.DefaultScheduleStatus.RUNNING,
             )
         ],
     )

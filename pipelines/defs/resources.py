@@ -13,6 +13,7 @@ import duckdb
 
 from pipelines import settings
 from pipelines.ingest import warehouse as wh
+from pipelines.ops.lock import writer_lock
 
 # Every asset that writes the warehouse is in this pool (limit 1 in dagster.yaml):
 # DuckDB allows one writer per file.
@@ -28,8 +29,14 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.path).expanduser().resolve()
 
     @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer lock: steps of runs started anywhere never write at the same time."""
+        with writer_lock(self.resolved_path()):
+            yield
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with wh.connect(self.resolved_path()) as con:
+        with self.writing(), wh.connect(self.resolved_path()) as con:
             wh.ensure_tables(con)
             yield con
 

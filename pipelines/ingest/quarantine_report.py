@@ -17,6 +17,16 @@ _OF_RUN = """
 """
 
 
+def rows_quarantined(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> int:
+    """Distinct source rows quarantined in this run (a row failing two rules counts once)."""
+    found = con.execute(
+        f"SELECT count(DISTINCT (q.source_file, q.source_sheet, q.source_row)) {_OF_RUN} "
+        "AND q.source_row IS NOT NULL",
+        [agency, run_id],
+    ).fetchall()
+    return int(found[0][0])
+
+
 def by_rule(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> pl.DataFrame:
     """Rows quarantined in this run per rule and column, with one readable reason each."""
     return con.sql(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -60,8 +61,17 @@ def _stamp(copy: Path, run_id: str, built_at: datetime) -> None:
         con.execute("CHECKPOINT")
 
 
-def publish(warehouse: Path, published_dir: Path, run_id: str) -> Publication:
-    """Copy the (checkpointed, unlocked-by-others) working warehouse into place atomically."""
+def publish(
+    warehouse: Path,
+    published_dir: Path,
+    run_id: str,
+    audit: Callable[[Path], None] | None = None,
+) -> Publication:
+    """Copy the working warehouse (its writer lock held by the caller) into place atomically.
+
+    `audit` is called on the stamped copy before it replaces anything; if it raises (the
+    disclosure audit blocks a release), nothing is published.
+    """
     with duckdb.connect(str(warehouse)) as con:
         con.execute("CHECKPOINT")
     built_at = datetime.now(UTC).replace(microsecond=0)
@@ -71,6 +81,8 @@ def publish(warehouse: Path, published_dir: Path, run_id: str) -> Publication:
     try:
         shutil.copyfile(warehouse, scratch)
         _stamp(scratch, run_id, built_at)
+        if audit:
+            audit(scratch)
         _fsync(scratch)
         archived = history / f"tipstats-{built_at.strftime(_STAMP)}.duckdb"
         archived.unlink(missing_ok=True)
@@ -114,3 +126,11 @@ def built_at(database: Path) -> datetime:
     with duckdb.connect(str(database), read_only=True) as con:
         row = con.execute("SELECT max(built_at) FROM ops.publication").fetchall()
     return row[0][0]
+
+
+def years(database: Path) -> tuple[int, int] | None:
+    """The first and last year of the national victim count in a database, if any."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        row = con.execute("SELECT min(year), max(year) FROM marts.rpt_victims_by_year").fetchall()
+    first, last = row[0]
+    return (int(first), int(last)) if first is not None else None

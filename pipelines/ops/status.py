@@ -50,10 +50,17 @@ class Status:
         for agency, files in self.waiting.items():
             lines += [f"waiting: {agency}/{name}" for name in files]
         if self.vintages.height:
-            lines += ["", "published from these extracts (latest of each agency and period):"]
+            lines += ["", "published from (the latest extract of each agency and period):"]
+            per_agency = self.vintages.group_by("source_agency", maintain_order=True).agg(
+                pl.col("period").min().alias("first"),
+                pl.col("period").max().alias("last"),
+                pl.len().alias("periods"),
+                pl.col("source_file").sort().last().alias("newest"),
+            )
             lines += [
-                f"  {r['source_agency']:<9} {r['period']:<8} {r['source_file']}"
-                for r in self.vintages.iter_rows(named=True)
+                f"  {r['source_agency']:<9} {r['first']}..{r['last']}  {r['periods']} periods, "
+                f"newest file {r['newest']}"
+                for r in per_agency.iter_rows(named=True)
             ]
         return "\n".join(lines)
 
@@ -109,7 +116,9 @@ def _freshness(files: pl.DataFrame, now: datetime) -> pl.DataFrame:
         pl.DataFrame({"agency": list(AGENCIES)})
         .join(latest, left_on="agency", right_on="source_agency", how="left")
         .with_columns(
-            (pl.lit(now) - pl.col("last_arrival")).dt.total_days().alias("days_since_arrival")
+            (pl.lit(now) - pl.col("last_arrival").dt.convert_time_zone("UTC"))
+            .dt.total_days()
+            .alias("days_since_arrival")
         )
     )
 

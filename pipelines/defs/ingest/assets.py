@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import dagster as dg
 
 from pipelines.defs.resources import WRITER_POOL, LandingResource, WarehouseResource
-from pipelines.ingest import stages
+from pipelines.ingest import quarantine_report, stages
 from pipelines.ingest.stages import STAGE_TABLES
+from pipelines.ops.keyguard import bind_key
 from sources.common.privacy import load_key
 from sources.registry import SOURCES, AgencySource
 
@@ -46,9 +47,9 @@ def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
         if not (landing_path / name).is_dir():
             context.log.warning(f"{name}: no folder in the landing zone; nothing to read")
         with warehouse.connect() as con:
-            outcomes = stages.read_new_files(
-                con, landing_path, agency, load_key(), context.run.run_id
-            )
+            key = load_key()
+            bind_key(con, key)  # another key would make every re-sent person a new one
+            outcomes = stages.read_new_files(con, landing_path, agency, key, context.run.run_id)
         statuses = Counter(o.status for o in outcomes)
         for outcome in outcomes:
             if outcome.reason:
@@ -80,7 +81,22 @@ def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
             outcomes = stages.validate_pending(
                 con, landing.resolved_path(), agency, context.run.run_id
             )
-        return dg.MaterializeResult(metadata={"files_validated": len(outcomes)})
+            by_rule = quarantine_report.by_rule(con, name, context.run.run_id)
+            preview = quarantine_report.preview(con, name, context.run.run_id)
+            quarantined = quarantine_report.rows_quarantined(con, name, context.run.run_id)
+        if quarantined:
+            context.log.warning(
+                f"{name}: {quarantined} rows quarantined in this run and not counted; "
+                f"`tipstats quarantine --agency {name} --run {context.run.run_id[:8]} --out q.csv`"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "files_validated": len(outcomes),
+                "rows_quarantined_this_run": quarantined,
+                "quarantine_by_rule": dg.MetadataValue.md(quarantine_report.as_markdown(by_rule)),
+                "quarantine_preview": dg.MetadataValue.md(quarantine_report.as_markdown(preview)),
+            }
+        )
 
     @dg.asset(
         name=f"unified_{name}",

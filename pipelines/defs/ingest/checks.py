@@ -1,7 +1,10 @@
-"""The blocking check between validation and publication, one per agency."""
+"""Per agency: the blocking check between validation and publication, and a freshness warning."""
+
+from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipelines import settings
 from pipelines.defs.ingest.assets import AGENCY_NAMES, validated_key
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest import stages
@@ -29,7 +32,39 @@ def _rows_conserved(agency_name: str) -> dg.AssetChecksDefinition:
     return rows_conserved
 
 
-INGEST_CHECKS = [_rows_conserved(name) for name in AGENCY_NAMES]
+def _sent_recently(agency_name: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(f"raw_{agency_name}"),
+        name="sent_recently",
+        description="Warns when the agency has sent no new file for TIPSTATS_FRESHNESS_DAYS "
+        f"days (default {settings.DEFAULT_FRESHNESS_DAYS}).",
+    )
+    def sent_recently(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        limit = settings.freshness_days()
+        with warehouse.connect() as con:
+            last = con.execute(
+                "SELECT max(loaded_at) FROM ops.file_manifest WHERE source_agency = ?",
+                [agency_name],
+            ).fetchall()[0][0]
+        days = (datetime.now(UTC) - last).days if last else None
+        return dg.AssetCheckResult(
+            passed=days is not None and days <= limit,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=(
+                f"no file from {agency_name} yet"
+                if days is None
+                else f"last file from {agency_name} arrived {days} days ago (limit {limit})"
+            ),
+            metadata={"days_since_last_file": days if days is not None else -1},
+        )
+
+    return sent_recently
+
+
+INGEST_CHECKS = [
+    *(_rows_conserved(name) for name in AGENCY_NAMES),
+    *(_sent_recently(name) for name in AGENCY_NAMES),
+]
 
 
 @dg.definitions

@@ -1,0 +1,82 @@
+"""Event-driven operation: a new file runs its agency, a failed run leaves a record.
+
+- `landing_files` watches every agency folder of the landing zone. Each new or changed file
+  requests a run of its agency's job (raw -> validated -> unified -> the dbt models that
+  depend on them -> publication); the run key is the file's SHA-256, so the same bytes are
+  never processed twice.
+- `failure_records` writes `failures/<run id>.txt` beside the warehouse for every failed run:
+  what failed, which files, what to do.
+Both are on by default, like the daily schedule.
+"""
+
+import json
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.ops import failures
+from pipelines.ops.landing_watch import scan
+from schemas.vocabulary import AGENCIES
+
+FILE_TAG = "tipstats/file"
+
+
+def ingest_job_name(agency: str) -> str:
+    return f"ingest_{agency}"
+
+
+INGEST_JOBS = [
+    dg.define_asset_job(
+        ingest_job_name(agency),
+        selection=dg.AssetSelection.groups(agency).downstream(),
+        description=f"New files from {agency}, then everything that depends on them.",
+        executor_def=dg.in_process_executor,
+    )
+    for agency in AGENCIES
+]
+
+
+@dg.sensor(
+    jobs=INGEST_JOBS,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="A file landing in <landing>/<agency>/ runs that agency and what depends on it.",
+)
+def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    arrivals, cursor = scan(settings.landing_path(), AGENCIES, cursor)
+    requests = [
+        dg.RunRequest(
+            run_key=arrival.sha256,
+            job_name=ingest_job_name(arrival.agency),
+            tags={FILE_TAG: f"{arrival.agency}/{arrival.path.name}"},
+        )
+        for arrival in arrivals
+    ]
+    return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
+
+
+@dg.run_failure_sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    monitor_all_code_locations=False,
+    description="Writes failures/<run id>.txt beside the warehouse: what failed, which file, "
+    "what to do.",
+)
+def failure_records(context: dg.RunFailureSensorContext) -> None:
+    run = context.dagster_run
+    steps = [
+        failures.StepFailure(
+            event.step_key or "run",
+            event.event_specific_data.error.message if event.event_specific_data else "",
+        )
+        for event in context.get_step_failure_events()
+    ] or [failures.StepFailure("run", context.failure_event.message or "the run failed")]
+    files = [run.tags[FILE_TAG]] if FILE_TAG in run.tags else []
+    folder = settings.warehouse_path().parent / "failures"
+    path = failures.write_record(folder, run.run_id, run.job_name, steps, files)
+    context.log.info(f"failure record written to {path}")
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(jobs=INGEST_JOBS, sensors=[landing_files, failure_records])

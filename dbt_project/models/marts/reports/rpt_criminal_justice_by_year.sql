@@ -45,39 +45,16 @@ years as (
     union select year from convictions
 )
 
--- A count is the number of events; 0 when the agency delivered the year and had none;
--- null (unknown) when no extract of the agency covers the year and it reported no event.
+-- 0 = the agency delivered the year and had no event; null = no extract covers the year.
 select
     cast(years.year as integer) as year,
-    cast(case
-        when pc.n is not null then pc.n
-        when years.year in (select year from police_years) then 0
-    end as bigint) as police_cases_registered,
-    cast(case
-        when s.n is not null then s.n
-        when years.year in (select year from police_years union select year from prosecution_years)
-            then 0
-    end as bigint) as persons_suspected,
-    cast(case
-        when sc.n is not null then sc.n
-        when years.year in (select year from prosecution_years) then 0
-    end as bigint) as persons_sent_to_court,
-    cast(case
-        when c.year is not null then c.first_instance
-        when years.year in (select year from court_years) then 0
-    end as bigint) as persons_convicted_first_instance,
-    cast(case
-        when c.year is not null then c.final
-        when years.year in (select year from court_years) then 0
-    end as bigint) as persons_convicted_final,
-    cast(case
-        when c.year is not null then c.custodial
-        when years.year in (select year from court_years) then 0
-    end as bigint) as custodial_sentences,
-    cast(case
-        when c.year is not null then c.suspended
-        when years.year in (select year from court_years) then 0
-    end as bigint) as suspended_sentences,
+    {{ count_if_known('pc.n', 'police_years') }} as police_cases_registered,
+    {{ count_if_known('s.n', ['police_years', 'prosecution_years']) }} as persons_suspected,
+    {{ count_if_known('sc.n', 'prosecution_years') }} as persons_sent_to_court,
+    {{ count_if_known('c.first_instance', 'court_years') }} as persons_convicted_first_instance,
+    {{ count_if_known('c.final', 'court_years') }} as persons_convicted_final,
+    {{ count_if_known('c.custodial', 'court_years') }} as custodial_sentences,
+    {{ count_if_known('c.suspended', 'court_years') }} as suspended_sentences,
     cast(c.confiscation_lei as double) as confiscation_lei,
     cast(c.damages_lei as double) as damages_lei
 from years

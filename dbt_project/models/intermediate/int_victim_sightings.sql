@@ -11,13 +11,13 @@ with sightings as (
         identification_year as year
     from {{ ref('int_victim_registrations') }}
     {%- for agency, model, seen_on in seen_by %}
-    union all
-    select
-        keys.person_id,
-        '{{ agency }}' as agency,
-        year(seen.{{ seen_on }}) as year
-    from {{ ref(model) }} as seen
-    inner join {{ ref('int_person_keys') }} as keys using (record_id)
+        union all
+        select
+            keys.person_id,
+            '{{ agency }}' as agency,
+            year(seen.{{ seen_on }}) as year
+        from {{ ref(model) }} as seen
+        inner join {{ ref('int_person_keys') }} as keys using (record_id)
     {%- endfor %}
 )
 

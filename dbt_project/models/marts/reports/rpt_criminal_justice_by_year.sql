@@ -1,16 +1,26 @@
 -- Criminal-justice counts per year.
 with police_cases as (
-    select registration_year as year, count(distinct case_number) as n
-    from {{ ref('fct_case') }} where case_stage = 'police' group by all
+    select
+        registration_year as year,
+        count(distinct case_number) as n
+    from {{ ref('fct_case') }}
+    where case_stage = 'police'
+    group by all
 ),
 
 suspected as (
-    select year(event_date) as year, count(distinct person_id) as n
-    from {{ ref('int_defendants') }} where event_date is not null group by all
+    select
+        year(event_date) as year,
+        count(distinct person_id) as n
+    from {{ ref('int_defendants') }}
+    where event_date is not null
+    group by all
 ),
 
 sent_to_court as (
-    select year(prosecutor_decision_date) as year, count(distinct person_id) as n
+    select
+        year(prosecutor_decision_date) as year,
+        count(distinct person_id) as n
     from {{ ref('fct_defendant_outcome') }}
     where sent_to_court and prosecutor_decision_date is not null
     group by all
@@ -31,18 +41,32 @@ convictions as (
     group by all
 ),
 
-police_years as ({{ known_years('politie') }}),
-prosecution_years as ({{ known_years('diicot') }}),
-court_years as ({{ known_years('instante') }}),
+police_years as (
+    {{ known_years('politie') }}
+),
+
+prosecution_years as (
+    {{ known_years('diicot') }}
+),
+
+court_years as (
+    {{ known_years('instante') }}
+),
 
 years as (
     select year from police_years
-    union select year from prosecution_years
-    union select year from court_years
-    union select year from police_cases
-    union select year from suspected
-    union select year from sent_to_court
-    union select year from convictions
+    union
+    select year from prosecution_years
+    union
+    select year from court_years
+    union
+    select year from police_cases
+    union
+    select year from suspected
+    union
+    select year from sent_to_court
+    union
+    select year from convictions
 )
 
 -- 0 = the agency delivered the year and had no event; null = no extract covers the year.

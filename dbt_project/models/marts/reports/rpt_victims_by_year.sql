@@ -1,9 +1,12 @@
 -- Victims identified per year (ANITP register = the official national count), persons not rows.
 with counted as (
-    select * from {{ ref('fct_victim_identification') }} where is_counted
+    select * from {{ ref('fct_victim_identification') }}
+    where is_counted
 ),
 
-anitp_years as ({{ known_years('anitp') }}),
+anitp_years as (
+    {{ known_years('anitp') }}
+),
 
 years as (
     select year from anitp_years
@@ -12,7 +15,9 @@ years as (
 ),
 
 population as (
-    select year, cast(sum(population) as bigint) as population
+    select
+        year,
+        cast(sum(population) as bigint) as population
     from {{ ref('ref_population_county_year') }}
     group by year
 ),

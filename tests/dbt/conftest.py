@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,7 @@ from tests.dbt.fixture import build
 PROJECT = Path(__file__).parents[2] / "dbt_project"
 
 
-def dbt_build(warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str]:
+def run_dbt(command: str, warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "TIPSTATS_WAREHOUSE": str(warehouse),
@@ -24,7 +26,7 @@ def dbt_build(warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str
     return subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
-            "build",
+            command,
             "--project-dir",
             str(PROJECT),
             "--profiles-dir",
@@ -42,6 +44,10 @@ def dbt_build(warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str
     )
 
 
+def dbt_build(warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str]:
+    return run_dbt("build", warehouse, scratch)
+
+
 @pytest.fixture(scope="session")
 def marts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scratch = tmp_path_factory.mktemp("dbt")
@@ -50,3 +56,13 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = dbt_build(warehouse, scratch)
     assert done.returncode == 0, done.stdout[-4000:]
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def parsed_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The project as `dbt parse` sees it: no warehouse is opened, only named."""
+    scratch = tmp_path_factory.mktemp("dbt-parse")
+    done = run_dbt("parse", scratch / "warehouse.duckdb", scratch)
+    assert done.returncode == 0, done.stdout[-4000:]
+    manifest: dict[str, Any] = json.loads((scratch / "target" / "manifest.json").read_text())
+    return manifest

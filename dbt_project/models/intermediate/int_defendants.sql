@@ -8,10 +8,20 @@ select
     cases.prosecutor_decision,
     cases.prosecutor_decision_date
 from (
-    select record_id, source_agency, case_number, role, event_date
+    select
+        record_id,
+        source_agency,
+        case_number,
+        role,
+        event_date
     from {{ ref('stg_politie__case_persons') }}
     union all
-    select record_id, source_agency, case_number, role, event_date
+    select
+        record_id,
+        source_agency,
+        case_number,
+        role,
+        event_date
     from {{ ref('stg_diicot__persons') }}
 ) as events
 inner join {{ ref('int_person_keys') }} as keys using (record_id)

@@ -1,6 +1,7 @@
 -- ANITP identification episodes (latest extracts) with their person and counting flags.
 -- A person registered more than once in a year is counted once: the earliest episode
--- (ties: lowest record id) carries the attributes used in the tables.
+-- (ties: lowest record id) carries the attributes used in the tables. Every staging column
+-- passes on (hence the wildcard).
 with episodes as (
     select
         stg.*,
@@ -11,7 +12,7 @@ with episodes as (
 )
 
 select
-    *,
+    *,  -- noqa: AM04
     row_number() over (
         partition by person_id, identification_year order by identification_date, record_id
     ) = 1 as is_counted

@@ -1,19 +1,29 @@
 -- Victims as each agency saw them: one row per (person, agency, year), latest extracts.
+{%- set seen_by = [
+    ('police', 'stg_politie__victims', 'identification_date'),
+    ('prosecution', 'stg_diicot__victims', 'identification_date'),
+    ('ngo', 'stg_ong__assistance_episodes', 'programme_entry_date'),
+] %}
 with sightings as (
-    select person_id, 'anitp' as agency, identification_year as year
+    select
+        person_id,
+        'anitp' as agency,
+        identification_year as year
     from {{ ref('int_victim_registrations') }}
-    union all
-    select keys.person_id, 'police', year(v.identification_date)
-    from {{ ref('stg_politie__victims') }} as v
-    inner join {{ ref('int_person_keys') }} as keys using (record_id)
-    union all
-    select keys.person_id, 'prosecution', year(v.identification_date)
-    from {{ ref('stg_diicot__victims') }} as v
-    inner join {{ ref('int_person_keys') }} as keys using (record_id)
-    union all
-    select keys.person_id, 'ngo', year(a.programme_entry_date)
-    from {{ ref('stg_ong__assistance_episodes') }} as a
-    inner join {{ ref('int_person_keys') }} as keys using (record_id)
+    {%- for agency, model, seen_on in seen_by %}
+        union all
+        select
+            keys.person_id,
+            '{{ agency }}' as agency,
+            year(seen.{{ seen_on }}) as year
+        from {{ ref(model) }} as seen
+        inner join {{ ref('int_person_keys') }} as keys using (record_id)
+    {%- endfor %}
 )
 
-select distinct person_id, agency, year from sightings where year is not null
+select distinct
+    person_id,
+    agency,
+    year
+from sightings
+where year is not null

@@ -1,13 +1,18 @@
 -- A case from police registration through the prosecutor's case to the court decisions.
 with police as (
-    select case_number as police_case_number, registration_date as police_registration_date,
+    select
+        case_number as police_case_number,
+        registration_date as police_registration_date,
         prosecutor_case_number
     from {{ ref('stg_politie__cases') }}
 ),
 
 prosecution as (
-    select case_number as prosecutor_case_number, registration_date as prosecutor_registration_date,
-        prosecutor_decision, prosecutor_decision_date
+    select
+        case_number as prosecutor_case_number,
+        registration_date as prosecutor_registration_date,
+        prosecutor_decision,
+        prosecutor_decision_date
     from {{ ref('stg_diicot__cases') }}
 ),
 
@@ -43,5 +48,6 @@ select
 from police
 full outer join prosecution using (prosecutor_case_number)
 left join courts
-    on courts.prosecutor_case_number
-    = coalesce(police.prosecutor_case_number, prosecution.prosecutor_case_number)
+    on
+        courts.prosecutor_case_number
+        = coalesce(police.prosecutor_case_number, prosecution.prosecutor_case_number)

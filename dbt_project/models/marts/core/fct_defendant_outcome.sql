@@ -1,6 +1,9 @@
 -- One row per defendant in a DIICOT case: sent to court or not, first-instance and final outcome.
 with defendants as (
-    select distinct person_id, case_number as prosecutor_case_number, prosecutor_decision,
+    select distinct
+        person_id,
+        case_number as prosecutor_case_number,
+        prosecutor_decision,
         prosecutor_decision_date
     from {{ ref('int_defendants') }}
     where source_agency = 'diicot'
@@ -8,7 +11,10 @@ with defendants as (
 
 first_instance as (
     select distinct on (person_id, prosecutor_case_number)
-        person_id, prosecutor_case_number, decision, decision_date
+        person_id,
+        prosecutor_case_number,
+        decision,
+        decision_date
     from {{ ref('fct_court_decision') }}
     where court_level = 'first_instance'
     order by person_id, prosecutor_case_number, decision_date
@@ -16,8 +22,13 @@ first_instance as (
 
 final as (
     select distinct on (person_id, prosecutor_case_number)
-        person_id, prosecutor_case_number, decision, decision_date, sentence_type,
-        sentence_months, is_suspended
+        person_id,
+        prosecutor_case_number,
+        decision,
+        decision_date,
+        sentence_type,
+        sentence_months,
+        is_suspended
     from {{ ref('fct_court_decision') }}
     where is_final
     order by person_id, prosecutor_case_number, decision_date

@@ -14,7 +14,8 @@ with per_person as (
 
 select
     cast(year as integer) as year,
-    concat_ws(' + ',
+    concat_ws(
+        ' + ',
         case when seen_by_anitp then 'ANITP' end,
         case when seen_by_police then 'police' end,
         case when seen_by_prosecution then 'prosecution' end,
@@ -29,9 +30,11 @@ select
         when seen_by_anitp and (seen_by_police or seen_by_prosecution or seen_by_ngo)
             then 'In the official count and confirmed by another agency in the same year.'
         when seen_by_anitp
-            then 'In the official count only: identified by a body whose own records are not '
+            then
+                'In the official count only: identified by a body whose own records are not '
                 || 'delivered, or seen by another agency in another year or without a CNP.'
-        else 'Not in the official count: injured party or assisted person not (yet) notified '
+        else
+            'Not in the official count: injured party or assisted person not (yet) notified '
             || 'to ANITP in this year, or a record without a CNP that cannot be linked yet.'
     end as explanation
 from per_person

@@ -1,4 +1,5 @@
--- Median days between the stages of a case, by year of the police registration ('all' = every year).
+-- Median days between the stages of a case, by year of the police registration
+-- ('all' = every year).
 with flows as (
     select
         coalesce(cast(year(police_registration_date) as varchar), 'unknown') as registration_year,
@@ -11,8 +12,7 @@ with flows as (
 
 long as (
     unpivot flows
-    on days_police_to_prosecutor, days_prosecutor_to_decision, days_decision_to_first_instance,
-        days_first_instance_to_final
+    on columns(* exclude (registration_year))
     into name transition value days
 )
 
@@ -22,4 +22,4 @@ select
     cast(count(days) as bigint) as cases,
     cast(median(days) as double) as median_days
 from long
-group by grouping sets ((registration_year, transition), (transition))
+group by transition, rollup(registration_year)

@@ -1,16 +1,26 @@
 -- Criminal-justice counts per year.
 with police_cases as (
-    select registration_year as year, count(distinct case_number) as n
-    from {{ ref('fct_case') }} where case_stage = 'police' group by all
+    select
+        registration_year as year,
+        count(distinct case_number) as n
+    from {{ ref('fct_case') }}
+    where case_stage = 'police'
+    group by all
 ),
 
 suspected as (
-    select year(event_date) as year, count(distinct person_id) as n
-    from {{ ref('int_defendants') }} where event_date is not null group by all
+    select
+        year(event_date) as year,
+        count(distinct person_id) as n
+    from {{ ref('int_defendants') }}
+    where event_date is not null
+    group by all
 ),
 
 sent_to_court as (
-    select year(prosecutor_decision_date) as year, count(distinct person_id) as n
+    select
+        year(prosecutor_decision_date) as year,
+        count(distinct person_id) as n
     from {{ ref('fct_defendant_outcome') }}
     where sent_to_court and prosecutor_decision_date is not null
     group by all
@@ -31,53 +41,44 @@ convictions as (
     group by all
 ),
 
-police_years as ({{ known_years('politie') }}),
-prosecution_years as ({{ known_years('diicot') }}),
-court_years as ({{ known_years('instante') }}),
+police_years as (
+    {{ known_years('politie') }}
+),
+
+prosecution_years as (
+    {{ known_years('diicot') }}
+),
+
+court_years as (
+    {{ known_years('instante') }}
+),
 
 years as (
     select year from police_years
-    union select year from prosecution_years
-    union select year from court_years
-    union select year from police_cases
-    union select year from suspected
-    union select year from sent_to_court
-    union select year from convictions
+    union
+    select year from prosecution_years
+    union
+    select year from court_years
+    union
+    select year from police_cases
+    union
+    select year from suspected
+    union
+    select year from sent_to_court
+    union
+    select year from convictions
 )
 
--- A count is the number of events; 0 when the agency delivered the year and had none;
--- null (unknown) when no extract of the agency covers the year and it reported no event.
+-- 0 = the agency delivered the year and had no event; null = no extract covers the year.
 select
     cast(years.year as integer) as year,
-    cast(case
-        when pc.n is not null then pc.n
-        when years.year in (select year from police_years) then 0
-    end as bigint) as police_cases_registered,
-    cast(case
-        when s.n is not null then s.n
-        when years.year in (select year from police_years union select year from prosecution_years)
-            then 0
-    end as bigint) as persons_suspected,
-    cast(case
-        when sc.n is not null then sc.n
-        when years.year in (select year from prosecution_years) then 0
-    end as bigint) as persons_sent_to_court,
-    cast(case
-        when c.year is not null then c.first_instance
-        when years.year in (select year from court_years) then 0
-    end as bigint) as persons_convicted_first_instance,
-    cast(case
-        when c.year is not null then c.final
-        when years.year in (select year from court_years) then 0
-    end as bigint) as persons_convicted_final,
-    cast(case
-        when c.year is not null then c.custodial
-        when years.year in (select year from court_years) then 0
-    end as bigint) as custodial_sentences,
-    cast(case
-        when c.year is not null then c.suspended
-        when years.year in (select year from court_years) then 0
-    end as bigint) as suspended_sentences,
+    {{ count_if_known('pc.n', 'police_years') }} as police_cases_registered,
+    {{ count_if_known('s.n', ['police_years', 'prosecution_years']) }} as persons_suspected,
+    {{ count_if_known('sc.n', 'prosecution_years') }} as persons_sent_to_court,
+    {{ count_if_known('c.first_instance', 'court_years') }} as persons_convicted_first_instance,
+    {{ count_if_known('c.final', 'court_years') }} as persons_convicted_final,
+    {{ count_if_known('c.custodial', 'court_years') }} as custodial_sentences,
+    {{ count_if_known('c.suspended', 'court_years') }} as suspended_sentences,
     cast(c.confiscation_lei as double) as confiscation_lei,
     cast(c.damages_lei as double) as damages_lei
 from years

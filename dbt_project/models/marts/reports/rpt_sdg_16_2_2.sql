@@ -10,18 +10,25 @@ with counted as (
         count(*) as victims
     from {{ ref('fct_victim_identification') }}
     where is_counted
-    group by identification_year, cube (sex, age_group, exploitation_form)
+    group by identification_year, cube(sex, age_group, exploitation_form)
+),
+
+forms as (
+    select exploitation_form from {{ ref('dim_exploitation_form') }}
+    union all
+    select 'total' as exploitation_form
 ),
 
 grid as (
-    select years.year, sexes.sex, ages.age_group, forms.exploitation_form
+    select
+        years.year,
+        sexes.sex,
+        ages.age_group,
+        forms.exploitation_form
     from (select year from {{ ref('rpt_victims_by_year') }}) as years
     cross join (values ('F'), ('M'), ('U'), ('total')) as sexes (sex)
     cross join (values ('child'), ('adult'), ('unknown'), ('total')) as ages (age_group)
-    cross join (
-        select exploitation_form from {{ ref('dim_exploitation_form') }}
-        union all select 'total'
-    ) as forms
+    cross join forms
 ),
 
 population as (
@@ -34,7 +41,11 @@ population as (
     from {{ ref('ref_population_national_sex_age') }}
     where not (sex = 'total' and age_group = 'total')
     union all
-    select year, 'total', 'total', sum(population)
+    select
+        year,
+        'total' as sex,
+        'total' as age_group,
+        sum(population) as population
     from {{ ref('ref_population_county_year') }}
     group by year
 )

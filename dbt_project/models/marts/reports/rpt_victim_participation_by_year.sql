@@ -5,8 +5,10 @@ select
     cast(count(*) as bigint) as victims,
     cast(count(*) filter (where participates_in_proceedings = 'yes') as bigint) as participating,
     cast(count(*) filter (where participates_in_proceedings = 'no') as bigint) as not_participating,
-    cast(count(*) filter (where participates_in_proceedings is null
-        or participates_in_proceedings = 'unknown') as bigint) as participation_unknown,
+    cast(
+        count(*) filter (where coalesce(participates_in_proceedings, 'unknown') = 'unknown')
+        as bigint
+    ) as participation_unknown,
     count(*) filter (where participates_in_proceedings = 'yes') * 1.0 / count(*)
         as share_participating
 from {{ ref('fct_victim_identification') }}

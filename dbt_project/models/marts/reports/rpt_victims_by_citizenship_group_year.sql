@@ -5,13 +5,14 @@ with grouped as (
         case
             when v.citizenship_code is null then 'unknown'
             when v.citizenship_code = 'RO' then 'reporting_country'
-            when c.eu_member_from_year <= v.identification_year
+            when
+                c.eu_member_from_year <= v.identification_year
                 and (c.eu_member_to_year is null or v.identification_year < c.eu_member_to_year)
                 then 'other_eu'
             else 'non_eu'
         end as citizenship_group
     from {{ ref('fct_victim_identification') }} as v
-    left join {{ ref('dim_country') }} as c on c.country_code = v.citizenship_code
+    left join {{ ref('dim_country') }} as c on v.citizenship_code = c.country_code
     where v.is_counted
 )
 

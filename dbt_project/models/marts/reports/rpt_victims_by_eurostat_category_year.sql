@@ -1,11 +1,14 @@
 -- Eurostat crim_thb: victims by sex and form category (sexual / labour / other / unknown).
 with counted as (
-    select v.identification_year as year, coalesce(v.sex, 'total') as sex,
-        f.eurostat_category, count(*) as victims
+    select
+        v.identification_year as year,
+        coalesce(v.sex, 'total') as sex,
+        f.eurostat_category,
+        count(*) as victims
     from {{ ref('fct_victim_identification') }} as v
     inner join {{ ref('dim_exploitation_form') }} as f using (exploitation_form)
     where v.is_counted
-    group by v.identification_year, f.eurostat_category, rollup (v.sex)
+    group by v.identification_year, f.eurostat_category, rollup(v.sex)
 )
 
 select

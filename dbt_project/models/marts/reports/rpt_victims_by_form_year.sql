@@ -1,6 +1,9 @@
 -- Victims per main form of exploitation and year; all forms every year (0 = none).
 with counted as (
-    select identification_year as year, exploitation_form, count(*) as victims
+    select
+        identification_year as year,
+        exploitation_form,
+        count(*) as victims
     from {{ ref('fct_victim_identification') }}
     where is_counted
     group by all

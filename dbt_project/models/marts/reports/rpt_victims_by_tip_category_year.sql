@@ -1,7 +1,9 @@
 -- US TIP Report: victims by sex / labor / other / unspecified trafficking, with children and
 -- foreign citizens in each.
 with counted as (
-    select v.identification_year as year, f.tip_category,
+    select
+        v.identification_year as year,
+        f.tip_category,
         count(*) as victims,
         count(*) filter (where v.age_group = 'child') as children,
         count(*) filter (where v.citizenship_code <> 'RO') as foreign_citizens

@@ -1,16 +1,23 @@
 -- Victims identified per year (ANITP register = the official national count), persons not rows.
 with counted as (
-    select * from {{ ref('fct_victim_identification') }} where is_counted
+    select * from {{ ref('fct_victim_identification') }}
+    where is_counted
+),
+
+anitp_years as (
+    {{ known_years('anitp') }}
 ),
 
 years as (
-    select year from ({{ known_years('anitp') }})
+    select year from anitp_years
     union
     select distinct identification_year from counted
 ),
 
 population as (
-    select year, cast(sum(population) as bigint) as population
+    select
+        year,
+        cast(sum(population) as bigint) as population
     from {{ ref('ref_population_county_year') }}
     group by year
 ),
@@ -36,18 +43,18 @@ totals as (
 
 select
     cast(years.year as integer) as year,
-    cast(coalesce(t.victims, 0) as bigint) as victims,
-    cast(coalesce(t.female, 0) as bigint) as female,
-    cast(coalesce(t.male, 0) as bigint) as male,
-    cast(coalesce(t.sex_unknown, 0) as bigint) as sex_unknown,
-    cast(coalesce(t.children, 0) as bigint) as children,
-    cast(coalesce(t.adults, 0) as bigint) as adults,
-    cast(coalesce(t.age_unknown, 0) as bigint) as age_unknown,
-    cast(coalesce(t.domestic, 0) as bigint) as domestic,
-    cast(coalesce(t.transnational, 0) as bigint) as transnational,
-    cast(coalesce(t.scope_unknown, 0) as bigint) as scope_unknown,
-    cast(coalesce(t.romanian_citizens, 0) as bigint) as romanian_citizens,
-    cast(coalesce(t.foreign_citizens, 0) as bigint) as foreign_citizens,
+    {{ count_if_known('t.victims', 'anitp_years') }} as victims,
+    {{ count_if_known('t.female', 'anitp_years') }} as female,
+    {{ count_if_known('t.male', 'anitp_years') }} as male,
+    {{ count_if_known('t.sex_unknown', 'anitp_years') }} as sex_unknown,
+    {{ count_if_known('t.children', 'anitp_years') }} as children,
+    {{ count_if_known('t.adults', 'anitp_years') }} as adults,
+    {{ count_if_known('t.age_unknown', 'anitp_years') }} as age_unknown,
+    {{ count_if_known('t.domestic', 'anitp_years') }} as domestic,
+    {{ count_if_known('t.transnational', 'anitp_years') }} as transnational,
+    {{ count_if_known('t.scope_unknown', 'anitp_years') }} as scope_unknown,
+    {{ count_if_known('t.romanian_citizens', 'anitp_years') }} as romanian_citizens,
+    {{ count_if_known('t.foreign_citizens', 'anitp_years') }} as foreign_citizens,
     p.population,
     coalesce(t.victims, 0) * 100000.0 / p.population as rate_per_100k
 from years

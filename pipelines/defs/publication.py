@@ -21,6 +21,14 @@ PUBLISHED = dg.AssetKey("published_database")
 TABLES_FOLDER = "tables"
 
 
+def _dbt_code() -> list[Path]:
+    """The files that decide what the marts hold, besides the data."""
+    folders = ("models", "macros", "seeds", "tests")
+    root = settings.DBT_PROJECT_DIR
+    files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]
+    return [root / "dbt_project.yml", *files]
+
+
 def _disclosure_audit(database: Path) -> None:
     """The public release of every year the database holds must pass disclosure control."""
     span = publication.years(database)
@@ -50,14 +58,22 @@ def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         with warehouse.writing():
+            state = publication.state_of(warehouse.resolved_path(), _dbt_code())
             done = publication.publish(
                 warehouse.resolved_path(),
                 settings.published_dir(),
                 context.run.run_id,
+                state,
                 audit=_disclosure_audit,
             )
+        if not done.changed:
+            context.log.info("nothing new since the last publication; it stays as it is")
         return dg.MaterializeResult(
-            metadata={"path": str(done.path), "built_at": done.built_at.isoformat()}
+            metadata={
+                "path": str(done.path),
+                "built_at": done.built_at.isoformat(),
+                "new_publication": done.changed,
+            }
         )
 
     return published_database

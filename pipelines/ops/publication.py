@@ -13,6 +13,7 @@ what was published on that date.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -37,6 +38,33 @@ class NoPublicationError(RuntimeError):
 class Publication:
     path: Path
     built_at: datetime
+    changed: bool = True
+
+
+def state_of(warehouse: Path, code: list[Path]) -> str:
+    """What a publication is made of: the files loaded and the code that built the marts.
+
+    Equal states give equal publications, so a run with nothing new publishes nothing new
+    (and the history keeps one copy per real change).
+    """
+    digest = hashlib.sha256()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        files = con.execute(
+            "SELECT source_file, file_id, status FROM ops.file_manifest ORDER BY ALL"
+        ).fetchall()
+    digest.update(repr(files).encode())
+    for path in sorted(code):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _current_state(published_dir: Path) -> str | None:
+    current = published_path(published_dir)
+    if not current.exists():
+        return None
+    with duckdb.connect(str(current), read_only=True) as con:
+        found = con.execute("SELECT max(state) FROM ops.publication").fetchall()
+    return found[0][0]
 
 
 def published_path(published_dir: Path) -> Path:
@@ -51,13 +79,14 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _stamp(copy: Path, run_id: str, built_at: datetime) -> None:
+def _stamp(copy: Path, run_id: str, built_at: datetime, state: str) -> None:
     with duckdb.connect(str(copy)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS ops")
         con.execute(
-            "CREATE OR REPLACE TABLE ops.publication (built_at TIMESTAMPTZ, run_id VARCHAR)"
+            "CREATE OR REPLACE TABLE ops.publication "
+            "(built_at TIMESTAMPTZ, run_id VARCHAR, state VARCHAR)"
         )
-        con.execute("INSERT INTO ops.publication VALUES (?, ?)", [built_at, run_id])
+        con.execute("INSERT INTO ops.publication VALUES (?, ?, ?)", [built_at, run_id, state])
         con.execute("CHECKPOINT")
 
 
@@ -65,13 +94,18 @@ def publish(
     warehouse: Path,
     published_dir: Path,
     run_id: str,
+    state: str,
     audit: Callable[[Path], None] | None = None,
 ) -> Publication:
     """Copy the working warehouse (its writer lock held by the caller) into place atomically.
 
     `audit` is called on the stamped copy before it replaces anything; if it raises (the
-    disclosure audit blocks a release), nothing is published.
+    disclosure audit blocks a release), nothing is published. When `state` equals the current
+    publication's, it stays as it is.
     """
+    if state == _current_state(published_dir):
+        current = published_path(published_dir)
+        return Publication(current, built_time(current), changed=False)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("CHECKPOINT")
     built_at = datetime.now(UTC).replace(microsecond=0)
@@ -80,7 +114,7 @@ def publish(
     scratch = published_dir / f".{PUBLISHED_NAME}.{run_id}.tmp"
     try:
         shutil.copyfile(warehouse, scratch)
-        _stamp(scratch, run_id, built_at)
+        _stamp(scratch, run_id, built_at, state)
         if audit:
             audit(scratch)
         _fsync(scratch)
@@ -114,7 +148,7 @@ def as_of(published_dir: Path, day: date | None) -> Publication:
             raise NoPublicationError(
                 f"nothing is published in {published_dir} yet; run `tipstats run` first"
             )
-        return Publication(current, built_at(current))
+        return Publication(current, built_time(current))
     end_of_day = datetime.combine(day, time.max, tzinfo=UTC)
     earlier = [p for p in history(published_dir) if p.built_at <= end_of_day]
     if not earlier:
@@ -122,7 +156,7 @@ def as_of(published_dir: Path, day: date | None) -> Publication:
     return earlier[-1]
 
 
-def built_at(database: Path) -> datetime:
+def built_time(database: Path) -> datetime:
     with duckdb.connect(str(database), read_only=True) as con:
         row = con.execute("SELECT max(built_at) FROM ops.publication").fetchall()
     return row[0][0]

@@ -134,8 +134,9 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Reproduce the tables as published on this date (YYYY-MM-DD, UTC).",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Reproduce the tables as they were published on this date (YYYY-MM-DD: the last "
+    "publication of that day) or at this moment (YYYY-MM-DDTHH:MM:SS), in UTC.",
 )
 @click.option(
     "--from",

@@ -140,19 +140,22 @@ def history(published_dir: Path) -> list[Publication]:
     return sorted(found, key=lambda p: p.built_at)
 
 
-def as_of(published_dir: Path, day: date | None) -> Publication:
-    """The current publication, or the last one built on or before `day` (UTC)."""
-    if day is None:
+def as_of(published_dir: Path, moment: date | datetime | None) -> Publication:
+    """The current publication, or the last one built by `moment` (UTC; a date: its end)."""
+    if moment is None:
         current = published_path(published_dir)
         if not current.exists():
             raise NoPublicationError(
                 f"nothing is published in {published_dir} yet; run `tipstats run` first"
             )
         return Publication(current, built_time(current))
-    end_of_day = datetime.combine(day, time.max, tzinfo=UTC)
-    earlier = [p for p in history(published_dir) if p.built_at <= end_of_day]
+    if isinstance(moment, datetime):
+        until = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    else:
+        until = datetime.combine(moment, time.max, tzinfo=UTC)
+    earlier = [p for p in history(published_dir) if p.built_at <= until]
     if not earlier:
-        raise NoPublicationError(f"nothing was published on or before {day.isoformat()}")
+        raise NoPublicationError(f"nothing was published on or before {moment.isoformat()}")
     return earlier[-1]
 
 

@@ -14,7 +14,7 @@ import json
 import dagster as dg
 
 from pipelines import settings
-from pipelines.ops import failures
+from pipelines.ops import failures, publication
 from pipelines.ops.landing_watch import scan
 from schemas.vocabulary import AGENCIES
 
@@ -44,7 +44,8 @@ INGEST_JOBS = [
 )
 def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     cursor = json.loads(context.cursor) if context.cursor else {}
-    arrivals, cursor = scan(settings.landing_path(), AGENCIES, cursor)
+    known = publication.published_file_ids(settings.published_dir())
+    arrivals, cursor = scan(settings.landing_path(), AGENCIES, cursor, published=known)
     requests = [
         dg.RunRequest(
             run_key=arrival.sha256,

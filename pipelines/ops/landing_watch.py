@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +30,17 @@ def _sha256(path: Path) -> str:
 
 
 def scan(
-    landing: Path, agencies: Iterable[str], cursor: Cursor, settle_seconds: float = 10.0
+    landing: Path,
+    agencies: Iterable[str],
+    cursor: Cursor,
+    settle_seconds: float = 10.0,
+    published: Collection[str] = (),
 ) -> tuple[list[Arrival], Cursor]:
-    """New or changed files per agency folder, and the cursor that remembers them."""
+    """New or changed files per agency folder, and the cursor that remembers them.
+
+    `published` holds the content hashes the published database already has (read by any
+    run, also one started from the command line): those are not arrivals.
+    """
     arrivals, seen = [], dict(cursor)
     now_ns = time.time_ns()
     for agency in agencies:
@@ -48,7 +56,7 @@ def scan(
             if now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
                 continue
             sha = _sha256(path)
-            if seen.get(key, [None, None, None])[2] != sha:
+            if seen.get(key, [None, None, None])[2] != sha and sha not in published:
                 arrivals.append(Arrival(agency, path, sha))
             seen[key] = [stat.st_size, stat.st_mtime_ns, sha]
     return arrivals, seen

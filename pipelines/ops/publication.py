@@ -171,3 +171,13 @@ def years(database: Path) -> tuple[int, int] | None:
         row = con.execute("SELECT min(year), max(year) FROM marts.rpt_victims_by_year").fetchall()
     first, last = row[0]
     return (int(first), int(last)) if first is not None else None
+
+
+def published_file_ids(published_dir: Path) -> set[str]:
+    """Content hashes of every file the current publication has registered."""
+    current = published_path(published_dir)
+    if not current.exists():
+        return set()
+    with duckdb.connect(str(current), read_only=True) as con:
+        rows = con.execute("SELECT DISTINCT file_id FROM ops.file_manifest").fetchall()
+    return {file_id for (file_id,) in rows if file_id}

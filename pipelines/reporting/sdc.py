@@ -690,7 +690,9 @@ def audit(
     hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
     found = _measure(protected, hidden, rule)
     narrow = _narrow(found)
-    is_hidden = pl.Series([s != PUBLISHED for s in protected.table[STATUS].to_list()])
+    is_hidden = pl.Series(
+        [s != PUBLISHED for s in protected.table[STATUS].to_list()], dtype=pl.Boolean
+    )
     ranges = (
         protected.table.filter(is_hidden)
         .select(*protected.dims, STATUS, SHOWN)

@@ -50,3 +50,11 @@ def test_hidden_files_folders_and_other_agencies_are_not_arrivals(tmp_path: Path
     _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"x")
     arrivals, _ = scan(tmp_path, ["anitp"], {})
     assert arrivals == []
+
+
+def test_files_the_publication_already_has_are_not_arrivals(tmp_path: Path) -> None:
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"read by a command-line run")
+    _drop(tmp_path / "anitp", "anitp_2024_20250601.csv", b"new")
+    known = {hashlib.sha256(b"read by a command-line run").hexdigest()}
+    arrivals, _ = scan(tmp_path, ["anitp"], {}, published=known)
+    assert [a.path.name for a in arrivals] == ["anitp_2024_20250601.csv"]

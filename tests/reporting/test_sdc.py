@@ -509,3 +509,10 @@ def test_two_way_relaxation_gives_the_integer_ranges(grid: list[list[int]]) -> N
     whole = sdc.audit(primary_only, integer=True).ranges
     relaxed = sdc.audit(primary_only, integer=False).ranges
     assert whole.equals(relaxed)
+
+
+def test_an_empty_table_is_protected_as_empty() -> None:
+    """A period with no known count (e.g. no court extract) has nothing to publish."""
+    table = pl.DataFrame(schema={"cat": pl.Utf8, "n": pl.Int64})
+    protected = sdc.protect(table, ["cat"], "n")
+    assert protected.table.height == 0

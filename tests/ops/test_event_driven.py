@@ -1,0 +1,118 @@
+"""A corrected extract lands: the sensor runs that agency alone, the publication changes,
+an analyst reading throughout is never blocked, and `--as-of` gives the old tables back."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.ops import publication
+from tests.conftest import EXAMPLES, TEST_KEY
+from tests.pipelines.runner import tipstats_run
+
+pytestmark = pytest.mark.slow
+CORRECTED = "anitp_2016_20170601.csv"  # the SPEC's revised ANITP extract of 2016
+TIPSTATS = Path(sys.executable).with_name("tipstats")
+
+
+def _tables(root: Path, out: Path, *extra: str) -> None:
+    env = {
+        **os.environ,
+        "TIPSTATS_PSEUDONYM_KEY": TEST_KEY,
+        "TIPSTATS_WAREHOUSE": str(root / "warehouse.duckdb"),
+    }
+    done = subprocess.run(
+        [str(TIPSTATS), "tables", "--from", "2016", "--to", "2018", "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _contents(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _extracts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, ...]]:
+    return con.execute(
+        "SELECT source_file FROM marts.rpt_extracts_used WHERE is_latest ORDER BY 1"
+    ).fetchall()
+
+
+def test_a_corrected_extract_reruns_its_agency_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    shutil.copytree(EXAMPLES, landing)
+    held_back = (landing / "anitp" / CORRECTED).read_bytes()
+    (landing / "anitp" / CORRECTED).unlink()
+
+    first = tipstats_run(landing, warehouse, tmp_path / "home")
+    assert first.code == 0, first.output[-3000:]
+    published = tmp_path / "published"
+    before = publication.as_of(published, None)
+    _tables(tmp_path, tmp_path / "tables-before")
+
+    corrected = landing / "anitp" / CORRECTED
+    corrected.write_bytes(held_back)
+    os.utime(corrected, (before.built_at.timestamp(), before.built_at.timestamp()))
+    for name, value in {
+        "TIPSTATS_WAREHOUSE": str(warehouse),
+        "TIPSTATS_LANDING": str(landing),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    from pipelines.definitions import defs
+
+    definitions = defs()
+    analyst = duckdb.connect(str(before.path), read_only=True)
+    try:
+        old_view = _extracts(analyst)
+        with dg.DagsterInstance.from_config(str(tmp_path / "dagster_home")) as instance:
+            sensor = definitions.get_sensor_def("landing_files")
+            tick = sensor(dg.build_sensor_context(instance=instance))
+            assert [(r.job_name, r.run_key) for r in tick.run_requests] == [
+                ("ingest_anitp", hashlib.sha256(held_back).hexdigest())
+            ]
+            job = definitions.resolve_job_def("ingest_anitp")
+            result = job.execute_in_process(instance=instance, tags=tick.run_requests[0].tags)
+        assert result.success
+        materialized = {
+            e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+        }
+        assert "raw_anitp" in materialized
+        assert "published_database" in materialized
+        assert not {f"raw_{a}" for a in ("politie", "diicot", "instante", "ong")} & materialized
+        assert _extracts(analyst) == old_view  # the held connection still reads one publication
+    finally:
+        analyst.close()
+
+    after = publication.as_of(published, None)
+    assert after.built_at > before.built_at
+    with duckdb.connect(str(after.path), read_only=True) as con:
+        assert (CORRECTED,) in _extracts(con)
+    assert (CORRECTED,) not in old_view
+
+    _tables(tmp_path, tmp_path / "tables-now")
+    assert _contents(tmp_path / "tables-now") != _contents(tmp_path / "tables-before")
+    _tables(
+        tmp_path,
+        tmp_path / "tables-as-of",
+        "--as-of",
+        before.built_at.strftime("%Y-%m-%dT%H:%M:%S"),
+    )
+    assert _contents(tmp_path / "tables-as-of") == _contents(tmp_path / "tables-before")

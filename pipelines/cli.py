@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -196,10 +196,7 @@ def tables(
         from pipelines.reporting.sdc import DisclosureError
         from pipelines.reporting.tables import write_tables
 
-        source = (
-            database
-            or publication.as_of(settings.published_dir(), as_of.date() if as_of else None).path
-        )
+        source = database or publication.as_of(settings.published_dir(), _moment(as_of)).path
         preflight.check_writable(out, "output")
         try:
             report = write_tables(source, year_from, year_to, out, fmt, publish)
@@ -210,6 +207,13 @@ def tables(
         click.echo(str(report))
 
     _guarded(body)
+
+
+def _moment(as_of: datetime | None) -> date | datetime | None:
+    """A bare date means the end of that day; a date with a time, that moment."""
+    if as_of is None:
+        return None
+    return as_of.date() if as_of.time() == time() else as_of
 
 
 @main.command()

@@ -98,7 +98,7 @@ def criminal_justice_by_year(con: duckdb.DuckDBPyConnection, period: Period) -> 
 
 def extracts_used(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(
-        "SELECT source_agency, period, extract_date, source_file, rows_accepted "
+        "SELECT source_agency, period, extract_date, source_file, rows_accepted, rows_quarantined "
         "FROM marts.rpt_extracts_used WHERE is_latest ORDER BY ALL"
     ).pl()
 

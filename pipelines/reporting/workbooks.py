@@ -50,7 +50,8 @@ def metadata(
         (
             "extract used",
             f"{r['source_agency']} {r['period']}: {r['source_file']} (extract of "
-            f"{r['extract_date']}, {r['rows_accepted']} rows)",
+            f"{r['extract_date']}, {r['rows_accepted']} rows counted, "
+            f"{r['rows_quarantined']} quarantined and not counted)",
         )
         for r in extracts.iter_rows(named=True)
     ]

@@ -39,7 +39,7 @@ class Builder:
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in UNIFIED_MODELS}
         self.files: list[dict[str, Any]] = []
 
-    def file(self, agency: str, period: str, extract: dt.date) -> str:
+    def file(self, agency: str, period: str, extract: dt.date, quarantined: int = 0) -> str:
         name = f"{agency}_{period}_{extract:%Y%m%d}"
         self.files.append(
             {
@@ -53,7 +53,7 @@ class Builder:
                 "reason": None,
                 "rows_read": 0,
                 "rows_accepted": 0,
-                "rows_quarantined": 0,
+                "rows_quarantined": quarantined,
                 "run_id": "fixture",
                 "loaded_at": dt.datetime(2022, 2, 1, tzinfo=dt.UTC),
             }
@@ -278,7 +278,7 @@ def build(path: Path) -> None:
         scope="domestic",
     )
     b.victim(first, 5, "K2", D(2020, 8, 1), form="unknown", scope="unknown")
-    revised = b.file("anitp", "2020", D(2021, 6, 1))
+    revised = b.file("anitp", "2020", D(2021, 6, 1), quarantined=2)
     b.victim(revised, 2, "K1", D(2020, 3, 1), age=16)
     b.victim(revised, 3, "K1", D(2020, 6, 1), age=16)
     b.victim(

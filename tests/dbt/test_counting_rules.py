@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from pipelines.reporting.tables import write_tables
@@ -189,3 +190,32 @@ def test_victim_participation_share(marts: Path) -> None:
         "FROM marts.rpt_victim_participation_by_year WHERE year = 2020",
     )
     assert rows == [(3, 1, 2, pytest.approx(1 / 3))]
+
+
+def test_revision_log_compares_each_vintage_with_the_one_it_supersedes(marts: Path) -> None:
+    rows = query(
+        marts,
+        "SELECT period, source_file, previous_source_file, rows_now, rows_before, rows_change "
+        "FROM marts.rpt_revision_log WHERE source_agency = 'anitp' "
+        "AND unified_table = 'victim_identification' ORDER BY period, extract_date",
+    )
+    assert rows == [
+        ("2020", "anitp_2020_20210115", None, 4, None, None),
+        ("2020", "anitp_2020_20210601", "anitp_2020_20210115", 4, 4, 0),
+        ("2021", "anitp_2021_20220115", None, 1, None, None),
+    ]
+    police_tables = query(
+        marts,
+        "SELECT DISTINCT unified_table FROM marts.rpt_revision_log "
+        "WHERE source_agency = 'politie' ORDER BY 1",
+    )
+    assert ("court_decision",) not in police_tables
+    assert ("victim_identification",) in police_tables
+
+
+def test_workbook_metadata_says_how_many_rows_were_not_counted(marts: Path, tmp_path: Path) -> None:
+    write_tables(marts, 2020, 2021, tmp_path, "xlsx", False)
+    sheet = openpyxl.load_workbook(tmp_path / "greta.xlsx", read_only=True)["metadata"]
+    used = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "extract used"]
+    revised = next(text for text in used if "anitp_2020_20210601" in text)
+    assert "2 quarantined and not counted" in revised

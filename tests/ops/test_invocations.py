@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from pipelines.ops.keyguard import bind_key
 from pipelines.ops.lock import writer_lock
 from tests.conftest import TEST_KEY
 
@@ -119,3 +121,37 @@ def test_wrong_options(tmp_path: Path, args: list[str], fragment: str) -> None:
     assert code == 2
     assert "Traceback" not in output
     assert fragment in output
+
+
+def test_another_key_than_the_warehouse_was_built_with(tmp_path: Path, landing: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        bind_key(con, b"the-original-key-0123456789")
+    code, output = tipstats("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    assert code == 2
+    assert_one_line(output, "not the one this warehouse was built with")
+    assert TEST_KEY not in output
+
+
+def test_working_warehouse_held_open_by_another_program(tmp_path: Path, landing: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print('open', flush=True); time.sleep(60)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        code, output = tipstats("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 2
+    assert_one_line(output, "open in another program", "published database")

@@ -23,11 +23,12 @@ PREPARE_DBT := TIPSTATS_WAREHOUSE="$${TIPSTATS_WAREHOUSE:-$(WAREHOUSE_DEFAULT)}"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 	$(VENV)/bin/dagster-dbt project prepare-and-package --file pipelines/defs/dbt/project.py
 
-.PHONY: help setup run test lint dev bench browser
+.PHONY: help setup run test check lint dev bench browser
 
 help:
 	@echo "make run    set up .venv and run the main job on the bundled sample landing zone"
 	@echo "make test   set up .venv and run the tests"
+	@echo "make check  the fast tests only (not marked slow), for the edit-test loop"
 	@echo "make lint   ruff check + format check, sqlfluff (dbt templater) on dbt_project"
 	@echo "make dev    open the Dagster UI (dagster dev -w workspace.yaml)"
 	@echo "make bench  run the benchmarks (results in benchmarks/results/)"
@@ -53,6 +54,10 @@ test: $(STAMP)
 
 # The dbt templater parses the project (no warehouse needed) against a throwaway profile path,
 # with its target/ and logs/ in the same scratch folder, not in dbt_project/.
+check: $(STAMP)
+	$(PREPARE_DBT) >/dev/null
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pytest -n 2 -q -m "not slow"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

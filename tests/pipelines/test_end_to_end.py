@@ -35,8 +35,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Run, Ru
     (landing / "parchete").mkdir()
     warehouse = root / "warehouse.duckdb"
     first = tipstats_run(landing, warehouse, root / "home")
+    (root / "after_first_run.txt").write_text(repr(bookkeeping(warehouse)))
     second = tipstats_run(landing, warehouse, root / "home")
     return landing, warehouse, first, second
+
+
+def bookkeeping(warehouse: Path) -> list[tuple[object, ...]]:
+    """Every file's manifest row (run and load time included) and every quarantine row."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        files = con.execute("SELECT * FROM ops.file_manifest ORDER BY ALL").fetchall()
+        quarantine = con.execute("SELECT * FROM ops.quarantine ORDER BY ALL").fetchall()
+    return [*files, *quarantine]
 
 
 def text_values(warehouse: Path) -> list[str]:
@@ -110,13 +119,13 @@ def test_no_identifier_reaches_warehouse_or_logs(world: tuple[Path, Path, Run, R
 
 
 def test_second_run_reads_nothing_new(world: tuple[Path, Path, Run, Run]) -> None:
+    """No file is read, rejected or quarantined again: the bookkeeping of the first run
+    (its run ids and load times included) is untouched, and the run says so."""
     _, warehouse, _, second = world
     assert second.code == 0, second.output[-3000:]
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        files = con.execute(
-            "SELECT count(*), count(DISTINCT source_file) FROM ops.file_manifest"
-        ).fetchone()
-    assert files is not None and files[0] == files[1]  # no file recorded twice
+    after_first = (warehouse.parent / "after_first_run.txt").read_text()
+    assert repr(bookkeeping(warehouse)) == after_first
+    assert "no new files; the warehouse already holds" in second.output
 
 
 def test_marts_count_persons_not_rows(world: tuple[Path, Path, Run, Run]) -> None:

@@ -26,6 +26,8 @@ from sources.registry import SOURCES
 from tests.badinput.corpus import CASES, IDENTIFIERS, Case, Read, Rejected, build
 from tests.pipelines.identifiers import name_patterns
 
+pytestmark = pytest.mark.slow  # 64 files through the ingest stages
+
 RUN_ID = "badinput"
 PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
 THIRTEEN_DIGITS = re.compile(r"\d{13}")

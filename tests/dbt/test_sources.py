@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pipelines.defs.ingest.assets import UNIFIED_RECORD_TABLES
+
+pytestmark = pytest.mark.slow  # parses the dbt project
 
 
 def source_asset_keys(manifest: dict[str, Any]) -> dict[str, list[str] | None]:

@@ -13,6 +13,8 @@ from pipelines.defs.ingest.checks import INGEST_CHECKS
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest import warehouse as wh
 
+pytestmark = pytest.mark.slow  # Dagster asset checks
+
 
 def _check(agency: str) -> dg.AssetChecksDefinition:
     return next(

@@ -14,6 +14,8 @@ from pipelines.ops.keyguard import bind_key
 from pipelines.ops.lock import writer_lock
 from tests.conftest import TEST_KEY
 
+pytestmark = pytest.mark.slow  # each case starts the CLI in a new process
+
 TIPSTATS = Path(sys.executable).with_name("tipstats")
 
 

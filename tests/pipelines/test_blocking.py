@@ -16,6 +16,8 @@ from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
 from tests.conftest import EXAMPLES
 
+pytestmark = pytest.mark.slow  # Dagster runs of the ingest assets
+
 
 def anitp_job(landing: Path, warehouse: Path) -> dg.JobDefinition:
     wanted = {"raw_anitp", "validated_anitp", "unified_anitp"}

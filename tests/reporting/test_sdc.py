@@ -443,11 +443,13 @@ cells = st.one_of(st.just(0), st.integers(1, 9), st.integers(10, 80))
         lambda w: st.lists(st.lists(cells, min_size=w, max_size=w), min_size=1, max_size=4)
     )
 )
+@pytest.mark.slow
 def test_two_way_release_properties(grid: list[list[int]]) -> None:
     table = two_way({f"r{i}": row for i, row in enumerate(grid)})
     check_release(sdc.protect(table, ["row", "col"], "n"))
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(st.lists(cells, min_size=8, max_size=8))
 def test_three_way_release_properties(values: list[int]) -> None:

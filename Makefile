@@ -29,7 +29,7 @@ help:
 	@echo "make run    set up .venv and run the main job on the bundled sample landing zone"
 	@echo "make test   set up .venv and run the tests"
 	@echo "make check  the fast tests only (not marked slow), for the edit-test loop"
-	@echo "make lint   ruff check + format check, sqlfluff (dbt templater) on dbt_project"
+	@echo "make lint   ruff check + format check, mypy, sqlfluff (dbt templater) on dbt_project"
 	@echo "make dev    open the Dagster UI (dagster dev -w workspace.yaml)"
 	@echo "make bench  run the benchmarks (results in benchmarks/results/)"
 	@echo "make browser install Debian's chromium for the UI test (root only; skipped otherwise)"
@@ -52,6 +52,7 @@ test: $(STAMP)
 	$(PREPARE_DBT)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pytest -n 2
 
+# mypy's settings and packages are in pyproject.toml ([tool.mypy]); its cache is .mypy_cache/.
 # The dbt templater parses the project (no warehouse needed) against a throwaway profile path,
 # with its target/ and logs/ in the same scratch folder, not in dbt_project/.
 check: $(STAMP)
@@ -61,6 +62,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 		TIPSTATS_WAREHOUSE="$$scratch/lint.duckdb" DBT_TARGET_PATH="$$scratch/target" \
 		DBT_LOG_PATH="$$scratch/logs" $(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests

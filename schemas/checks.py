@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from typing import Any, TypeAlias
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.dataframe.model_components import ClassCheck
 from pandera.api.polars.types import PolarsData
 
 from schemas import vocabulary as v
@@ -22,15 +24,17 @@ from schemas.text import is_placeholder
 from schemas.vocabulary import MASKED
 
 ExprFn = Callable[[pl.Expr], pl.Expr]
+# What pandera's check decorators make of a function (a string: not subscriptable at run time).
+FieldCheck: TypeAlias = "classmethod[Any, ..., Any]"
 
 # pandera reports a custom check by its error text; this gives back the rule name.
 RULE_BY_ERROR: dict[str, str] = {}
 
 
-def expr_check(*columns: str, name: str, error: str, valid: ExprFn):
+def expr_check(*columns: str, name: str, error: str, valid: ExprFn) -> FieldCheck:
     """A column check from a polars expression that is true for valid values."""
 
-    def _check(cls, data: PolarsData) -> pl.LazyFrame:
+    def _check(cls: type, data: PolarsData) -> pl.LazyFrame:
         value = pl.col(data.key)
         return data.lazyframe.select(value.is_null() | valid(value).fill_null(False))
 
@@ -43,7 +47,7 @@ BARE_YEAR = r"^\s*\d{4}\s*$"
 _DIGITS = r"^\s*\d+(\.0+)?\s*$"
 
 
-def is_date(*columns: str, excel_serials: bool = True):
+def is_date(*columns: str, excel_serials: bool = True) -> FieldCheck:
     """A date. Excel serial numbers only where the agency delivers a workbook
     (`excel_serials`): in a CSV, digits are typed text, never a serial. A bare year is left
     to `no_bare_year`, so it is reported once, under its own rule."""
@@ -62,7 +66,7 @@ def is_date(*columns: str, excel_serials: bool = True):
     )
 
 
-def no_bare_year(*columns: str):
+def no_bare_year(*columns: str) -> FieldCheck:
     """'2003' where a date is expected is a year, not day 2003 of Excel's calendar (1905)."""
     return expr_check(
         *columns,
@@ -85,7 +89,7 @@ def extract_date_of(extract_date: date) -> Iterator[None]:
         _EXTRACT_DATE.reset(token)
 
 
-def not_after_extract(*columns: str, parse: ExprFn = parse_date):
+def not_after_extract(*columns: str, parse: ExprFn = parse_date) -> FieldCheck:
     """A date after the day the agency exported the file is a typing error (2031 in a 2018
     extract), never a real event; without a known extract date nothing is judged."""
 
@@ -103,7 +107,7 @@ def not_after_extract(*columns: str, parse: ExprFn = parse_date):
     )
 
 
-def no_placeholder(*columns: str):
+def no_placeholder(*columns: str) -> FieldCheck:
     """Placeholder words in a required column (in optional ones the reader empties them)."""
     return expr_check(
         *columns,
@@ -117,7 +121,7 @@ def no_placeholder(*columns: str):
 PROSECUTOR_CASE = r"^\d+/D/P/\d{4}$"
 
 
-def is_prosecutor_case(*columns: str):
+def is_prosecutor_case(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="prosecutor_case_number",
@@ -126,7 +130,7 @@ def is_prosecutor_case(*columns: str):
     )
 
 
-def is_ro_amount(*columns: str):
+def is_ro_amount(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="ro_amount",
@@ -135,7 +139,7 @@ def is_ro_amount(*columns: str):
     )
 
 
-def is_plain_amount(*columns: str):
+def is_plain_amount(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="amount",
@@ -144,7 +148,7 @@ def is_plain_amount(*columns: str):
     )
 
 
-def is_whole_number(*columns: str, low: int = 0, high: int = 10_000):
+def is_whole_number(*columns: str, low: int = 0, high: int = 10_000) -> FieldCheck:
     return expr_check(
         *columns,
         name="whole_number",
@@ -153,7 +157,7 @@ def is_whole_number(*columns: str, low: int = 0, high: int = 10_000):
     )
 
 
-def in_codelist(*columns: str, codelist: str, agency: str):
+def in_codelist(*columns: str, codelist: str, agency: str) -> FieldCheck:
     accepted = ", ".join(sorted({k for k in v.code_map(codelist, agency)}))
     return expr_check(
         *columns,
@@ -163,7 +167,7 @@ def in_codelist(*columns: str, codelist: str, agency: str):
     )
 
 
-def is_county(*columns: str):
+def is_county(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="county",
@@ -172,7 +176,7 @@ def is_county(*columns: str):
     )
 
 
-def is_country(*columns: str):
+def is_country(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="country",
@@ -181,7 +185,7 @@ def is_country(*columns: str):
     )
 
 
-def is_offence_list(*columns: str):
+def is_offence_list(*columns: str) -> FieldCheck:
     known = ", ".join(str(a) for a in v.offence_articles())
     return expr_check(
         *columns,
@@ -196,7 +200,7 @@ def is_offence_list(*columns: str):
     )
 
 
-def is_form_list(*columns: str, agency: str, separator: str = "|"):
+def is_form_list(*columns: str, agency: str, separator: str = "|") -> FieldCheck:
     return expr_check(
         *columns,
         name="exploitation_form",
@@ -209,7 +213,7 @@ def is_form_list(*columns: str, agency: str, separator: str = "|"):
     )
 
 
-def matches(*columns: str, pattern: str, what: str):
+def matches(*columns: str, pattern: str, what: str) -> FieldCheck:
     return expr_check(
         *columns,
         name=f"pattern_{what.replace(' ', '_')}",
@@ -218,7 +222,7 @@ def matches(*columns: str, pattern: str, what: str):
     )
 
 
-def row_rule(name: str, error: str):
+def row_rule(name: str, error: str) -> ClassCheck:
     """A check across columns of a row (pandera dataframe check) with a named rule."""
     RULE_BY_ERROR[error] = name
     return pa.dataframe_check(name=name, error=error)

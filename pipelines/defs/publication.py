@@ -7,6 +7,7 @@ anywhere leaves the previous publication in place.
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -56,7 +57,7 @@ def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_database(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
+    ) -> dg.MaterializeResult[Any]:
         with warehouse.writing():
             state = publication.state_of(warehouse.resolved_path(), _dbt_code())
             done = publication.publish(
@@ -86,7 +87,7 @@ def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     description="published/tables/: the standard tables of every year published, internal "
     "and (public/) with disclosure control, from the published database.",
 )
-def standard_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def standard_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult[Any]:
     source = publication.as_of(settings.published_dir(), None).path
     span = publication.years(source)
     if span is None:

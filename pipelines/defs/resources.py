@@ -20,7 +20,10 @@ from pipelines.ops.lock import writer_lock
 WRITER_POOL = "duckdb_writer"
 
 
-class WarehouseResource(dg.ConfigurableResource):
+# Both resources subclass dagster's bare ConfigurableResource, as its docs do: its generic
+# parameter is the value handed to assets (here the resource itself), and subscribing it
+# would put a pydantic-generated class in the resource's MRO.
+class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The DuckDB warehouse file."""
 
     path: str
@@ -41,7 +44,7 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
 
 
-class LandingResource(dg.ConfigurableResource):
+class LandingResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     """The landing zone, one folder per agency."""
 
     path: str

@@ -57,6 +57,12 @@ def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
 
 
+def _step_failure(event: dg.DagsterEvent) -> failures.StepFailure:
+    data = event.step_failure_data if event.event_specific_data else None
+    error = data.error if data else None  # dagster leaves it out for some framework failures
+    return failures.StepFailure(event.step_key or "run", error.message if error else "")
+
+
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
     monitor_all_code_locations=False,
@@ -65,13 +71,9 @@ def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 )
 def failure_records(context: dg.RunFailureSensorContext) -> None:
     run = context.dagster_run
-    steps = [
-        failures.StepFailure(
-            event.step_key or "run",
-            event.event_specific_data.error.message if event.event_specific_data else "",
-        )
-        for event in context.get_step_failure_events()
-    ] or [failures.StepFailure("run", context.failure_event.message or "the run failed")]
+    steps = [_step_failure(event) for event in context.get_step_failure_events()] or [
+        failures.StepFailure("run", context.failure_event.message or "the run failed")
+    ]
     files = [run.tags[FILE_TAG]] if FILE_TAG in run.tags else []
     folder = settings.warehouse_path().parent / "failures"
     path = failures.write_record(folder, run.run_id, run.job_name, steps, files)

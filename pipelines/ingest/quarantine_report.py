@@ -29,7 +29,7 @@ def rows_quarantined(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -
 
 def by_rule(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> pl.DataFrame:
     """Rows quarantined in this run per rule and column, with one readable reason each."""
-    return con.sql(
+    frame: pl.DataFrame = con.sql(  # duckdb types .pl() as Any
         f"""
         SELECT q.rule, coalesce(q.column_name, '(whole file)') AS column_name,
                count(DISTINCT (q.source_file, q.source_sheet, q.source_row)) AS rows,
@@ -39,11 +39,12 @@ def by_rule(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> pl.Data
         """,
         params=[agency, run_id],
     ).pl()
+    return frame
 
 
 def preview(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> pl.DataFrame:
     """The first quarantined cells of this run, as a steward would open them."""
-    return con.sql(
+    frame: pl.DataFrame = con.sql(
         f"""
         SELECT q.source_file, q.source_sheet, q.source_row, q.column_name, q.rule, q.reason,
                q.value
@@ -53,6 +54,7 @@ def preview(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> pl.Data
         """,
         params=[agency, run_id],
     ).pl()
+    return frame
 
 
 def as_markdown(frame: pl.DataFrame) -> str:

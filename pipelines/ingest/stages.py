@@ -216,16 +216,18 @@ def _pending(con: duckdb.DuckDBPyConnection, agency: str, status: str) -> pl.Dat
 
 
 def _landing_file(row: dict[str, object], landing: Path) -> LandingFile:
+    """A file read by an earlier run, from its manifest row (written from a LandingFile, so
+    its extract date and size are there)."""
     agency = str(row["source_agency"])
-    extract_date = row["extract_date"]
-    assert isinstance(extract_date, date)
+    extract_date, size_bytes = row["extract_date"], row["size_bytes"]
+    assert isinstance(extract_date, date) and isinstance(size_bytes, int)
     return LandingFile(
         agency=agency,
         path=landing / agency / str(row["source_file"]),
         period=str(row["period"]),
         extract_date=extract_date,
         sha256=str(row["file_id"]),
-        size_bytes=int(row["size_bytes"] or 0),  # type: ignore[call-overload]
+        size_bytes=size_bytes,
     )
 
 

@@ -8,6 +8,7 @@ hold personal data (`schemas.checks.shown_value`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -19,16 +20,16 @@ from schemas.vocabulary import SOURCE_ROW
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 
-QUARANTINE_SCHEMA = {
-    "source_agency": pl.Utf8,
-    "source_file": pl.Utf8,
-    "source_sheet": pl.Utf8,
-    "source_row": pl.Int64,
-    "column_name": pl.Utf8,
-    "rule": pl.Utf8,
-    "reason": pl.Utf8,
-    "value": pl.Utf8,
-    "stage": pl.Utf8,
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "source_agency": pl.Utf8(),
+    "source_file": pl.Utf8(),
+    "source_sheet": pl.Utf8(),
+    "source_row": pl.Int64(),
+    "column_name": pl.Utf8(),
+    "rule": pl.Utf8(),
+    "reason": pl.Utf8(),
+    "value": pl.Utf8(),
+    "stage": pl.Utf8(),
 }
 HIDDEN_VALUE_SUFFIXES = ("_key",)
 # Readable words for pandera's built-in checks (custom checks carry their own error text).
@@ -119,7 +120,7 @@ def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFram
     try:
         model.validate(rows, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
+        cases: pl.DataFrame = errors.failure_cases  # pandera types it Any
     else:
         return pl.DataFrame(
             schema={
@@ -186,7 +187,9 @@ def validate_table(
     return ValidatedTable(table.entity, table.sheet, accepted), quarantine
 
 
-def validate_delivery(delivery: Delivery, models: dict[str, type[pa.DataFrameModel]]) -> Validated:
+def validate_delivery(
+    delivery: Delivery, models: Mapping[str, type[pa.DataFrameModel]]
+) -> Validated:
     """Validate every table of a delivery against its agency model (entity -> model)."""
     tables: dict[str, ValidatedTable] = {}
     quarantines = [

@@ -17,19 +17,19 @@ from pipelines.ingest.validation import QUARANTINE_SCHEMA
 from schemas.unified import UNIFIED_MODELS
 
 STAGE_SCHEMAS = ("validated", "unified")
-MANIFEST_SCHEMA = {
-    "file_id": pl.Utf8,
-    "source_agency": pl.Utf8,
-    "source_file": pl.Utf8,
-    "period": pl.Utf8,
-    "extract_date": pl.Date,
-    "size_bytes": pl.Int64,
-    "status": pl.Utf8,
-    "reason": pl.Utf8,
-    "rows_read": pl.Int64,
-    "rows_accepted": pl.Int64,
-    "rows_quarantined": pl.Int64,
-    "run_id": pl.Utf8,
+MANIFEST_SCHEMA: dict[str, pl.DataType] = {
+    "file_id": pl.Utf8(),
+    "source_agency": pl.Utf8(),
+    "source_file": pl.Utf8(),
+    "period": pl.Utf8(),
+    "extract_date": pl.Date(),
+    "size_bytes": pl.Int64(),
+    "status": pl.Utf8(),
+    "reason": pl.Utf8(),
+    "rows_read": pl.Int64(),
+    "rows_accepted": pl.Int64(),
+    "rows_quarantined": pl.Int64(),
+    "run_id": pl.Utf8(),
     "loaded_at": pl.Datetime("us", "UTC"),
 }
 _DUCKDB_TYPES: dict[pl.DataType, str] = {
@@ -113,7 +113,8 @@ def delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, source_file: st
 def read_frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
 ) -> pl.DataFrame:
-    return con.sql(sql, params=params or None).pl()
+    frame: pl.DataFrame = con.sql(sql, params=params or None).pl()  # .pl() is typed Any
+    return frame
 
 
 def raw_tables(con: duckdb.DuckDBPyConnection, agency: str) -> list[str]:

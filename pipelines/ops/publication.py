@@ -64,7 +64,8 @@ def _current_state(published_dir: Path) -> str | None:
         return None
     with duckdb.connect(str(current), read_only=True) as con:
         found = con.execute("SELECT max(state) FROM ops.publication").fetchall()
-    return found[0][0]
+    state: str | None = found[0][0]
+    return state
 
 
 def published_path(published_dir: Path) -> Path:
@@ -162,7 +163,8 @@ def as_of(published_dir: Path, moment: date | datetime | None) -> Publication:
 def built_time(database: Path) -> datetime:
     with duckdb.connect(str(database), read_only=True) as con:
         row = con.execute("SELECT max(built_at) FROM ops.publication").fetchall()
-    return row[0][0]
+    built: datetime = row[0][0]
+    return built
 
 
 def years(database: Path) -> tuple[int, int] | None:

@@ -30,4 +30,5 @@ def quarantined(published: Path, agency: str | None, run_id: str | None) -> pl.D
         ORDER BY q.source_agency, q.source_file, q.source_sheet, q.source_row, q.column_name
     """
     with duckdb.connect(str(published), read_only=True) as con:
-        return con.sql(sql, params=params or None).pl()
+        frame: pl.DataFrame = con.sql(sql, params=params or None).pl()  # .pl() is typed Any
+    return frame

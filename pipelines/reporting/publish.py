@@ -18,8 +18,11 @@ _EXTRA = "_extra"
 
 
 def _checked(protected: sdc.ProtectedTable, table: str) -> pl.DataFrame:
-    if not protected.audit.passed:
-        cells = protected.audit.failures(10).drop("status").to_dicts()
+    audit = protected.audit
+    if audit is None:  # protect() always audits; an unaudited table is never released
+        raise sdc.DisclosureError(f"{table}: no disclosure audit was run")
+    if not audit.passed:
+        cells = audit.failures(10).drop("status").to_dicts()
         raise sdc.DisclosureError(f"{table}: hidden cells can be narrowed down: {cells}")
     return protected.table
 

@@ -24,10 +24,11 @@ class Period:
 def read_mart(
     con: duckdb.DuckDBPyConnection, name: str, period: Period, year: str = "year"
 ) -> pl.DataFrame:
-    return con.sql(
+    frame: pl.DataFrame = con.sql(  # duckdb types .pl() as Any
         f"SELECT * FROM marts.{name} WHERE {year} BETWEEN ? AND ? ORDER BY ALL",
         params=[period.first, period.last],
     ).pl()
+    return frame
 
 
 def rate(count: pl.Expr, population: pl.Expr) -> pl.Expr:
@@ -97,10 +98,11 @@ def criminal_justice_by_year(con: duckdb.DuckDBPyConnection, period: Period) -> 
 
 
 def extracts_used(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(
+    frame: pl.DataFrame = con.sql(
         "SELECT source_agency, period, extract_date, source_file, rows_accepted, rows_quarantined "
         "FROM marts.rpt_extracts_used WHERE is_latest ORDER BY ALL"
     ).pl()
+    return frame
 
 
 def series_breaks(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:

@@ -582,14 +582,16 @@ def _checked(result: OptimizeResult) -> OptimizeResult:
 
 def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool) -> OptimizeResult:
     assert group.equalities is not None
-    return linprog(
+    # scipy-stubs allow only dense A_eq; linprog's HiGHS methods take a sparse one too.
+    result: OptimizeResult = linprog(  # type: ignore[call-overload]
         objective,
         A_eq=group.equalities,
         b_eq=np.zeros(group.equalities.shape[0]),
         bounds=bounds,
         method="highs",
-        integrality=np.ones(len(group.rows)) if integer else None,
+        integrality=np.ones(len(group.rows), dtype=np.int_) if integer else None,
     )
+    return result
 
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
@@ -608,7 +610,9 @@ def _equalities(constraints: Sequence[Constraint], rows: list[int]) -> sparse.cs
     if not constraints:
         return None
     position = {row: k for k, row in enumerate(rows)}
-    lines, cols, values = [], [], []
+    lines: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for k, c in enumerate(constraints):
         lines.extend([k] * len(c.members))
         cols.extend(position[m] for m in c.members)

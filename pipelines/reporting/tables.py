@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -285,6 +286,10 @@ def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) 
     return sorted(writers)
 
 
+def _write_csv(frame: pl.DataFrame, path: Path) -> None:
+    frame.write_csv(path)
+
+
 def write_tables(
     warehouse: Path, year_from: int, year_to: int, out: Path, fmt: Format, publish_: bool
 ) -> TablesReport:
@@ -301,9 +306,9 @@ def write_tables(
     writers: dict[str, Callable[[Path], None]] = {}
     if fmt in ("csv", "both"):
         for name in CSV_TABLES:
-            writers[f"{name}.csv"] = lambda path, frame=tables[name]: frame.write_csv(path)
+            writers[f"{name}.csv"] = partial(_write_csv, tables[name])
     if fmt in ("xlsx", "both"):
         for name, sheets in _workbooks(tables, meta).items():
-            writers[name] = lambda path, sheets=sheets: write_workbook(path, sheets)
+            writers[name] = partial(write_workbook, sheets=sheets)
     target = out / "public" if publish_ else out
     return TablesReport(target, _stage(out, writers, target), publish_)

@@ -34,7 +34,7 @@ import zlib
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any, Protocol, cast
 
 import openpyxl
 import polars as pl
@@ -174,15 +174,25 @@ def _find_header(rows: list[tuple[Any, ...]], entity: EntityConfig) -> tuple[int
     raise UnreadableFileError(f"sheet '{entity.sheet}' is missing column(s): {', '.join(missing)}")
 
 
+class _SheetXml(Protocol):
+    """The private members of openpyxl's ReadOnlyWorksheet that reach the sheet's XML (its
+    stubs leave private members out)."""
+
+    _shared_strings: list[str]
+
+    def _get_source(self) -> IO[bytes]: ...
+
+
 def _formula_cells(worksheet: ReadOnlyWorksheet) -> set[tuple[int, int]]:
     """(row, column), 1-based, of every formula cell. The workbook is open with its saved
     results (data_only), which hides whether a cell is a formula: the sheet's XML is parsed
     again for formulas, only when it has any."""
-    with worksheet._get_source() as source:  # openpyxl's own access to the sheet's XML
+    sheet = cast(_SheetXml, worksheet)
+    with sheet._get_source() as source:  # openpyxl's own access to the sheet's XML
         if b"<f" not in source.read():
             return set()
-    with worksheet._get_source() as source:
-        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=False)
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=False)
         return {
             (cell["row"], cell["column"])
             for _, cells in parser.parse()

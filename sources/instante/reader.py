@@ -12,16 +12,17 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from typing import TypeAlias
 
 import polars as pl
 
 from schemas.parsers import parse_date
 from schemas.text import column_name
+from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig, load_config
 from sources.common.csv_reader import NUL_REASON
 from sources.common.delivery import (
     ROW_ISSUE_COLUMNS,
-    SOURCE_ROW,
     DeliveredTable,
     Delivery,
     UnreadableFileError,
@@ -59,16 +60,20 @@ def _paths(entity: EntityConfig) -> list[KeyPath]:
     return [tuple(column.split(".")) for column in entity.columns]
 
 
+# The dotted paths as nested keys; a leaf has no children.
+_Tree: TypeAlias = dict[str, "_Tree"]
+
+
 def _schema(paths: list[KeyPath]) -> pl.Struct:
     """The JSON object as a polars struct: every leaf is text, dotted paths nest."""
-    tree: dict[str, dict] = {}
+    tree: _Tree = {}
     for path in paths:
         node = tree
         for part in path[:-1]:
             node = node.setdefault(part, {})
         node[path[-1]] = {}
 
-    def build(node: dict[str, dict]) -> pl.Struct:
+    def build(node: _Tree) -> pl.Struct:
         return pl.Struct({k: build(sub) if sub else pl.Utf8 for k, sub in node.items()})
 
     return build(tree)

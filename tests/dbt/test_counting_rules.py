@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 SEEDS = Path(__file__).parents[2] / "dbt_project" / "seeds" / "reference"
 
 
-def query(warehouse: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+def query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql).fetchall()
 

@@ -14,6 +14,8 @@ from pipelines.defs.ingest.assets import INGEST_ASSETS
 from pipelines.defs.ingest.checks import INGEST_CHECKS
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
+from sources.common.landing import LandingFile
+from sources.registry import AgencySource
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.slow  # Dagster runs of the ingest assets
@@ -57,7 +59,9 @@ def landing(tmp_path: Path) -> Path:
 
 def published_rows(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("SELECT count(*) FROM unified.victim_identification").fetchone()[0]  # type: ignore[index]
+        row = con.execute("SELECT count(*) FROM unified.victim_identification").fetchone()
+    assert row is not None  # a count(*) always has its one row
+    return int(row[0])
 
 
 def test_check_passes_and_rows_are_published(landing: Path, tmp_path: Path) -> None:
@@ -75,9 +79,9 @@ def test_a_lost_row_fails_the_check_and_blocks_publication(
     real = stages._validate_file
 
     def losing_one_row(
-        *args: object, **kwargs: object
+        con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
     ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-        frames, quarantine = real(*args, **kwargs)  # type: ignore[arg-type]
+        frames, quarantine = real(con, agency, file)
         return {name: frame.slice(1) for name, frame in frames.items()}, quarantine
 
     monkeypatch.setattr(stages, "_validate_file", losing_one_row)

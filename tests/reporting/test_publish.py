@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import polars as pl
 import pytest
 
 from pipelines.reporting import sdc, tables
@@ -53,7 +56,9 @@ def test_blocked_release_writes_nothing(
 ) -> None:
     real = sdc.protect
 
-    def blocked_for_sdg(table, dims, count, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def blocked_for_sdg(
+        table: pl.DataFrame, dims: Sequence[str], count: str, *args: Any, **kwargs: Any
+    ) -> sdc.ProtectedTable:
         if "exploitation_form" in dims and "sex" in dims:
             raise sdc.DisclosureError("SDC audit FAILED, release blocked: sdg cell")
         return real(table, dims, count, *args, **kwargs)
@@ -74,7 +79,13 @@ def test_unprotectable_workbook_table_is_withheld_not_leaked(
 
     real = publish.protect_long
 
-    def eurostat_cannot_be_protected(frame, dims, count, table, total_over=()):  # type: ignore[no-untyped-def]
+    def eurostat_cannot_be_protected(
+        frame: pl.DataFrame,
+        dims: Sequence[str],
+        count: str,
+        table: str,
+        total_over: Sequence[str] = (),
+    ) -> pl.DataFrame:
         if table == "eurostat":
             raise sdc.DisclosureError(
                 "eurostat: would need to hide a total that another table publishes"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from sources.common.delivery import DeliveredTable
 from sources.common.landing import LandingFile, classify
 
 
@@ -16,7 +18,7 @@ def landing_file(tmp_path: Path, agency: str, name: str, content: bytes) -> Land
     return file
 
 
-def all_text(tables: list) -> str:  # type: ignore[type-arg]
+def all_text(tables: Sequence[DeliveredTable]) -> str:
     """Every string value of every delivered table, joined, for leak checks."""
     parts: list[str] = []
     for table in tables:

@@ -316,22 +316,18 @@ def test_missing_sheet_rejected(tmp_path: Path, key: bytes) -> None:
 
 
 @pytest.mark.parametrize(
-    ("headers", "message"),
+    ("case_header", "person_header", "message"),
     [
-        (
-            {"person_header": PERSONS[:-1]},
-            "sheet 'Persoane' is missing column(s): Arestat preventiv",
-        ),
-        (
-            {"case_header": CASES[:-1]},
-            "sheet 'Dosare' is missing column(s): Valoare sechestru (lei)",
-        ),
+        (CASES, PERSONS[:-1], "sheet 'Persoane' is missing column(s): Arestat preventiv"),
+        (CASES[:-1], PERSONS, "sheet 'Dosare' is missing column(s): Valoare sechestru (lei)"),
     ],
 )
 def test_missing_column_rejected_by_name(
-    tmp_path: Path, key: bytes, headers: dict[str, list[str]], message: str
+    tmp_path: Path, key: bytes, case_header: list[str], person_header: list[str], message: str
 ) -> None:
-    file = diicot_file(tmp_path, [CASE], [VICTIM], **headers)  # type: ignore[arg-type]
+    file = diicot_file(
+        tmp_path, [CASE], [VICTIM], case_header=case_header, person_header=person_header
+    )
     assert rejection(file, key) == message
 
 

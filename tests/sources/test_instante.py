@@ -326,7 +326,9 @@ def test_many_lines_with_scattered_broken_ones(tmp_path: Path) -> None:
 
 def test_keys_in_any_order_unknown_keys_ignored_zero_kept(tmp_path: Path) -> None:
     reordered = dict(reversed(list(decision(camp_nou={"x": [1, 2]}, alt_camp="y").items())))
-    reordered["inculpat"] = dict(reversed(list(decision()["inculpat"].items())))  # type: ignore[union-attr]
+    person = decision()["inculpat"]
+    assert isinstance(person, dict)
+    reordered["inculpat"] = dict(reversed(list(person.items())))
     frames, quarantine, delivery = unified(
         landing_file(tmp_path, "instante", NAME, jsonl(decision(), reordered))
     )

@@ -68,9 +68,10 @@ def test_landing_names(tmp_path: Path) -> None:
         (folder / name).write_text("x")
     (tmp_path / "parchet").mkdir()
     found = {f.file_name: f for f in discover(tmp_path, "anitp")}
-    assert isinstance(found["anitp_2016_20170115.csv"], LandingFile)
-    assert found["anitp_2016-03_20160410.csv"].period == "2016-03"  # type: ignore[union-attr]
-    assert found["anitp_2016_20170115.csv"].extract_date == dt.date(2017, 1, 15)  # type: ignore[union-attr]
+    yearly, monthly = found["anitp_2016_20170115.csv"], found["anitp_2016-03_20160410.csv"]
+    assert isinstance(yearly, LandingFile) and isinstance(monthly, LandingFile)
+    assert monthly.period == "2016-03"
+    assert yearly.extract_date == dt.date(2017, 1, 15)
     for rejected in (
         "anitp_2016.csv",
         "politie_2016_20170110.csv",
@@ -79,4 +80,5 @@ def test_landing_names(tmp_path: Path) -> None:
     ):
         assert isinstance(found[rejected], RejectedFile), rejected
     assert [r.file_name for r in unknown_folders(tmp_path)] == ["parchet"]
-    assert classify("anitp", folder / "anitp_2016.csv").reason.startswith("file name")  # type: ignore[union-attr]
+    no_date = classify("anitp", folder / "anitp_2016.csv")
+    assert isinstance(no_date, RejectedFile) and no_date.reason.startswith("file name")

@@ -62,7 +62,7 @@ def write(
 
 def read(path: Path, entity: EntityConfig = ENTITY, **columns: tuple[str, ...]) -> pl.DataFrame:
     with open_workbook(landing(path)) as workbook:
-        return read_sheet(workbook, entity, **columns)[0]  # type: ignore[arg-type]
+        return read_sheet(workbook, entity, **columns)[0]
 
 
 def rejection(path: Path, entity: EntityConfig = ENTITY) -> str:

@@ -6,6 +6,7 @@ touching the others. All of them write the same DuckDB file, hence the writer po
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import dagster as dg
 
@@ -42,7 +43,7 @@ def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
     )
     def raw(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
-    ) -> dg.MaterializeResult:
+    ) -> dg.MaterializeResult[Any]:
         landing_path = landing.resolved_path()
         if not (landing_path / name).is_dir():
             context.log.warning(f"{name}: no folder in the landing zone; nothing to read")
@@ -76,7 +77,7 @@ def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
     )
     def validated(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
-    ) -> dg.MaterializeResult:
+    ) -> dg.MaterializeResult[Any]:
         with warehouse.connect() as con:
             outcomes = stages.validate_pending(
                 con, landing.resolved_path(), agency, context.run.run_id
@@ -108,7 +109,7 @@ def _agency_assets(agency: AgencySource) -> list[dg.AssetsDefinition]:
     )
     def unified(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
+    ) -> dg.MaterializeResult[Any]:
         with warehouse.connect() as con:
             files = stages.publish_validated(con, name, context.run.run_id)
         return dg.MaterializeResult(metadata={"files_published": len(files)})
@@ -132,7 +133,7 @@ INGEST_ASSETS = [asset for agency in SOURCES.values() for asset in _agency_asset
         for key in UNIFIED_RECORD_TABLES
     ],
 )
-def unified_records(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+def unified_records(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult[Any]]:
     """The unified record base as dbt sees it, with row counts per table."""
     with warehouse.connect() as con:
         for schema, table in UNIFIED_RECORD_TABLES:

@@ -4,7 +4,6 @@ select
     period,
     extract_date,
     source_file,
-    cast(loaded_at as timestamp with time zone) as arrived_at,
     cast(rows_read as bigint) as rows_read,
     cast(rows_accepted as bigint) as rows_accepted,
     cast(rows_quarantined as bigint) as rows_quarantined,

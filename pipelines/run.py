@@ -20,6 +20,14 @@ from pipelines.ops.lock import writer_lock
 from pipelines.summary import summarise
 
 DBT_LINES_ON_FAILURE = 40
+# Marks the runs `tipstats run` executes in-process, which hold the writer lock throughout.
+STARTED_BY_TAG = "tipstats/started_by"
+STARTED_BY = "tipstats run"
+_UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,25 @@ def _instance() -> dg.DagsterInstance:
         shutil.copyfile(settings.PROJECT_ROOT / "dagster.yaml", config)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
+
+
+def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the unfinished runs of `tipstats run` and free their writer-pool slots.
+
+    Call with the writer lock held: such a run held it until its process ended, so one
+    still unfinished now was killed (SIGKILL skips all clean-up). Its slot in the pool
+    `duckdb_writer` (limit 1) would otherwise make every later run wait for ever.
+    """
+    dead = instance.get_runs(
+        filters=dg.RunsFilter(statuses=_UNFINISHED, tags={STARTED_BY_TAG: STARTED_BY})
+    )
+    for run in dead:
+        instance.report_run_failed(run, "its process ended without finishing the run (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        logging.getLogger(__name__).warning(
+            "run %s had been killed; marked failed and its writer slot freed", run.run_id[:8]
+        )
+    return [run.run_id for run in dead]
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -82,8 +109,12 @@ def _execute(verbose: bool) -> RunOutcome:
     # dagster-dbt echoes every dbt log line to stdout; keep it for when something fails.
     captured = io.StringIO()
     with _instance() as instance, contextlib.redirect_stdout(sys.stdout if verbose else captured):
+        release_dead_runs(instance)
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config
+            instance=instance,
+            raise_on_error=False,
+            run_config=run_config,
+            tags={STARTED_BY_TAG: STARTED_BY},
         )
     failures = _failed_checks(result)
     summary = summarise(settings.warehouse_path(), result.run_id, settings.landing_path())

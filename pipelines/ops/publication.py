@@ -91,6 +91,15 @@ def _stamp(copy: Path, run_id: str, built_at: datetime, state: str) -> None:
         con.execute("CHECKPOINT")
 
 
+def _remove_scratch(published_dir: Path) -> None:
+    """Scratch copies left by runs killed while publishing (SIGKILL skips `finally`).
+
+    Only the writer lock's holder publishes, so no other run is writing one now.
+    """
+    for stale in published_dir.glob(f".{PUBLISHED_NAME}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def publish(
     warehouse: Path,
     published_dir: Path,
@@ -112,6 +121,7 @@ def publish(
     built_at = datetime.now(UTC).replace(microsecond=0)
     history = published_dir / HISTORY
     history.mkdir(parents=True, exist_ok=True)
+    _remove_scratch(published_dir)
     scratch = published_dir / f".{PUBLISHED_NAME}.{run_id}.tmp"
     try:
         shutil.copyfile(warehouse, scratch)

@@ -110,3 +110,14 @@ def test_state_follows_the_files_loaded_and_the_code(tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute("INSERT INTO ops.file_manifest VALUES ('b.csv', 'h2', 'loaded')")
     assert publication.state_of(warehouse, [code]) != new_code
+
+
+def test_a_scratch_copy_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    warehouse = _warehouse(tmp_path / "w.duckdb", 7)
+    publication.publish(warehouse, published, "run-1", "state-1")
+    # what a run killed by SIGKILL during the copy or the audit leaves behind
+    (published / ".tipstats.duckdb.killed-run.tmp").write_bytes(b"half a database")
+    publication.publish(_warehouse(warehouse, 9), published, "run-2", "state-2")
+    assert sorted(p.name for p in published.iterdir()) == ["history", "tipstats.duckdb"]
+    assert _victims(publication.published_path(published)) == 9

@@ -1,6 +1,7 @@
 """dbt (dbt-duckdb) models as Dagster assets, downstream of the unified record base."""
 
 import sys
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -33,8 +34,9 @@ def tipstats_dbt() -> dg.AssetsDefinition:
     def tipstats_dbt(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        with warehouse.writing():
-            yield from dbt.cli(["build"], context=context).stream()
+        # A scratch target per run: dagster-dbt's default keeps ~8 MB per run in target/.
+        with warehouse.writing(), tempfile.TemporaryDirectory(prefix="dbt-target-") as target:
+            yield from dbt.cli(["build"], context=context, target_path=Path(target)).stream()
 
     return tipstats_dbt
 

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from pipelines.ingest import stages
 from pipelines.ingest import warehouse as wh
-from pipelines.ingest.agencies import AGENCIES
+from sources.registry import SOURCES
+from tests.cnp import make_cnp
 from tests.conftest import TEST_KEY
-from tests.sources.helpers import make_cnp
 
 Row = dict[str, object]
 Writer = Callable[[Path, Mapping[str, list[Row]]], None]
@@ -373,7 +373,7 @@ def ingest(
     agency.write(folder / agency.file_name, sheets)
     con = duckdb.connect(":memory:")
     wh.ensure_tables(con)
-    real = AGENCIES[agency.name]
+    real = SOURCES[agency.name]
     read = stages.read_new_files(con, root / "landing", real, TEST_KEY.encode(), "run-1")
     validated = stages.validate_pending(con, root / "landing", real, "run-1")
     assert [o.status for o in read] == ["read"], read

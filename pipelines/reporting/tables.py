@@ -23,7 +23,7 @@ import polars as pl
 from pipelines.reporting import publish, queries, sdc
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
-from pipelines.reporting.workbooks import metadata, write_workbook
+from pipelines.reporting.workbooks import creation_date, metadata, write_workbook
 
 Format = Literal["csv", "xlsx", "both"]
 CSV_TABLES = (
@@ -308,7 +308,8 @@ def write_tables(
         for name in CSV_TABLES:
             writers[f"{name}.csv"] = partial(_write_csv, tables[name])
     if fmt in ("xlsx", "both"):
+        stamp = creation_date(extracts)
         for name, sheets in _workbooks(tables, meta).items():
-            writers[name] = partial(write_workbook, sheets=sheets)
+            writers[name] = partial(write_workbook, sheets=sheets, created=stamp)
     target = out / "public" if publish_ else out
     return TablesReport(target, _stage(out, writers, target), publish_)

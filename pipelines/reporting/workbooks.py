@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-FIXED_CREATED = dt.datetime(2000, 1, 1)  # identical bytes for identical tables
+# With no extract used there is no data date to stamp; any fixed date keeps the bytes stable.
+NO_EXTRACTS = dt.datetime(2000, 1, 1)
 COUNTING_RULES = [
     "Victims identified in year Y: persons (not rows) in the ANITP register identified in Y; "
     "a person registered twice in one year counts once; the latest extract of each period "
@@ -62,9 +63,17 @@ def metadata(
     return pl.DataFrame(rows, schema={"item": pl.Utf8, "value": pl.Utf8}, orient="row")
 
 
-def write_workbook(path: Path, sheets: Mapping[str, pl.DataFrame]) -> None:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    book.set_properties({"created": FIXED_CREATED, "title": path.stem})
+def creation_date(extracts: pl.DataFrame) -> dt.datetime:
+    """The workbook's creation date: the latest extract it reports on, never the export time."""
+    latest = extracts["extract_date"].max()
+    return dt.datetime.combine(latest, dt.time()) if isinstance(latest, dt.date) else NO_EXTRACTS
+
+
+def write_workbook(path: Path, sheets: Mapping[str, pl.DataFrame], created: dt.datetime) -> None:
+    """Same tables, same bytes: the creation date comes from the data, and in memory mode
+    xlsxwriter stamps every zip member 1980-01-01 (not a temp file's time, zone and mode)."""
+    book = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    book.set_properties({"created": created, "title": path.stem})
     for name, frame in sheets.items():
         _sheet(book, name, frame)
     book.close()

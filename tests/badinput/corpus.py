@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.cnp import make_cnp
+from tests.sources.helpers import POLITIE_COLUMNS
 
 # ------------------------------------------------------------------------------ persons
 CNPS = (
@@ -65,32 +66,13 @@ def rules(*names: str) -> frozenset[str]:
 
 
 # ------------------------------------------------------------------------------ politie (CSV)
-POLITIE_HEADER = [
-    "NR_UNIC_DOSAR",
-    "UNITATE",
-    "DATA_SESIZARE",
-    "MOD_SESIZARE",
-    "INCADRARE",
-    "CALITATE",
-    "CNP",
-    "NUME",
-    "PRENUME",
-    "SEX",
-    "DATA_NASTERII",
-    "CETATENIE",
-    "JUDET_DOMICILIU",
-    "FORMA_EXPLOATARE",
-    "TARA_EXPLOATARE",
-    "DOSAR_PARCHET",
-    "STADIU",
-]
 POLITIE = "politie/politie_2016_20170110.csv"
 
 
 def politie_row(i: int, **change: str) -> list[str]:
     row = dict(
         zip(
-            POLITIE_HEADER,
+            POLITIE_COLUMNS,
             [
                 f"P-2016-00451{i}",
                 "SCCO IASI",
@@ -118,7 +100,7 @@ def politie_row(i: int, **change: str) -> list[str]:
 
 
 def politie_csv(
-    rows: list[list[str]], header: list[str] = POLITIE_HEADER, encoding: str = "cp1250"
+    rows: list[list[str]], header: list[str] = POLITIE_COLUMNS, encoding: str = "cp1250"
 ) -> bytes:
     lines = [";".join(header), *(";".join(r) for r in rows)]
     return "".join(line + "\r\n" for line in lines).encode(encoding)
@@ -130,36 +112,36 @@ def politie_good(**change_second: str) -> list[list[str]]:
 
 def shifted_left(row: list[str], at: str) -> list[str]:
     """Excel's 'delete cell, shift left' at column `at`: the cells after it move one left."""
-    i = POLITIE_HEADER.index(at)
+    i = POLITIE_COLUMNS.index(at)
     return [*row[:i], *row[i + 1 :], ""]
 
 
 def shifted_right(row: list[str], at: str) -> list[str]:
     """'insert cell, shift right' at `at`; the last cell falls outside the exported range."""
-    i = POLITIE_HEADER.index(at)
+    i = POLITIE_COLUMNS.index(at)
     return [*row[:i], "", *row[i:-1]]
 
 
 def reordered() -> bytes:
-    order = list(reversed(range(len(POLITIE_HEADER))))
+    order = list(reversed(range(len(POLITIE_COLUMNS))))
     rows = politie_good()
-    return politie_csv([[r[i] for i in order] for r in rows], [POLITIE_HEADER[i] for i in order])
+    return politie_csv([[r[i] for i in order] for r in rows], [POLITIE_COLUMNS[i] for i in order])
 
 
 def with_extra_column() -> bytes:
     rows = [[*r, "observatie"] for r in politie_good()]
-    return politie_csv(rows, [*POLITIE_HEADER, "OBSERVATII"])
+    return politie_csv(rows, [*POLITIE_COLUMNS, "OBSERVATII"])
 
 
 def renamed_column() -> bytes:
-    header = ["PRENUMELE" if h == "PRENUME" else h for h in POLITIE_HEADER]
+    header = ["PRENUMELE" if h == "PRENUME" else h for h in POLITIE_COLUMNS]
     return politie_csv(politie_good(), header)
 
 
 def missing_column() -> bytes:
-    i = POLITIE_HEADER.index("SEX")
+    i = POLITIE_COLUMNS.index("SEX")
     rows = [r[:i] + r[i + 1 :] for r in politie_good()]
-    return politie_csv(rows, POLITIE_HEADER[:i] + POLITIE_HEADER[i + 1 :])
+    return politie_csv(rows, POLITIE_COLUMNS[:i] + POLITIE_COLUMNS[i + 1 :])
 
 
 def truncated_csv() -> bytes:
@@ -171,7 +153,7 @@ def blank_lines() -> bytes:
 
 
 def header_inside() -> bytes:
-    return politie_csv([politie_row(0), POLITIE_HEADER, politie_row(1), politie_row(2)])
+    return politie_csv([politie_row(0), POLITIE_COLUMNS, politie_row(1), politie_row(2)])
 
 
 def dangling_link(path: Path) -> None:

@@ -44,6 +44,7 @@ import duckdb
 import pytest
 
 from pipelines.ops.lock import is_locked
+from tests.checksums import table_checksums
 from tests.conftest import TEST_KEY
 from tests.pipelines.runner import TIPSTATS
 
@@ -245,19 +246,7 @@ def assert_after_kill(place: Place, family: list[Proc], p1_sha: str) -> None:
 
 def marts_checksums(database: Path) -> dict[str, tuple[int, str]]:
     """Rows and an ordered content checksum of every table and view in `marts`."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
-        ).fetchall()
-        sums = {}
-        for (table,) in tables:
-            row = con.execute(
-                "SELECT count(*), md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), "
-                f"'')) FROM marts.\"{table}\" AS t"
-            ).fetchone()
-            assert row is not None
-            sums[table] = (row[0], row[1])
-    return sums
+    return table_checksums(database, ("marts",))
 
 
 def files_loaded(warehouse: Path) -> list[tuple[object, ...]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.checksums import table_checksums
 from tests.conftest import TEST_KEY
 from tests.pipelines.runner import TIPSTATS, tipstats_run
 
@@ -47,31 +48,6 @@ def write_tables(warehouse: Path, out: Path, *options: str) -> dict[str, bytes]:
     }
 
 
-def checksums(database: Path) -> dict[str, tuple[int, str]]:
-    """(rows, md5 of the rows' text in sorted order) of every table in the compared schemas.
-
-    A row's text names every column with its value, so sorting by it orders by all columns
-    and the hash changes with any value, column name or row count.
-    """
-    sums: dict[str, tuple[int, str]] = {}
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = con.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-            "WHERE list_contains(?, table_schema) ORDER BY 1",
-            [list(COMPARED_SCHEMAS)],
-        ).fetchall()
-        for (table,) in tables:
-            excluded = RUN_SPECIFIC.get(table)
-            columns = f"* EXCLUDE ({', '.join(excluded)})" if excluded else "*"
-            row = con.execute(
-                "SELECT count(*), md5(coalesce(string_agg(CAST(t AS VARCHAR), chr(10) "
-                f"ORDER BY CAST(t AS VARCHAR)), '')) FROM (SELECT {columns} FROM {table}) t"
-            ).fetchone()
-            assert row is not None
-            sums[table] = (row[0], row[1])
-    return sums
-
-
 def run_ids(warehouse: Path) -> set[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {r for (r,) in con.execute("SELECT run_id FROM ops.file_manifest").fetchall()}
@@ -85,12 +61,12 @@ def differing(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]
 def test_two_runs_from_scratch_give_identical_tables_and_files(tmp_path: Path) -> None:
     first, second = (build_warehouse(tmp_path / name) for name in ("first", "second"))
 
-    sums = checksums(first)
+    sums = table_checksums(first, COMPARED_SCHEMAS, RUN_SPECIFIC)
     assert len([t for t in sums if t.startswith("marts.")]) >= 20, sorted(sums)
     assert len([t for t in sums if t.startswith("unified.")]) == 6, sorted(sums)
     assert sums["marts.rpt_victims_by_year"][0] > 0
     assert sums["unified.person_record"][0] > 0
-    other = checksums(second)
+    other = table_checksums(second, COMPARED_SCHEMAS, RUN_SPECIFIC)
     assert other.keys() == sums.keys()
     assert [table for table in sums if other[table] != sums[table]] == []
     # The excluded columns are what tells the runs apart (and all that does).

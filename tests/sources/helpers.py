@@ -8,6 +8,27 @@ from pathlib import Path
 from sources.common.delivery import DeliveredTable
 from sources.common.landing import LandingFile, classify
 
+# The police register's header as the SPEC gives it (written here, not read from the code).
+POLITIE_COLUMNS = [
+    "NR_UNIC_DOSAR",
+    "UNITATE",
+    "DATA_SESIZARE",
+    "MOD_SESIZARE",
+    "INCADRARE",
+    "CALITATE",
+    "CNP",
+    "NUME",
+    "PRENUME",
+    "SEX",
+    "DATA_NASTERII",
+    "CETATENIE",
+    "JUDET_DOMICILIU",
+    "FORMA_EXPLOATARE",
+    "TARA_EXPLOATARE",
+    "DOSAR_PARCHET",
+    "STADIU",
+]
+
 
 def landing_file(tmp_path: Path, agency: str, name: str, content: bytes) -> LandingFile:
     folder = tmp_path / agency

@@ -25,29 +25,10 @@ from sources.politie import mapping
 from sources.politie.reader import read
 from tests.cnp import make_cnp
 from tests.conftest import EXAMPLES
-from tests.sources.helpers import landing_file
+from tests.sources.helpers import POLITIE_COLUMNS, landing_file
 
 EXAMPLE = EXAMPLES / "politie" / "politie_2016_20170110.csv"
 NAME = "politie_2020_20210110.csv"
-COLUMNS = [
-    "NR_UNIC_DOSAR",
-    "UNITATE",
-    "DATA_SESIZARE",
-    "MOD_SESIZARE",
-    "INCADRARE",
-    "CALITATE",
-    "CNP",
-    "NUME",
-    "PRENUME",
-    "SEX",
-    "DATA_NASTERII",
-    "CETATENIE",
-    "JUDET_DOMICILIU",
-    "FORMA_EXPLOATARE",
-    "TARA_EXPLOATARE",
-    "DOSAR_PARCHET",
-    "STADIU",
-]
 IDENTIFIERS = {"CNP", "NUME", "PRENUME"}
 CNP_VICTIM = make_cnp("600051233120")  # F, born 2000-05-12
 CNP_SUSPECT = make_cnp("178010140031")  # M, born 1978-01-01
@@ -88,16 +69,16 @@ def field(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if ";" in value or '"' in value else value
 
 
-def row(columns: list[str] = COLUMNS, **changes: str) -> str:
+def row(columns: list[str] = POLITIE_COLUMNS, **changes: str) -> str:
     values = {**GOOD, **changes}
     return ";".join(field(values[c]) for c in columns)
 
 
-def police_bytes(*lines: str, columns: list[str] = COLUMNS) -> bytes:
+def police_bytes(*lines: str, columns: list[str] = POLITIE_COLUMNS) -> bytes:
     return ("\r\n".join([";".join(columns), *lines]) + "\r\n").encode("cp1250")
 
 
-def police_file(tmp_path: Path, *lines: str, columns: list[str] = COLUMNS) -> LandingFile:
+def police_file(tmp_path: Path, *lines: str, columns: list[str] = POLITIE_COLUMNS) -> LandingFile:
     return landing_file(tmp_path, "politie", NAME, police_bytes(*lines, columns=columns))
 
 
@@ -251,7 +232,7 @@ def test_windows_1250_with_crlf_decoded(tmp_path: Path, key: bytes) -> None:
 
 
 def test_columns_matched_by_name_and_unknown_column_ignored(tmp_path: Path, key: bytes) -> None:
-    shuffled = COLUMNS[::2] + COLUMNS[1::2]
+    shuffled = POLITIE_COLUMNS[::2] + POLITIE_COLUMNS[1::2]
     columns = [*shuffled[:5], "OBSERVATII", *shuffled[5:]]
     values = {**GOOD, "OBSERVATII": "nota interna"}
     line = ";".join(values[c] for c in columns)
@@ -275,12 +256,16 @@ FULL = police_bytes(row(), row(NR_UNIC_DOSAR="P-2020-000102"))
         (FULL[: FULL.rindex(b"MAREA")], "truncated"),  # cut: fields missing
         (FULL[:-5], "truncated"),  # cut inside the last field: 'TRIMIS PARC'
         (FULL[: FULL.rindex(b";") + 1], "truncated"),  # cut after the last `;`: STADIU empty
-        ((";".join(COLUMNS) + "\r\n" + row() + "\r\n").encode("utf-8"), "UTF-8"),
-        ((";".join(COLUMNS) + "\r\n").encode("cp1250"), "no data rows"),
-        (police_bytes(row(COLUMNS[:-1]), columns=COLUMNS[:-1]), "missing column(s): STADIU"),
+        ((";".join(POLITIE_COLUMNS) + "\r\n" + row() + "\r\n").encode("utf-8"), "UTF-8"),
+        ((";".join(POLITIE_COLUMNS) + "\r\n").encode("cp1250"), "no data rows"),
+        (
+            police_bytes(row(POLITIE_COLUMNS[:-1]), columns=POLITIE_COLUMNS[:-1]),
+            "missing column(s): STADIU",
+        ),
         (
             police_bytes(
-                row([c for c in COLUMNS if c != "CNP"]), columns=[c for c in COLUMNS if c != "CNP"]
+                row([c for c in POLITIE_COLUMNS if c != "CNP"]),
+                columns=[c for c in POLITIE_COLUMNS if c != "CNP"],
             ),
             "missing column(s): CNP",
         ),

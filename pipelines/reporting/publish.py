@@ -185,16 +185,52 @@ def victims_by_form(frame: pl.DataFrame) -> pl.DataFrame:
     ).select(frame.columns)
 
 
-def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
-    protected = protect_long(
-        frame, ["year", "sex", "age_group", "exploitation_form"], "victims", "sdg_16_2_2"
+def _sdg_series(frame: pl.DataFrame) -> pl.DataFrame:
+    """The SDG-form series rows: the four forms plus the never-published unknown-form remainder
+    add up to the total (the total itself is protected with the project-form rows)."""
+    dims = ["year", "sex", "age_group", "sdg_form"]
+    series = frame.filter(pl.col("exploitation_form") == sdc.TOTAL).select(*dims, "victims")
+    unknown = frame.filter(pl.col("exploitation_form") == "unknown").select(
+        "year", "sex", "age_group", pl.lit("unknown").alias("sdg_form"), "victims"
     )
-    return protected.with_columns(
-        masked(
-            (published_number(pl.col("victims")) * 100_000 / pl.col("population")).round(6),
-            pl.col("status"),
-        ).alias("rate_per_100k")
-    ).select(frame.columns)
+    protected = _checked(
+        sdc.protect(
+            pl.concat([series, unknown]),
+            dims,
+            "victims",
+            unpublished=pl.col("sdg_form") == "unknown",
+        ),
+        "sdg_16_2_2",
+    )
+    return protected.filter(
+        ~pl.col("sdg_form").is_in(["unknown", sdc.TOTAL]) & (pl.col("status") != sdc.UNPUBLISHED)
+    ).select(*dims, "shown", "status")
+
+
+def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
+    """Project-form rows (with total/total) and SDG-form series rows, each protected as its
+    own additive table."""
+    is_series = (pl.col("exploitation_form") == sdc.TOTAL) & (pl.col("sdg_form") != sdc.TOTAL)
+    dims = ["year", "sex", "age_group", "exploitation_form"]
+    ordered = frame.with_row_index("_order")
+    forms = protect_long(ordered.filter(~is_series), dims, "victims", "sdg_16_2_2")
+    series = (
+        ordered.filter(is_series)
+        .join(_sdg_series(frame), on=["year", "sex", "age_group", "sdg_form"], how="left")
+        .with_columns(pl.col("shown").alias("victims"))
+        .drop("shown")
+    )
+    return (
+        pl.concat([forms.with_columns(pl.col("victims").cast(pl.Utf8)), series])
+        .with_columns(
+            masked(
+                (published_number(pl.col("victims")) * 100_000 / pl.col("population")).round(6),
+                pl.col("status"),
+            ).alias("rate_per_100k")
+        )
+        .sort("_order")
+        .select(frame.columns)
+    )
 
 
 def per_column(

@@ -58,6 +58,7 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "sdg_16_2_2": queries.sdg_16_2_2(con, period),
         "criminal_justice_by_year": queries.criminal_justice_by_year(con, period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
+        "unodc_categories": queries.read_mart(con, "rpt_victims_by_unodc_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
         ),
@@ -68,6 +69,7 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
     }
 
 
+TIP_COUNTS = ("victims", "children", "girls", "boys", "foreign_citizens")
 WITHHELD = pl.DataFrame(
     {
         "note": [
@@ -115,9 +117,11 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
                 "tip",
                 ["tip_category"],
             )
-            for column in ("victims", "children", "foreign_citizens")
+            for column in TIP_COUNTS
         ]
-        return columns[0].with_columns(columns[1]["children"], columns[2]["foreign_citizens"])
+        return columns[0].with_columns(
+            column[name] for column, name in zip(columns[1:], TIP_COUNTS[1:], strict=True)
+        )
 
     return {
         "victims_by_year": publish.victims_by_year(tables["victims_by_year"]),
@@ -142,6 +146,15 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
                 ["eurostat_category"],
             )
         ),
+        "unodc_categories": _family_table(
+            lambda: publish.protect_long(
+                tables["unodc_categories"],
+                ["year", "unodc_category"],
+                "victims",
+                "unodc",
+                ["unodc_category"],
+            )
+        ),
         "participation": _family_table(lambda: _participation_protected(tables["participation"])),
         "citizenship_groups": _family_table(
             lambda: publish.protect_long(
@@ -155,13 +168,17 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     }
 
 
+# The SDG table's rows over all forms (its per-SDG-form series rows excluded).
+_all_forms = (pl.col("exploitation_form") == "total") & (pl.col("sdg_form") == "total")
+
+
 def _number(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Utf8).cast(pl.Int64, strict=False)
 
 
 def _eurostat_sex_age(sdg: pl.DataFrame) -> pl.DataFrame:
     """Eurostat crim_thb_vsage: victims by sex and age, per million inhabitants."""
-    return sdg.filter(pl.col("exploitation_form") == "total").select(
+    return sdg.filter(_all_forms).select(
         "year",
         "sex",
         "age_group",
@@ -190,7 +207,7 @@ def _glotip(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "total": "Total",
     }
     sdg = tables["sdg_16_2_2"]
-    victims = sdg.filter(pl.col("exploitation_form") == "total").select(
+    victims = sdg.filter(_all_forms).select(
         pl.lit("Detected trafficking victims").alias("Indicator"),
         pl.when((pl.col("sex") == "total") & (pl.col("age_group") == "total"))
         .then(pl.lit("Total"))
@@ -202,14 +219,15 @@ def _glotip(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.col("year").alias("Year"),
         pl.col("victims").cast(pl.Utf8).alias("Value"),
     )
-    forms = sdg.filter(
-        (pl.col("exploitation_form") != "total")
-        & (pl.col("sex") == "total")
-        & (pl.col("age_group") == "total")
-    ).select(
+    unodc = tables["unodc_categories"]
+    if "unodc_category" not in unodc.columns:  # withheld by disclosure control
+        unodc = pl.DataFrame(
+            schema={"unodc_category": pl.Utf8, "year": pl.Int32, "victims": pl.Utf8}
+        )
+    forms = unodc.select(
         pl.lit("Detected trafficking victims").alias("Indicator"),
         pl.lit("by form of exploitation").alias("Dimension"),
-        pl.col("exploitation_form").alias("Category"),
+        pl.col("unodc_category").alias("Category"),
         pl.lit("Total").alias("Sex"),
         pl.lit("Total").alias("Age"),
         pl.col("year").alias("Year"),
@@ -264,7 +282,7 @@ def _workbooks(
             "metadata": meta,
         },
         "unodc_glotip.xlsx": {
-            "glotip": _glotip(core),
+            "glotip": _glotip(tables),
             "sdg_16_2_2": core["sdg_16_2_2"],
             "metadata": meta,
         },

@@ -115,6 +115,7 @@ class Builder:
         institution: str = "police",
         sheet: str | None = None,
         participates: str | None = None,
+        assistance: str | None = None,
     ) -> None:
         self.person(file, row, person, "victim", sex, county, citizenship, sheet)
         self.tables["victim_identification"].append(
@@ -130,7 +131,7 @@ class Builder:
                 "trafficking_scope": scope,
                 "recruitment_method": None,
                 "residence_area": None,
-                "accepted_assistance": None,
+                "accepted_assistance": assistance,
                 "participates_in_proceedings": participates,
                 "case_number": None,
             }

@@ -156,7 +156,8 @@ def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> p
         frame.join(protected.select("county_code", "shown", "status"), on="county_code")
         .with_columns(
             masked(
-                published_number(pl.col("shown")) * 100_000 / (pl.col("population_avg")),
+                # The internal definition: victims / sum of the yearly populations.
+                published_number(pl.col("shown")) * 100_000 / (pl.col("population_avg") * years),
                 pl.col("status"),
             )
             .round(6)
@@ -167,21 +168,86 @@ def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> p
     )
 
 
-def victims_by_form(frame: pl.DataFrame) -> pl.DataFrame:
-    """Shares are of the rounded total of known forms; hidden counts get no share."""
+def victims_by_form(frame: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
+    """Shares are of the rounded total of known forms (per `by`, e.g. year); hidden counts get
+    no share."""
     protected = protect_long(
-        frame, ["exploitation_form"], "victims", "victims_by_form", total_over=["exploitation_form"]
+        frame,
+        [*by, "exploitation_form"],
+        "victims",
+        "victims_by_form",
+        total_over=["exploitation_form"],
     )
     is_unknown = pl.col("exploitation_form") == "unknown"
-    known = frame.filter(pl.col("exploitation_form") != "unknown")["victims"].sum()
-    known_shown = pl.select(sdc.round_half_up(pl.lit(known), 5)).item()
-    share = published_number(pl.col("victims")) / known_shown if known_shown else pl.lit(None)
-    return protected.with_columns(
+    known = pl.col("victims").filter(~is_unknown).sum()
+    known_shown = (
+        frame.group_by(*by, maintain_order=True).agg(known.alias("_known"))
+        if by
+        else frame.select(known.alias("_known"))
+    ).with_columns(sdc.round_half_up(pl.col("_known"), 5).alias("_known"))
+    joined = (
+        protected.join(known_shown, on=list(by)) if by else protected.join(known_shown, how="cross")
+    )
+    share = pl.when(pl.col("_known") > 0).then(
+        published_number(pl.col("victims")) / pl.col("_known")
+    )
+    return joined.with_columns(
         pl.when(is_unknown)
         .then(None)
         .otherwise(masked(share, pl.col("status")))
         .round(6)
         .alias("share_of_known")
+    ).select(frame.columns)
+
+
+def victims_by_county_year(frame: pl.DataFrame, national: pl.DataFrame) -> pl.DataFrame:
+    """Per year, the counties plus the never-published 'unknown residence' add up to the
+    year's victims (`national`: year, victims), which victims_by_year publishes."""
+    dims = ["year", "county_code"]
+    known = frame.group_by("year").agg(pl.col("victims").sum().alias("_counties"))
+    extra = national.join(known, on="year").select(
+        "year",
+        pl.lit("unknown").alias("county_code"),
+        (pl.col("victims") - pl.col("_counties")).alias("victims"),
+    )
+    totals = national.select("year", pl.lit(sdc.TOTAL).alias("county_code"), "victims")
+    full = pl.concat(
+        [frame.select(*dims, "victims"), extra, totals], how="vertical_relaxed"
+    ).with_columns(pl.col("year").cast(pl.Utf8))
+    protected = _checked(
+        sdc.protect(full, dims, "victims", unpublished=pl.col("county_code") == "unknown"),
+        "victims_by_county_year",
+    )
+    _refuse_hidden_known(
+        protected.filter(pl.col("county_code") == sdc.TOTAL), "victims_by_county_year"
+    )
+    shown = protected.filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL])).select(
+        pl.col("year").cast(frame.schema["year"]), "county_code", "shown", "status"
+    )
+    return (
+        frame.join(shown, on=dims)
+        .with_columns(
+            masked(
+                published_number(pl.col("shown")) * 100_000 / pl.col("population"),
+                pl.col("status"),
+            )
+            .round(6)
+            .alias("rate_per_100k"),
+            pl.col("shown").alias("victims"),
+        )
+        .select(frame.columns)
+    )
+
+
+def victims_by_citizenship_year(frame: pl.DataFrame) -> pl.DataFrame:
+    """Countries (and unknown citizenship) add up to the year's victims, published elsewhere."""
+    unknown = "unknown"
+    filled = frame.with_columns(pl.col("citizenship_code").fill_null(unknown))
+    protected = protect_long(
+        filled, ["year", "citizenship_code"], "victims", "citizenship", ["citizenship_code"]
+    )
+    return protected.with_columns(
+        pl.when(pl.col("citizenship_code") != unknown).then(pl.col("citizenship_code"))
     ).select(frame.columns)
 
 

@@ -63,6 +63,12 @@ def victims_by_county(con: duckdb.DuckDBPyConnection, period: Period) -> pl.Data
     )
 
 
+def victims_by_county_year(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    return read_mart(con, "rpt_victims_by_county_year", period).with_columns(
+        rate(pl.col("victims"), pl.col("population")).alias("rate_per_100k")
+    )
+
+
 def victims_by_exploitation_country(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     return (
         read_mart(con, "rpt_victims_by_exploitation_country_year", period)
@@ -72,19 +78,30 @@ def victims_by_exploitation_country(con: duckdb.DuckDBPyConnection, period: Peri
     )
 
 
+def _share_of_known(over: list[str]) -> pl.Expr:
+    """Of the victims whose form is known (unknown excluded, its share empty)."""
+    is_known = pl.col("exploitation_form") != "unknown"
+    known = pl.col("victims").filter(is_known).sum()
+    known = known.over(over) if over else known
+    return (
+        pl.when(is_known & (known > 0))
+        .then((pl.col("victims") / known).round(RATE_DECIMALS))
+        .alias("share_of_known")
+    )
+
+
 def victims_by_form(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
-    """share_of_known: of the victims whose form is known (unknown excluded, its share empty)."""
     totals = (
         read_mart(con, "rpt_victims_by_form_year", period)
         .group_by("exploitation_form", maintain_order=True)
         .agg(pl.col("victims").sum())
     )
-    known = totals.filter(pl.col("exploitation_form") != "unknown")["victims"].sum()
-    return totals.with_columns(
-        pl.when((pl.col("exploitation_form") != "unknown") & pl.lit(known > 0))
-        .then((pl.col("victims") / pl.lit(known)).round(RATE_DECIMALS))
-        .alias("share_of_known")
-    )
+    return totals.with_columns(_share_of_known([]))
+
+
+def victims_by_form_year(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    yearly = read_mart(con, "rpt_victims_by_form_year", period)
+    return yearly.with_columns(_share_of_known(["year"]))
 
 
 def sdg_16_2_2(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:

@@ -33,6 +33,10 @@ CSV_TABLES = (
     "victims_by_form",
     "sdg_16_2_2",
     "criminal_justice_by_year",
+    "victims_by_county_year",
+    "victims_by_exploitation_country_year",
+    "victims_by_form_year",
+    "victims_by_citizenship_year",
 )
 
 
@@ -57,6 +61,15 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "victims_by_form": queries.victims_by_form(con, period),
         "sdg_16_2_2": queries.sdg_16_2_2(con, period),
         "criminal_justice_by_year": queries.criminal_justice_by_year(con, period),
+        "victims_by_county_year": queries.victims_by_county_year(con, period),
+        "victims_by_exploitation_country_year": queries.read_mart(
+            con, "rpt_victims_by_exploitation_country_year", period
+        ),
+        "victims_by_form_year": queries.victims_by_form_year(con, period),
+        "victims_by_citizenship_year": queries.read_mart(
+            con, "rpt_victims_by_citizenship_year", period
+        ),
+        "victims_assisted": queries.read_mart(con, "rpt_victims_assisted_year", period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
         "unodc_categories": queries.read_mart(con, "rpt_victims_by_unodc_category_year", period),
         "eurostat_categories": queries.read_mart(
@@ -83,7 +96,7 @@ WITHHELD = pl.DataFrame(
 def _family_table(protect: Callable[[], pl.DataFrame]) -> pl.DataFrame:
     """A workbook-only table that cannot be protected is withheld, not the whole release."""
     try:
-        return protect().drop("status")
+        return protect().drop("status", strict=False)
     except sdc.DisclosureError:
         return WITHHELD
 
@@ -101,6 +114,24 @@ def _participation_protected(frame: pl.DataFrame) -> pl.DataFrame:
     return publish.protect_long(
         long, ["year", "participation"], "victims", "participation", ["participation"]
     )
+
+
+def _assisted_protected(frame: pl.DataFrame) -> pl.DataFrame:
+    """The ANITP flag's three groups add up to the year's victims; the NGO and 'assisted'
+    counts are subsets with no published total, protected cell by cell."""
+    flags = ["anitp_accepted_assistance", "anitp_declined_assistance"]
+    long = frame.select("year", *flags, "anitp_assistance_not_recorded", "victims").unpivot(
+        index="year", variable_name="flag", value_name="n"
+    )
+    long = long.with_columns(
+        pl.when(pl.col("flag") == "victims").then(pl.lit(sdc.TOTAL)).otherwise("flag").alias("flag")
+    )
+    shown = publish.protect_long(long, ["year", "flag"], "n", "assisted").pivot(
+        on="flag", index="year", values="n"
+    )
+    subsets = ["ngo_assisted_persons", "ngo_assisted_identified", "victims_assisted"]
+    cells = publish.per_column(frame.select("year", *subsets), "year", subsets, "assisted")
+    return shown.rename({sdc.TOTAL: "victims"}).join(cells, on="year").select(frame.columns)
 
 
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -136,6 +167,20 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "criminal_justice_by_year": publish.criminal_justice_by_year(
             tables["criminal_justice_by_year"]
         ),
+        "victims_by_county_year": publish.victims_by_county_year(
+            tables["victims_by_county_year"], tables["victims_by_year"].select("year", "victims")
+        ),
+        "victims_by_exploitation_country_year": publish.protect_long(
+            tables["victims_by_exploitation_country_year"],
+            ["year", "country_code"],
+            "victims",
+            "countries",
+        ).drop("status"),
+        "victims_by_form_year": publish.victims_by_form(tables["victims_by_form_year"], ["year"]),
+        "victims_by_citizenship_year": publish.victims_by_citizenship_year(
+            tables["victims_by_citizenship_year"]
+        ),
+        "victims_assisted": _family_table(lambda: _assisted_protected(tables["victims_assisted"])),
         "tip_categories": _family_table(tip_protected),
         "eurostat_categories": _family_table(
             lambda: publish.protect_long(
@@ -186,6 +231,13 @@ def _eurostat_sex_age(sdg: pl.DataFrame) -> pl.DataFrame:
         "population",
         (_number("victims") * 1_000_000 / pl.col("population")).round(3).alias("per_million"),
     )
+
+
+def _form_sex_age(sdg: pl.DataFrame) -> pl.DataFrame:
+    """GRETA form x sex x age group: the SDG cube's project-form rows (with their totals)."""
+    return sdg.filter(
+        (pl.col("exploitation_form") != "total") | (pl.col("sdg_form") == "total")
+    ).select("year", "exploitation_form", "sex", "age_group", "victims")
 
 
 def _legal_status(justice: pl.DataFrame) -> pl.DataFrame:
@@ -264,6 +316,12 @@ def _workbooks(
             "victims_by_country": core["victims_by_exploitation_country"],
             "criminal_justice": core["criminal_justice_by_year"],
             "victim_participation": tables["participation"],
+            "victims_by_citizenship": core["victims_by_citizenship_year"],
+            "victims_by_form_sex_age": _form_sex_age(core["sdg_16_2_2"]),
+            "victims_assisted": tables["victims_assisted"],
+            "victims_by_county_year": core["victims_by_county_year"],
+            "victims_by_country_year": core["victims_by_exploitation_country_year"],
+            "victims_by_form_year": core["victims_by_form_year"],
             "metadata": meta,
         },
         "tip_report.xlsx": {
@@ -271,6 +329,7 @@ def _workbooks(
             "victims_by_year": core["victims_by_year"].select(
                 "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
             ),
+            "victims_assisted": tables["victims_assisted"],
             "law_enforcement": core["criminal_justice_by_year"],
             "metadata": meta,
         },

@@ -16,9 +16,23 @@ COUNTING_RULES = [
     "a person registered twice in one year counts once; the latest extract of each period "
     "supersedes earlier ones.",
     "Child: under 18 at identification. Domestic: exploited in Romania. Form: the main form.",
-    "Rates per 100,000 usually-resident population on 1 January (INS POP105A; by sex and age "
-    "Eurostat demo_pjan). Over several years: total victims / sum of the yearly populations.",
+    "Rates per 100,000 usually-resident population on 1 January. Over several years, everywhere: "
+    "total victims / sum of the yearly populations (the average annual rate).",
+    "Population, one basis per table: victims_by_year, victims_by_county and "
+    "victims_by_county_year use INS TEMPO POP105A (the national figure is the sum of the 42 "
+    "counties); sdg_16_2_2 and the Eurostat sheet by sex and age use Eurostat demo_pjan for every "
+    "row, totals included, so female + male = total and child + adult = total.",
+    "County rates for children cannot be computed: the reference data has county populations "
+    "in total only (INS POP105A), not by age.",
     "Victims with unknown residence count in national totals, not in any county.",
+    "Period tables (victims_by_county, victims_by_exploitation_country, victims_by_form) count "
+    "identifications: the sum of the yearly counts, so a person identified in two years of the "
+    "period counts in each. The *_year tables give each year.",
+    "SDG 16.2.2: rows with a project form (exploitation_form) carry their SDG form; rows with "
+    "exploitation_form total are the UN series (sdg_series_code): each SDG form summed over its "
+    "project forms, and the total. Victims of unknown form are in the total only.",
+    "Victims assisted: ANITP's accepted_assistance flag of the victims counted in the year; NGO "
+    "programme entries in the year as persons, linked to the register by CNP pseudonym.",
     "Police cases registered: by year of registration. Persons sent to court: indictment + "
     "plea agreement, by year of the prosecutor's solution. Convictions: persons, by year of the "
     "decision, at first instance and final; a suspended sentence is a conviction.",

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import openpyxl
 import pytest
 
+from pipelines.reporting.tables import write_tables
 from tests.dbt.fixture import Builder
 
 pytestmark = pytest.mark.slow
@@ -177,3 +179,97 @@ def test_sdg_population_is_one_basis_female_plus_male_is_total(register: Path) -
     assert rows[("total", "child")] + rows[("total", "adult")] == rows[("total", "total")]
     assert rows[("F", "child")] == seed[("F", "0-17")]
     assert rows[("U", "total")] is None and rows[("total", "unknown")] is None
+
+
+def test_victims_by_citizenship_lists_every_country(register: Path) -> None:
+    rows = query(
+        register,
+        "SELECT citizenship_code, country_name, victims FROM marts.rpt_victims_by_citizenship_year "
+        "WHERE year = 2021 ORDER BY ALL",
+    )
+    assert rows == [("BG", "Bulgaria", 1), ("MD", "Moldova, Republic of", 1), ("RO", "Romania", 3)]
+
+
+def test_victims_assisted_by_flag_and_ngo_episodes(register: Path) -> None:
+    rows = query(
+        register,
+        "SELECT year, victims, anitp_accepted_assistance, anitp_declined_assistance, "
+        "anitp_assistance_not_recorded, ngo_assisted_persons, ngo_assisted_identified, "
+        "victims_assisted FROM marts.rpt_victims_assisted_year ORDER BY year",
+    )
+    # 2021: A accepted, B declined, C D E not recorded; NGO: K2 (= B) and K9 (not identified);
+    # assisted = A (flag) and B (NGO). 2022: F and G not recorded; NGO: K1 (= F).
+    assert rows == [(2021, 5, 1, 1, 3, 2, 1, 2), (2022, 2, 0, 0, 2, 1, 1, 1)]
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def county_population(county: str, year: int) -> int:
+    with (SEEDS / "ref_population_county_year.csv").open(encoding="utf-8") as handle:
+        return next(
+            int(r["population"])
+            for r in csv.DictReader(handle)
+            if r["iso_3166_2"] == county and int(r["year"]) == year
+        )
+
+
+def test_yearly_tables_beside_the_period_tables(register: Path, tmp_path: Path) -> None:
+    write_tables(register, 2021, 2022, tmp_path, "csv", False)
+    counties = {
+        (r["year"], r["county_code"]): r
+        for r in csv_rows(tmp_path / "victims_by_county_year.csv")
+        if r["victims"] != "0"
+    }
+    # 2021: A, B in Iași; D, E in Cluj; C's residence is unknown. 2022: F Iași, G București.
+    assert {k: int(r["victims"]) for k, r in counties.items()} == {
+        ("2021", "RO-IS"): 2,
+        ("2021", "RO-CJ"): 2,
+        ("2022", "RO-IS"): 1,
+        ("2022", "RO-B"): 1,
+    }
+    iasi = counties[("2021", "RO-IS")]
+    assert float(iasi["rate_per_100k"]) == pytest.approx(
+        2 * 100_000 / county_population("RO-IS", 2021), abs=5e-7
+    )
+    # The period table counts identifications: K1 in Iași in 2021 and again in 2022.
+    period = {r["county_code"]: r["victims"] for r in csv_rows(tmp_path / "victims_by_county.csv")}
+    assert period["RO-IS"] == "3"
+    countries = [
+        (r["year"], r["country_code"], r["victims"])
+        for r in csv_rows(tmp_path / "victims_by_exploitation_country_year.csv")
+    ]
+    assert countries == [("2021", "DE", "4"), ("2022", "DE", "1")]  # B and G: in Romania
+    forms = {
+        (r["year"], r["exploitation_form"]): r
+        for r in csv_rows(tmp_path / "victims_by_form_year.csv")
+    }
+    assert forms[("2021", "sexual")]["share_of_known"] == "0.25"  # 1 of A, B, D, E
+    assert forms[("2021", "unknown")]["victims"] == "1"
+    assert forms[("2021", "unknown")]["share_of_known"] == ""
+    assert forms[("2022", "forced_marriage")]["share_of_known"] == "0.5"
+    citizenship = csv_rows(tmp_path / "victims_by_citizenship_year.csv")
+    assert sum(int(r["victims"]) for r in citizenship if r["year"] == "2021") == 5
+
+
+def test_public_release_has_the_new_tables(register: Path, tmp_path: Path) -> None:
+    write_tables(register, 2021, 2022, tmp_path, "both", True)
+    public = tmp_path / "public"
+    for name in (
+        "victims_by_county_year",
+        "victims_by_exploitation_country_year",
+        "victims_by_form_year",
+        "victims_by_citizenship_year",
+    ):
+        rows = csv_rows(public / f"{name}.csv")
+        assert rows and all(r["victims"] in ("0", "<10") for r in rows), name
+    sdg = csv_rows(public / "sdg_16_2_2.csv")
+    series = {r["sdg_form"] for r in sdg if r["exploitation_form"] == "total"}
+    assert series == {"sexual_exploitation", "forced_labour", "organ_removal", "other_purposes",
+                      "total"}  # fmt: skip
+    book = openpyxl.load_workbook(public / "greta.xlsx", read_only=True)
+    assert {"victims_by_citizenship", "victims_assisted", "victims_by_form_sex_age"} <= set(
+        book.sheetnames
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -148,3 +149,92 @@ def test_county_and_form_tables_add_up(world: tuple[Path, Path, Run]) -> None:
     ].item()
     assert by_form == national
     assert 0 < counties <= national
+
+
+CODELISTS = Path(__file__).parents[2] / "dbt_project" / "seeds" / "codelists"
+
+
+def counted_victims(truth: Path) -> pl.DataFrame:
+    """One row per person and year in the register, with the year's first episode's attributes."""
+    anitp = identity(kept_records(truth, "anitp"), truth)
+    persons = pl.read_csv(truth / "persons.csv").select(
+        "person_id", "sex", "citizenship", "residence_county"
+    )
+    episodes = (
+        pl.read_csv(truth / "victim_identifications.csv")
+        .sort("identification_date")
+        .group_by("person_id", "year")
+        .agg(pl.col("age").first(), pl.col("main_form").first())
+    )
+    crosswalk = pl.read_csv(CODELISTS / "codelist_exploitation_form.csv").select(
+        pl.col("code").alias("main_form"), "sdg_form", "tip_category"
+    )
+    return (
+        anitp.unique(["identity", "period"])
+        .join(persons, on="person_id")
+        .join(episodes, left_on=["person_id", "period"], right_on=["person_id", "year"])
+        .join(crosswalk, on="main_form", how="left")
+        .rename({"period": "year"})
+    )
+
+
+def as_dict(frame: pl.DataFrame, keys: list[str], value: str) -> dict[tuple[Any, ...], int]:
+    return {
+        tuple(r[k] for k in keys): int(r[value]) for r in frame.iter_rows(named=True) if r[value]
+    }
+
+
+def test_sdg_forms_match_the_truth(world: tuple[Path, Path, Run]) -> None:
+    truth, warehouse, _ = world
+    counted = counted_victims(truth)
+    expected = as_dict(
+        pl.concat(
+            [
+                counted.filter(pl.col("sdg_form").is_not_null()).group_by("year", "sdg_form").len(),
+                counted.group_by("year").len().with_columns(pl.lit("total").alias("sdg_form")),
+            ],
+            how="diagonal",
+        ),
+        ["year", "sdg_form"],
+        "len",
+    )
+    got = mart(
+        warehouse,
+        "SELECT year, sdg_form, victims FROM marts.rpt_sdg_16_2_2 WHERE sex = 'total' "
+        "AND age_group = 'total' AND exploitation_form = 'total'",
+    )
+    assert as_dict(got, ["year", "sdg_form"], "victims") == expected
+
+
+def test_girls_and_boys_by_tip_category_match_the_truth(world: tuple[Path, Path, Run]) -> None:
+    truth, warehouse, _ = world
+    children = counted_victims(truth).filter(pl.col("age") < 18)
+    got = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_tip_category_year")
+    for column, sex in (("girls", "F"), ("boys", "M")):
+        expected = as_dict(
+            children.filter(pl.col("sex") == sex).group_by("year", "tip_category").len(),
+            ["year", "tip_category"],
+            "len",
+        )
+        assert as_dict(got, ["year", "tip_category"], column) == expected, column
+    # every generated child has a known sex: girls + boys are all the children of a category
+    assert (got["girls"] + got["boys"]).equals(got["children"])
+
+
+def test_yearly_county_and_citizenship_tables_match_the_truth(
+    world: tuple[Path, Path, Run],
+) -> None:
+    truth, warehouse, _ = world
+    counted = counted_victims(truth)
+    counties = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_county_year")
+    assert as_dict(counties, ["year", "county_code"], "victims") == as_dict(
+        counted.filter(pl.col("residence_county").is_not_null())
+        .group_by("year", "residence_county")
+        .len(),
+        ["year", "residence_county"],
+        "len",
+    )
+    citizenship = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_citizenship_year")
+    assert as_dict(citizenship, ["year", "citizenship_code"], "victims") == as_dict(
+        counted.group_by("year", "citizenship").len(), ["year", "citizenship"], "len"
+    )

@@ -107,5 +107,7 @@ select
 from counted
 left join {{ ref('dim_sdg_form') }} as series on counted.sdg_form = series.sdg_form
 left join population
-    on counted.year = population.year and counted.sex = population.sex
-    and counted.age_group = population.age_group
+    on
+        counted.year = population.year
+        and counted.sex = population.sex
+        and counted.age_group = population.age_group

@@ -1,6 +1,10 @@
 -- UNODC GLOTIP: victims by UNODC's own form categories (codelist_exploitation_form), per year;
 -- every category every year (0 = none).
-with counted as (
+with categories as (
+    select distinct unodc_category from {{ ref('dim_exploitation_form') }}
+),
+
+counted as (
     select
         v.identification_year as year,
         f.unodc_category,
@@ -16,5 +20,5 @@ select
     categories.unodc_category,
     cast(coalesce(counted.victims, 0) as bigint) as victims
 from (select year from {{ ref('rpt_victims_by_year') }}) as years
-cross join (select distinct unodc_category from {{ ref('dim_exploitation_form') }}) as categories
+cross join categories
 left join counted using (year, unodc_category)

@@ -39,6 +39,8 @@ CSV_TABLES = (
     "victims_by_citizenship_year",
 )
 
+TIP_COUNTS = ("victims", "children", "foreign_citizens")
+
 
 @dataclass(frozen=True)
 class TablesReport:
@@ -54,6 +56,7 @@ class TablesReport:
 
 
 def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFrame]:
+    tip = queries.read_mart(con, "rpt_victims_by_tip_category_year", period)
     return {
         "victims_by_year": queries.victims_by_year(con, period),
         "victims_by_county": queries.victims_by_county(con, period),
@@ -70,7 +73,9 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
             con, "rpt_victims_by_citizenship_year", period
         ),
         "victims_assisted": queries.read_mart(con, "rpt_victims_assisted_year", period),
-        "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
+        "tip_categories": tip.select("year", "tip_category", *TIP_COUNTS),
+        # Its own sheet, so that girls and boys withheld in public do not take the rest along.
+        "tip_children": tip.select("year", "tip_category", "children", "girls", "boys"),
         "unodc_categories": queries.read_mart(con, "rpt_victims_by_unodc_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -82,7 +87,6 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
     }
 
 
-TIP_COUNTS = ("victims", "children", "girls", "boys", "foreign_citizens")
 WITHHELD = pl.DataFrame(
     {
         "note": [
@@ -137,9 +141,9 @@ def _assisted_protected(frame: pl.DataFrame) -> pl.DataFrame:
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """The public variant of every table; a core (CSV) table that cannot be protected blocks."""
     national = int(tables["victims_by_year"]["victims"].sum())
-    tip = tables["tip_categories"]
 
-    def tip_protected() -> pl.DataFrame:
+    def tip_protected(table: str, counts: tuple[str, ...]) -> pl.DataFrame:
+        tip = tables[table]
         columns = [
             publish.protect_long(
                 tip.select("year", "tip_category", column),
@@ -148,10 +152,10 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
                 "tip",
                 ["tip_category"],
             )
-            for column in TIP_COUNTS
+            for column in counts
         ]
         return columns[0].with_columns(
-            column[name] for column, name in zip(columns[1:], TIP_COUNTS[1:], strict=True)
+            column[name] for column, name in zip(columns[1:], counts[1:], strict=True)
         )
 
     return {
@@ -181,7 +185,10 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             tables["victims_by_citizenship_year"]
         ),
         "victims_assisted": _family_table(lambda: _assisted_protected(tables["victims_assisted"])),
-        "tip_categories": _family_table(tip_protected),
+        "tip_categories": _family_table(partial(tip_protected, "tip_categories", TIP_COUNTS)),
+        "tip_children": _family_table(
+            partial(tip_protected, "tip_children", ("children", "girls", "boys"))
+        ),
         "eurostat_categories": _family_table(
             lambda: publish.protect_long(
                 tables["eurostat_categories"],
@@ -326,6 +333,7 @@ def _workbooks(
         },
         "tip_report.xlsx": {
             "victims_by_tip_category": tables["tip_categories"],
+            "child_victims_by_sex": tables["tip_children"],
             "victims_by_year": core["victims_by_year"].select(
                 "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
             ),

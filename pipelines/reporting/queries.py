@@ -32,6 +32,8 @@ def read_mart(
 
 
 def rate(count: pl.Expr, population: pl.Expr) -> pl.Expr:
+    """Per 100,000. Over a period `population` is the sum of the yearly populations, so the
+    rate is total victims / sum of the yearly populations: the average annual rate."""
     return (count * 100_000 / population).round(RATE_DECIMALS)
 
 

@@ -23,7 +23,13 @@ import polars as pl
 from pipelines.reporting import publish, queries, sdc
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
-from pipelines.reporting.workbooks import creation_date, metadata, write_workbook
+from pipelines.reporting.workbooks import (
+    PUBLIC_NOTES,
+    creation_date,
+    disclosure_rules,
+    metadata,
+    write_workbook,
+)
 
 Format = Literal["csv", "xlsx", "both"]
 CSV_TABLES = (
@@ -301,7 +307,11 @@ def write_tables(
         breaks = queries.series_breaks(con, period)
     if publish_:
         tables = _protect(tables)
-    disclosure = (sdc_rules or "").split("\n\n")[1] if publish_ else "none (internal tables)"
+    disclosure = (
+        [*PUBLIC_NOTES, *disclosure_rules(sdc_rules or "")]
+        if publish_
+        else ["none (internal tables)"]
+    )
     meta = metadata(period.label, extracts, breaks, disclosure)
     writers: dict[str, Callable[[Path], None]] = {}
     if fmt in ("csv", "both"):

@@ -111,5 +111,24 @@ def series_breaks(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFram
     return read_mart(con, "rpt_series_breaks", period)
 
 
+def code_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """English labels of the codes the tables use, from the marts' dimension tables and the
+    codelist seed (sex, age group), for the workbooks; the CSVs keep the codes."""
+    sources = {
+        "county_code": "SELECT county_code, county_name FROM marts.dim_county",
+        "country_code": "SELECT country_code, country_name_en FROM marts.dim_country",
+        "exploitation_form": "SELECT exploitation_form, label_en FROM marts.dim_exploitation_form",
+        "sex": "SELECT code, label_en FROM seeds.codelist_codes WHERE codelist = 'sex'",
+        "age_group": "SELECT code, label_en FROM seeds.codelist_codes WHERE codelist = 'age_group'",
+    }
+    labels: dict[str, dict[str, str]] = {}
+    for column, sql in sources.items():
+        try:
+            labels[column] = dict(con.sql(sql).fetchall())
+        except duckdb.CatalogException:  # an older publication without the table: codes only
+            labels[column] = {}
+    return labels
+
+
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(warehouse), read_only=True)

@@ -25,6 +25,7 @@ from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
 from pipelines.reporting.workbooks import (
     PUBLIC_NOTES,
+    Sheet,
     creation_date,
     disclosure_rules,
     metadata,
@@ -240,39 +241,46 @@ def _glotip(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat([victims, forms, *persons])
 
 
-def _workbooks(
-    tables: dict[str, pl.DataFrame], meta: pl.DataFrame
-) -> dict[str, dict[str, pl.DataFrame]]:
+def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str, dict[str, Sheet]]:
+    """Sheet name -> (table name for the catalogue's title and units, rows)."""
     core = {name: tables[name] for name in CSV_TABLES}
+    about = Sheet("metadata", meta)
     return {
         "greta.xlsx": {
-            "victims_by_year": core["victims_by_year"],
-            "victims_by_form": core["victims_by_form"],
-            "victims_by_county": core["victims_by_county"],
-            "victims_by_country": core["victims_by_exploitation_country"],
-            "criminal_justice": core["criminal_justice_by_year"],
-            "victim_participation": tables["participation"],
-            "metadata": meta,
+            "victims_by_year": Sheet("victims_by_year", core["victims_by_year"]),
+            "victims_by_form": Sheet("victims_by_form", core["victims_by_form"]),
+            "victims_by_county": Sheet("victims_by_county", core["victims_by_county"]),
+            "victims_by_country": Sheet(
+                "victims_by_exploitation_country", core["victims_by_exploitation_country"]
+            ),
+            "criminal_justice": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "victim_participation": Sheet("participation", tables["participation"]),
+            "metadata": about,
         },
         "tip_report.xlsx": {
-            "victims_by_tip_category": tables["tip_categories"],
-            "victims_by_year": core["victims_by_year"].select(
-                "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
+            "victims_by_tip_category": Sheet("tip_categories", tables["tip_categories"]),
+            "victims_by_year": Sheet(
+                "victims_by_year",
+                core["victims_by_year"].select(
+                    "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
+                ),
             ),
-            "law_enforcement": core["criminal_justice_by_year"],
-            "metadata": meta,
+            "law_enforcement": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "metadata": about,
         },
         "eurostat_thb.xlsx": {
-            "victims_by_sex_age": _eurostat_sex_age(core["sdg_16_2_2"]),
-            "victims_by_form": tables["eurostat_categories"],
-            "victims_by_citizenship": tables["citizenship_groups"],
-            "persons_by_legal_status": _legal_status(core["criminal_justice_by_year"]),
-            "metadata": meta,
+            "victims_by_sex_age": Sheet("eurostat_sex_age", _eurostat_sex_age(core["sdg_16_2_2"])),
+            "victims_by_form": Sheet("eurostat_categories", tables["eurostat_categories"]),
+            "victims_by_citizenship": Sheet("citizenship_groups", tables["citizenship_groups"]),
+            "persons_by_legal_status": Sheet(
+                "legal_status", _legal_status(core["criminal_justice_by_year"])
+            ),
+            "metadata": about,
         },
         "unodc_glotip.xlsx": {
-            "glotip": _glotip(core),
-            "sdg_16_2_2": core["sdg_16_2_2"],
-            "metadata": meta,
+            "glotip": Sheet("glotip", _glotip(core)),
+            "sdg_16_2_2": Sheet("sdg_16_2_2", core["sdg_16_2_2"]),
+            "metadata": about,
         },
     }
 
@@ -305,6 +313,7 @@ def write_tables(
         tables = _read(con, period)
         extracts = queries.extracts_used(con)
         breaks = queries.series_breaks(con, period)
+        labels = queries.code_labels(con)
     if publish_:
         tables = _protect(tables)
     disclosure = (
@@ -320,6 +329,8 @@ def write_tables(
     if fmt in ("xlsx", "both"):
         stamp = creation_date(extracts)
         for name, sheets in _workbooks(tables, meta).items():
-            writers[name] = partial(write_workbook, sheets=sheets, created=stamp)
+            writers[name] = partial(
+                write_workbook, sheets=sheets, created=stamp, labels=labels, period=period.label
+            )
     target = out / "public" if publish_ else out
     return TablesReport(target, _stage(out, writers, target), publish_)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 import xlsxwriter
+
+from pipelines.reporting import catalog
 
 # With no extract used there is no data date to stamp; any fixed date keeps the bytes stable.
 NO_EXTRACTS = dt.datetime(2000, 1, 1)
@@ -46,6 +51,25 @@ PUBLIC_NOTES = [
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _MARKER = re.compile(r"<\d+|\[c\]")
+Labels = Mapping[str, Mapping[str, str]]
+# Layout: title, units/notes, header; the header row is frozen with the rows above it.
+TITLE_ROW, UNITS_ROW, HEADER_ROW = 0, 1, 2
+_MAX_WIDTH, _WRAP_WIDTH = 60, 90
+_LINE_HEIGHT = 15
+
+
+class Sheet(NamedTuple):
+    """A sheet's table name (its key in `catalog.TABLES`) and its rows."""
+
+    table: str
+    frame: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class _Column:
+    heading: str
+    values: list[object]
+    kind: catalog.Kind
 
 
 def _is_marked_numbers(column: pl.Series) -> bool:
@@ -58,38 +82,149 @@ def _is_marked_numbers(column: pl.Series) -> bool:
     )
 
 
-def _as_number(text: str) -> int | float | str:
+def _as_number(value: object) -> object:
     """'40' -> 40 (so Excel sums it); a marker ('<10', '[c]') stays text."""
-    if not _NUMBER.fullmatch(text):
-        return text
-    number = float(text)
+    if not isinstance(value, str) or not _NUMBER.fullmatch(value):
+        return value
+    number = float(value)
     return int(number) if number.is_integer() else number
 
 
-def _cells(frame: pl.DataFrame) -> list[list[object]]:
-    numeric = {name for name in frame.columns if _is_marked_numbers(frame[name])}
-    rows: list[list[object]] = []
-    for row in frame.iter_rows(named=True):
-        cells: list[object] = []
-        for name, value in row.items():
-            if isinstance(value, str) and name in numeric:
-                value = _as_number(value)
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            cells.append(value)
-        rows.append(cells)
-    return rows
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame) -> None:
+def _label_column(frame: pl.DataFrame, code: str, labels: Labels) -> _Column | None:
+    """English labels beside a code column: from the dimension tables, else the catalogue,
+    else the table's own name column; `total` is Total."""
+    mapping = {**catalog.CODE_LABELS.get(code, {}), **labels.get(code, {})}
+    names = catalog.NAME_COLUMNS.get(code)
+    own = frame[names].to_list() if names in frame.columns else [None] * frame.height
+    if not mapping and names not in frame.columns:
+        return None
+    values: list[object] = [
+        None
+        if value is None
+        else catalog.TOTAL_LABEL
+        if value == "total"
+        else mapping.get(value) or name or value
+        for value, name in zip(frame[code].to_list(), own, strict=True)
+    ]
+    return _Column(catalog.LABEL_HEADINGS[code], values, "text")
+
+
+def _columns(frame: pl.DataFrame, labels: Labels) -> list[_Column]:
+    """The sheet's columns: English headings, numbers as numbers, a label beside each code."""
+    labelled = {c for c in frame.columns if c in catalog.LABEL_HEADINGS}
+    replaced = {catalog.NAME_COLUMNS[c] for c in labelled if c in catalog.NAME_COLUMNS}
+    columns: list[_Column] = []
+    for name in frame.columns:
+        if name in replaced:
+            continue
+        series = frame[name]
+        numeric = series.dtype.is_numeric() or _is_marked_numbers(series)
+        values = [_as_number(v) if numeric else _plain(v) for v in series.to_list()]
+        columns.append(_Column(catalog.heading(name), values, catalog.kind(name, numeric)))
+        label = _label_column(frame, name, labels) if name in labelled else None
+        if label is not None:
+            columns.append(label)
+    return columns
+
+
+def _shown_length(value: object, kind: catalog.Kind) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return len(str(value))
+    if kind == "rate":
+        return len(f"{value:,.2f}")
+    if kind == "share":
+        return len(f"{value:.1%}")
+    return len(f"{value:,.0f}") if kind != "year" else len(str(value))
+
+
+def _width(column: _Column) -> int:
+    longest = max([_shown_length(v, column.kind) for v in column.values if v is not None] or [0])
+    if column.kind == "text" and longest > _MAX_WIDTH:
+        return _WRAP_WIDTH
+    # The heading wraps, so only its longest word must fit.
+    word = max(len(w) for w in column.heading.split()) if column.heading else 0
+    return min(max(longest, word, 8) + 3, _MAX_WIDTH)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped text takes: a column `width` wide holds about 1.2 x width characters
+    of running text (widths are counted in digits, which are wider than most letters)."""
+    return max(1, math.ceil(len(text) / max(1.2 * (width - 1), 1)))
+
+
+class _Formats:
+    """One xlsxwriter format per purpose, made once per workbook."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.title = book.add_format({"bold": True, "font_size": 13})
+        self.units = book.add_format({"italic": True, "text_wrap": True, "valign": "top"})
+        header = {"bold": True, "text_wrap": True, "valign": "bottom", "bottom": 1}
+        header["bg_color"] = "#E7EEF5"
+        self.header = book.add_format({**header, "align": "left"})
+        self.header_number = book.add_format({**header, "align": "right"})
+        self.marker = book.add_format({"align": "right", "valign": "top"})
+        self.text = book.add_format({"text_wrap": True, "valign": "top"})
+        self.numbers = {
+            kind: book.add_format({"num_format": code, "valign": "top"})
+            for kind, code in catalog.NUMBER_FORMATS.items()
+        }
+        # A year is a label: left, like the text columns, without a thousands separator.
+        self.numbers["year"].set_align("left")
+
+
+def _sheet(
+    book: xlsxwriter.Workbook,
+    formats: _Formats,
+    name: str,
+    content: Sheet,
+    labels: Labels,
+    period: str,
+) -> None:
     sheet = book.add_worksheet(name[:31])
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, frame.columns, bold)
-    for r, row in enumerate(_cells(frame), start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.write(r, c, value)
-    sheet.set_column(0, max(len(frame.columns) - 1, 0), 18)
+    about = catalog.info(content.table)
+    columns = _columns(content.frame, labels)
+    widths = [_width(column) for column in columns] or [_WRAP_WIDTH]
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    title = about.title if not period or content.table == "metadata" else f"{about.title}, {period}"
+    sheet.write_string(TITLE_ROW, 0, title, formats.title)
+    units = about.units_and_notes
+    if len(widths) > 1:
+        sheet.merge_range(UNITS_ROW, 0, UNITS_ROW, len(widths) - 1, units, formats.units)
+    else:
+        sheet.write_string(UNITS_ROW, 0, units, formats.units)
+    sheet.set_row(UNITS_ROW, _LINE_HEIGHT * _lines(units, sum(widths)))
+    header_lines = max([_lines(c.heading, w) for c, w in zip(columns, widths, strict=True)] or [1])
+    sheet.set_row(HEADER_ROW, _LINE_HEIGHT * header_lines)
+    for c, column in enumerate(columns):
+        numeric = column.kind not in ("text", "year")
+        header = formats.header_number if numeric else formats.header
+        sheet.write_string(HEADER_ROW, c, column.heading, header)
+    for r in range(content.frame.height):
+        lines = 1
+        for c, column in enumerate(columns):
+            value = column.values[r]
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(HEADER_ROW + 1 + r, c, value, formats.numbers[column.kind])
+            elif column.kind != "text":
+                sheet.write_string(HEADER_ROW + 1 + r, c, str(value), formats.marker)
+            else:
+                sheet.write_string(HEADER_ROW + 1 + r, c, str(value), formats.text)
+                lines = max(lines, _lines(str(value), widths[c]))
+        if lines > 1:
+            sheet.set_row(HEADER_ROW + 1 + r, _LINE_HEIGHT * lines)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
+    # Printed (or converted to PDF): A4 landscape, one page wide, the header on every page.
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
 
 
 def disclosure_rules(doc: str) -> list[str]:
@@ -142,11 +277,20 @@ def creation_date(extracts: pl.DataFrame) -> dt.datetime:
     return dt.datetime.combine(latest, dt.time()) if isinstance(latest, dt.date) else NO_EXTRACTS
 
 
-def write_workbook(path: Path, sheets: Mapping[str, pl.DataFrame], created: dt.datetime) -> None:
+def write_workbook(
+    path: Path,
+    sheets: Mapping[str, Sheet | pl.DataFrame],
+    created: dt.datetime,
+    labels: Labels | None = None,
+    period: str = "",
+) -> None:
     """Same tables, same bytes: the creation date comes from the data, and in memory mode
-    xlsxwriter stamps every zip member 1980-01-01 (not a temp file's time, zone and mode)."""
+    xlsxwriter stamps every zip member 1980-01-01 (not a temp file's time, zone and mode).
+    A bare frame is shown under its sheet name's catalogue entry."""
     book = xlsxwriter.Workbook(str(path), {"in_memory": True})
     book.set_properties({"created": created, "title": path.stem})
-    for name, frame in sheets.items():
-        _sheet(book, name, frame)
+    formats = _Formats(book)
+    for name, content in sheets.items():
+        sheet = content if isinstance(content, Sheet) else Sheet(name, content)
+        _sheet(book, formats, name, sheet, labels or {}, period)
     book.close()

@@ -43,6 +43,10 @@ CSV_TABLES = (
 )
 
 
+class EmptyPeriodError(Exception):
+    """No table has a row for the years asked: nothing is written (no header-only files)."""
+
+
 @dataclass(frozen=True)
 class TablesReport:
     folder: Path
@@ -307,13 +311,16 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> None:
 def write_tables(
     warehouse: Path, year_from: int, year_to: int, out: Path, fmt: Format, publish_: bool
 ) -> TablesReport:
-    """Write the standard tables of [year_from, year_to]; raises DisclosureError when blocked."""
+    """Write the standard tables of [year_from, year_to]; raises DisclosureError when blocked
+    and EmptyPeriodError when no table has data for those years."""
     period = Period(year_from, year_to)
     with closing(queries.connect_read_only(warehouse)) as con:
         tables = _read(con, period)
         extracts = queries.extracts_used(con)
         breaks = queries.series_breaks(con, period)
         labels = queries.code_labels(con)
+    if all(tables[name].is_empty() for name in CSV_TABLES):
+        raise EmptyPeriodError(f"no data for {period.label}: no tables written")
     if publish_:
         tables = _protect(tables)
     disclosure = (

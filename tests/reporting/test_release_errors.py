@@ -177,3 +177,24 @@ def header_row(sheet: Worksheet) -> int:
         if cell.value == "Year":
             return int(cell.row)
     raise AssertionError("no header row")
+
+
+def test_tables_help_says_where_the_public_files_go() -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    result = CliRunner().invoke(main, ["tables", "--help"])
+    assert result.exit_code == 0
+    assert "OUT/public/" in " ".join(result.output.split())
+
+
+def test_reversed_period_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    command = ["tables", "--from", "2021", "--to", "2020", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == ["Error: --from must not be after --to"]

@@ -181,3 +181,23 @@ def test_metadata_is_readable_in_full(release: Path) -> None:
     for cell in long:
         height = sheet.row_dimensions[cell.row].height or 15  # default: one line
         assert height >= 15 * (len(cell.value) // 120), cell.value[:40]
+
+
+def test_an_empty_period_warns_and_exits_1_without_files(warehouse: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    out = tmp_path / "out"
+    for publish in ([], ["--publish"]):
+        command = ["tables", "--database", str(warehouse), "--from", "2030", "--to", "2031"]
+        result = CliRunner().invoke(main, [*command, "--out", str(out), *publish])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith("warning: no data for 2030-2031")
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert [p for p in out.rglob("*") if p.is_file()] == []
+    # A period with data still writes its tables.
+    command = ["tables", "--database", str(warehouse), "--from", "2021", "--to", "2030"]
+    done = CliRunner().invoke(main, [*command, "--out", str(out), "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    assert (out / "victims_by_year.csv").read_text(encoding="utf-8").count("\n") == 2

@@ -156,8 +156,7 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the tables into; with --publish the public release goes to "
-    "OUT/public/.",
+    help="Folder to write the tables into; with --publish the public release goes to OUT/public/.",
 )
 @click.option(
     "--format",

@@ -20,7 +20,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from pipelines.reporting import publish, queries, sdc
+from pipelines.reporting import publish, queries, sdc, sdmx
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
 from pipelines.reporting.workbooks import (
@@ -295,9 +295,10 @@ def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) 
     staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=out))
     try:
         for name, write in writers.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             write(staging / name)
-        target.mkdir(parents=True, exist_ok=True)
         for name in writers:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).replace(target / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -306,6 +307,23 @@ def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
     frame.write_csv(path)
+
+
+def _write_text(text: str, path: Path) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _sdmx_writers(
+    tables: dict[str, pl.DataFrame], public: bool
+) -> dict[str, Callable[[Path], None]]:
+    """SDMX-CSV files of the Eurostat and SDG tables in `sdmx/`, with a note on their codes."""
+    sources = {**tables, "legal_status": _legal_status(tables["criminal_justice_by_year"])}
+    writers: dict[str, Callable[[Path], None]] = {
+        f"{sdmx.FOLDER}/{name}": partial(_write_csv, frame)
+        for name, frame in sdmx.files(sources, public).items()
+    }
+    writers[f"{sdmx.FOLDER}/README.md"] = partial(_write_text, sdmx.CODES_NOTE)
+    return writers
 
 
 def write_tables(
@@ -333,6 +351,7 @@ def write_tables(
     if fmt in ("csv", "both"):
         for name in CSV_TABLES:
             writers[f"{name}.csv"] = partial(_write_csv, tables[name])
+        writers.update(_sdmx_writers(tables, publish_))
     if fmt in ("xlsx", "both"):
         stamp = creation_date(extracts)
         for name, sheets in _workbooks(tables, meta).items():

@@ -201,3 +201,84 @@ def test_an_empty_period_warns_and_exits_1_without_files(warehouse: Path, tmp_pa
     done = CliRunner().invoke(main, [*command, "--out", str(out), "--format", "csv"])
     assert done.exit_code == 0, done.output
     assert (out / "victims_by_year.csv").read_text(encoding="utf-8").count("\n") == 2
+
+
+EUROSTAT_END = ["TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "CONF_STATUS"]
+
+
+def test_sdmx_files_have_the_datasets_dimensions_and_codes(release: Path) -> None:
+    folder = release / "sdmx"
+    vsage = csv_rows(folder / "crim_thb_vsage.csv")
+    header = list(vsage[0])
+    assert header == ["DATAFLOW", "freq", "unit", "sex", "age", "geo", *EUROSTAT_END]
+    assert {r["DATAFLOW"] for r in vsage} == {"ESTAT:CRIM_THB_VSAGE(1.0)"}
+    assert {r["freq"] for r in vsage} == {"A"} and {r["geo"] for r in vsage} == {"RO"}
+    assert {r["unit"] for r in vsage} == {"NR", "P_MIO"}
+    assert {r["sex"] for r in vsage} == {"F", "M", "T", "UNK"}
+    assert {r["age"] for r in vsage} == {"Y_LT18", "Y_GE18", "TOTAL", "UNK"}
+    # The all-victims observation is the year's victims of victims_by_year.csv.
+    by_year = {r["year"]: r["victims"] for r in csv_rows(release / "victims_by_year.csv")}
+    totals = {
+        r["TIME_PERIOD"]: r
+        for r in vsage
+        if (r["unit"], r["sex"], r["age"]) == ("NR", "T", "TOTAL")
+    }
+    assert set(totals) == set(by_year)
+    for year, shown in by_year.items():
+        row = totals[year]
+        if shown in MARKERS:
+            assert row["OBS_VALUE"] == "" and row["OBS_STATUS"] == "Q"
+            assert row["CONF_STATUS"] == {"<10": "C", "[c]": "D"}[shown]
+        else:
+            assert (row["OBS_VALUE"], row["OBS_STATUS"], row["CONF_STATUS"]) == (shown, "A", "")
+    legal = csv_rows(folder / "crim_thb_legal_status.csv")
+    assert {r["leg_stat"] for r in legal} == {"PER_SUSP", "PER_PRSC", "PER_CNV"}
+    # A court figure no extract covers is unknown: no value, status O (not a zero).
+    assert any(r["OBS_VALUE"] == "" and r["OBS_STATUS"] == "O" for r in legal)
+    sdg = csv_rows(folder / "sdg_16_2_2.csv")
+    assert list(sdg[0])[:7] == [
+        "DATAFLOW",
+        "FREQ",
+        "REPORTING_TYPE",
+        "SERIES",
+        "REF_AREA",
+        "SEX",
+        "AGE",
+    ]
+    assert {r["REF_AREA"] for r in sdg} == {"642"}
+    assert {r["SEX"] for r in sdg} == {"F", "M", "_T"}
+    assert {r["AGE"] for r in sdg} == {"Y0T17", "Y_GE18", "_T"}
+    assert {"VC_HTF_DETV", "VC_HTF_DETVR"} <= {r["SERIES"] for r in sdg}
+    for row in (r for r in [*vsage, *legal, *sdg] if r["OBS_VALUE"] == ""):
+        assert row["OBS_STATUS"] in {"Q", "O"} and (row["OBS_STATUS"] == "Q") == bool(
+            row["CONF_STATUS"]
+        )
+
+
+def test_internal_sdg_series_by_form_group_the_project_forms(release: Path) -> None:
+    if release.name == "public":  # rounded, partly hidden cells are never summed
+        codes = {r["SERIES"] for r in csv_rows(release / "sdmx" / "sdg_16_2_2.csv")}
+        assert codes == {"VC_HTF_DETV", "VC_HTF_DETVR"}
+        return
+    forms = {  # UN's four forms from the project's codes, written out here
+        "VC_HTF_DETVSX": {"sexual", "child_sexual_abuse_material"},
+        "VC_HTF_DETVFL": {"labour", "domestic_servitude"},
+        "VC_HTF_DETVOG": {"organ_removal"},
+        "VC_HTF_DETVOP": {"begging", "criminal_activities", "forced_marriage", "other"},
+    }
+    table = csv_rows(release / "sdg_16_2_2.csv")
+    series = {
+        (r["SERIES"], r["TIME_PERIOD"]): int(r["OBS_VALUE"])
+        for r in csv_rows(release / "sdmx" / "sdg_16_2_2.csv")
+        if (r["SEX"], r["AGE"], r["UNIT_MEASURE"]) == ("_T", "_T", "NUMBER")
+    }
+    for code, members in forms.items():
+        for year in {r["year"] for r in table}:
+            expected = sum(
+                int(r["victims"])
+                for r in table
+                if r["year"] == year
+                and (r["sex"], r["age_group"]) == ("total", "total")
+                and r["exploitation_form"] in members
+            )
+            assert series[(code, year)] == expected, (code, year)

@@ -12,7 +12,7 @@ are inferred, so that they can be corrected in one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -309,7 +309,7 @@ def sdmx_csv(obs: Observations) -> pl.DataFrame:
 
 def files(tables: Mapping[str, pl.DataFrame], public: bool) -> dict[str, pl.DataFrame]:
     """File name -> rows, for the tables that are released (a withheld one has no file)."""
-    builders = {
+    builders: dict[str, Callable[[], Observations]] = {
         "crim_thb_vsage.csv": lambda: crim_thb_vsage(tables["sdg_16_2_2"]),
         "crim_thb_vexp.csv": lambda: crim_thb_vexp(tables["eurostat_categories"]),
         "crim_thb_vctz.csv": lambda: crim_thb_vctz(tables["citizenship_groups"]),

@@ -141,6 +141,7 @@ HEADINGS: dict[str, str] = {
     "item": "Item",
     "value": "Value",
     "note": "Note",
+    "sdg_series_code": "UN series code",
 }
 
 # A code column's label column: its heading (the code column is headed "<this> (code)").
@@ -154,6 +155,7 @@ LABEL_HEADINGS: dict[str, str] = {
     "tip_category": "TIP category",
     "citizenship_group": "Citizenship group",
     "participation": "Participation in proceedings",
+    "sdg_form": "SDG form of exploitation",
 }
 # Where a table already has a name column for a code, the label goes there (in the workbook).
 NAME_COLUMNS: dict[str, str] = {"county_code": "county_name", "country_code": "country_name"}
@@ -179,6 +181,12 @@ CODE_LABELS: dict[str, dict[str, str]] = {
         "other_eu": "Other EU country",
         "non_eu": "Non-EU country",
         "unknown": "Unknown",
+    },
+    "sdg_form": {
+        "sexual_exploitation": "Sexual exploitation",
+        "forced_labour": "Forced labour",
+        "organ_removal": "Organ removal",
+        "other_purposes": "Other purposes",
     },
     "participation": {
         "participating": "Taking part",

@@ -255,24 +255,30 @@ def test_sdmx_files_have_the_datasets_dimensions_and_codes(release: Path) -> Non
         )
 
 
-def test_internal_sdg_series_by_form_group_the_project_forms(release: Path) -> None:
-    if release.name == "public":  # rounded, partly hidden cells are never summed
-        codes = {r["SERIES"] for r in csv_rows(release / "sdmx" / "sdg_16_2_2.csv")}
+SDG_FORMS = {  # UN's four forms from the project's codes, written out here
+    "VC_HTF_DETVSX": {"sexual", "child_sexual_abuse_material"},
+    "VC_HTF_DETVFL": {"labour", "domestic_servitude"},
+    "VC_HTF_DETVOG": {"organ_removal"},
+    "VC_HTF_DETVOP": {"begging", "criminal_activities", "forced_marriage", "other"},
+}
+
+
+def test_sdg_series_by_form_group_the_project_forms(release: Path) -> None:
+    table = csv_rows(release / "sdg_16_2_2.csv")
+    codes = {r["SERIES"] for r in csv_rows(release / "sdmx" / "sdg_16_2_2.csv")}
+    if release.name == "public" and "sdg_form" not in table[0]:
+        # Rounded, partly hidden cells are never summed: the forms need the table's own rows.
         assert codes == {"VC_HTF_DETV", "VC_HTF_DETVR"}
         return
-    forms = {  # UN's four forms from the project's codes, written out here
-        "VC_HTF_DETVSX": {"sexual", "child_sexual_abuse_material"},
-        "VC_HTF_DETVFL": {"labour", "domestic_servitude"},
-        "VC_HTF_DETVOG": {"organ_removal"},
-        "VC_HTF_DETVOP": {"begging", "criminal_activities", "forced_marriage", "other"},
-    }
-    table = csv_rows(release / "sdg_16_2_2.csv")
+    assert codes == {f"{code}{rate}" for code in ["VC_HTF_DETV", *SDG_FORMS] for rate in ("", "R")}
+    if release.name == "public":
+        return
     series = {
         (r["SERIES"], r["TIME_PERIOD"]): int(r["OBS_VALUE"])
         for r in csv_rows(release / "sdmx" / "sdg_16_2_2.csv")
         if (r["SEX"], r["AGE"], r["UNIT_MEASURE"]) == ("_T", "_T", "NUMBER")
     }
-    for code, members in forms.items():
+    for code, members in SDG_FORMS.items():
         for year in {r["year"] for r in table}:
             expected = sum(
                 int(r["victims"])

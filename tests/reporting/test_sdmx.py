@@ -44,3 +44,22 @@ def test_rates_of_hidden_counts_are_flagged_like_the_count() -> None:
     rate = float(by_key[("VC_HTF_DETVR", "_T")]["OBS_VALUE"])
     assert abs(rate - 40 * 100_000 / 19_000_000) < 1e-6  # from the published count
     assert {r["SERIES"] for r in rows} == {"VC_HTF_DETV", "VC_HTF_DETVR"}  # no sums of cells
+
+
+def test_the_tables_own_sdg_form_rows_give_the_form_series() -> None:
+    """The layout of sdg_16_2_2 with `sdg_form`: series rows have exploitation_form total."""
+    sdg = pl.DataFrame(
+        {
+            "year": [2022] * 3,
+            "sex": ["total"] * 3,
+            "age_group": ["total"] * 3,
+            "exploitation_form": ["sexual", "total", "total"],
+            "sdg_form": ["sexual_exploitation", "sexual_exploitation", "total"],
+            "victims": ["35", "[c]", "50"],
+            "population": [19_000_000] * 3,
+        }
+    )
+    rows = sdmx.sdmx_csv(sdmx.sdg_16_2_2(sdg, public=True)).to_dicts()
+    numbers = {r["SERIES"]: (r["OBS_VALUE"], r["CONF_STATUS"]) for r in rows}
+    assert numbers["VC_HTF_DETVSX"] == (None, "D")  # the series row, not the project form's
+    assert numbers["VC_HTF_DETV"] == ("50", None)

@@ -156,7 +156,7 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the tables into.",
+    help="Folder to write the tables into; with --publish the public release goes to OUT/public/.",
 )
 @click.option(
     "--format",
@@ -169,8 +169,8 @@ def generate(out: Path, years: str, victims_per_year: int, seed: int, truth: Pat
 @click.option(
     "--publish",
     is_flag=True,
-    help="Public release: disclosure control (<10, base-5 rounding, secondary "
-    "suppression, audited).",
+    help="Public release, written to OUT/public/: disclosure control (<10, base-5 "
+    "rounding, secondary suppression, audited).",
 )
 def tables(
     database: Path | None,
@@ -184,7 +184,9 @@ def tables(
     """Write the standard tables (GRETA, TIP, Eurostat, UNODC/SDG 16.2.2) for a period.
 
     They are read from the published database, which a run replaces atomically: they never
-    mix two runs, and `--as-of` gives back what was published on an earlier date.
+    mix two runs, and `--as-of` gives back what was published on an earlier date. Internal
+    tables go to OUT/, the public release (--publish) to OUT/public/. A period without data
+    writes nothing and exits 1.
     """
     if year_from > year_to:
         raise BadInvocation("--from must not be after --to")
@@ -194,7 +196,7 @@ def tables(
     def body() -> None:
         from pipelines.ops import preflight, publication
         from pipelines.reporting.sdc import DisclosureError
-        from pipelines.reporting.tables import write_tables
+        from pipelines.reporting.tables import EmptyPeriodError, write_tables
 
         source = database or publication.as_of(settings.published_dir(), _moment(as_of)).path
         preflight.check_writable(out, "output")
@@ -204,6 +206,9 @@ def tables(
             raise click.ClickException(f"release blocked by disclosure control: {error}") from None
         except duckdb.CatalogException:
             raise click.ClickException(f"{source} has no report tables") from None
+        except EmptyPeriodError as error:
+            click.echo(f"warning: {error} (read {source})", err=True)
+            sys.exit(1)
         click.echo(str(report))
 
     _guarded(body)

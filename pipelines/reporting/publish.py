@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.reporting import sdc
+from pipelines.reporting import queries, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
+AMOUNTS = ("confiscation_lei", "damages_lei")
 _EXTRA = "_extra"
 
 
@@ -137,7 +138,13 @@ def victims_by_year(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> pl.DataFrame:
-    """Counties plus the never-published 'unknown residence' add up to the national total."""
+    """Counties plus the never-published 'unknown residence' add up to the national total.
+
+    The rate has the internal tables' definition (`queries.rate` over the sum of the yearly
+    populations, the average annual rate), of the published count. The sum is the average
+    times the years, rounded to whole persons (exact while the period is under 10 years).
+    """
+    population_sum = (pl.col("population_avg") * years).round(0)
     remainder = national_total - int(frame["victims"].sum())
     extra = pl.DataFrame(
         {"county_code": ["unknown", sdc.TOTAL], "victims": [remainder, national_total]},
@@ -156,12 +163,9 @@ def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> p
         frame.join(protected.select("county_code", "shown", "status"), on="county_code")
         .with_columns(
             masked(
-                # The internal definition: victims / sum of the yearly populations.
-                published_number(pl.col("shown")) * 100_000 / (pl.col("population_avg") * years),
+                queries.rate(published_number(pl.col("shown")), population_sum),
                 pl.col("status"),
-            )
-            .round(6)
-            .alias("rate_per_100k"),
+            ).alias("rate_per_100k"),
             pl.col("shown").alias("victims"),
         )
         .select(frame.columns)
@@ -319,11 +323,17 @@ def per_column(
 
 
 def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
-    counts = [c for c in frame.columns if c not in ("year", "confiscation_lei", "damages_lei")]
+    counts = [c for c in frame.columns if c not in ("year", *AMOUNTS)]
     out = per_column(frame, "year", counts, "criminal_justice_by_year")
     few = published_number(pl.col("persons_convicted_final")).is_null()
-    # Amounts ordered against fewer than 10 persons would describe individual cases.
+    # Amounts ordered against fewer than 10 persons would describe individual cases. A hidden
+    # amount is marked, since an empty cell means unknown (no court extract covers the year).
     return out.with_columns(
-        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("confiscation_lei", "damages_lei")
+        pl.when(pl.col(c).is_null())
+        .then(None)
+        .when(few)
+        .then(pl.lit(sdc.SECONDARY_MARK))
+        .otherwise(pl.col(c).cast(pl.Utf8))
+        .alias(c)
+        for c in AMOUNTS
     )

@@ -32,6 +32,8 @@ def read_mart(
 
 
 def rate(count: pl.Expr, population: pl.Expr) -> pl.Expr:
+    """Per 100,000. Over a period `population` is the sum of the yearly populations, so the
+    rate is total victims / sum of the yearly populations: the average annual rate."""
     return (count * 100_000 / population).round(RATE_DECIMALS)
 
 
@@ -124,6 +126,25 @@ def extracts_used(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def series_breaks(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     return read_mart(con, "rpt_series_breaks", period)
+
+
+def code_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """English labels of the codes the tables use, from the marts' dimension tables and the
+    codelist seed (sex, age group), for the workbooks; the CSVs keep the codes."""
+    sources = {
+        "county_code": "SELECT county_code, county_name FROM marts.dim_county",
+        "country_code": "SELECT country_code, country_name_en FROM marts.dim_country",
+        "exploitation_form": "SELECT exploitation_form, label_en FROM marts.dim_exploitation_form",
+        "sex": "SELECT code, label_en FROM seeds.codelist_codes WHERE codelist = 'sex'",
+        "age_group": "SELECT code, label_en FROM seeds.codelist_codes WHERE codelist = 'age_group'",
+    }
+    labels: dict[str, dict[str, str]] = {}
+    for column, sql in sources.items():
+        try:
+            labels[column] = dict(con.sql(sql).fetchall())
+        except duckdb.CatalogException:  # an older publication without the table: codes only
+            labels[column] = {}
+    return labels
 
 
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:

@@ -20,10 +20,17 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from pipelines.reporting import publish, queries, sdc
+from pipelines.reporting import publish, queries, sdc, sdmx
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
-from pipelines.reporting.workbooks import creation_date, metadata, write_workbook
+from pipelines.reporting.workbooks import (
+    PUBLIC_NOTES,
+    Sheet,
+    creation_date,
+    disclosure_rules,
+    metadata,
+    write_workbook,
+)
 
 Format = Literal["csv", "xlsx", "both"]
 CSV_TABLES = (
@@ -40,6 +47,10 @@ CSV_TABLES = (
 )
 
 TIP_COUNTS = ("victims", "children", "foreign_citizens")
+
+
+class EmptyPeriodError(Exception):
+    """No table has a row for the years asked: nothing is written (no header-only files)."""
 
 
 @dataclass(frozen=True)
@@ -311,47 +322,63 @@ def _glotip(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat([victims, forms, *persons])
 
 
-def _workbooks(
-    tables: dict[str, pl.DataFrame], meta: pl.DataFrame
-) -> dict[str, dict[str, pl.DataFrame]]:
+def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str, dict[str, Sheet]]:
+    """Sheet name -> (table name for the catalogue's title and units, rows)."""
     core = {name: tables[name] for name in CSV_TABLES}
+    about = Sheet("metadata", meta)
     return {
         "greta.xlsx": {
-            "victims_by_year": core["victims_by_year"],
-            "victims_by_form": core["victims_by_form"],
-            "victims_by_county": core["victims_by_county"],
-            "victims_by_country": core["victims_by_exploitation_country"],
-            "criminal_justice": core["criminal_justice_by_year"],
-            "victim_participation": tables["participation"],
-            "victims_by_citizenship": core["victims_by_citizenship_year"],
-            "victims_by_form_sex_age": _form_sex_age(core["sdg_16_2_2"]),
-            "victims_assisted": tables["victims_assisted"],
-            "victims_by_county_year": core["victims_by_county_year"],
-            "victims_by_country_year": core["victims_by_exploitation_country_year"],
-            "victims_by_form_year": core["victims_by_form_year"],
-            "metadata": meta,
+            "victims_by_year": Sheet("victims_by_year", core["victims_by_year"]),
+            "victims_by_form": Sheet("victims_by_form", core["victims_by_form"]),
+            "victims_by_county": Sheet("victims_by_county", core["victims_by_county"]),
+            "victims_by_country": Sheet(
+                "victims_by_exploitation_country", core["victims_by_exploitation_country"]
+            ),
+            "criminal_justice": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "victim_participation": Sheet("participation", tables["participation"]),
+            "victims_by_citizenship": Sheet(
+                "victims_by_citizenship_year", core["victims_by_citizenship_year"]
+            ),
+            "victims_by_form_sex_age": Sheet(
+                "victims_by_form_sex_age", _form_sex_age(core["sdg_16_2_2"])
+            ),
+            "victims_assisted": Sheet("victims_assisted", tables["victims_assisted"]),
+            "victims_by_county_year": Sheet(
+                "victims_by_county_year", core["victims_by_county_year"]
+            ),
+            "victims_by_country_year": Sheet(
+                "victims_by_exploitation_country_year",
+                core["victims_by_exploitation_country_year"],
+            ),
+            "victims_by_form_year": Sheet("victims_by_form_year", core["victims_by_form_year"]),
+            "metadata": about,
         },
         "tip_report.xlsx": {
-            "victims_by_tip_category": tables["tip_categories"],
-            "child_victims_by_sex": tables["tip_children"],
-            "victims_by_year": core["victims_by_year"].select(
-                "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
+            "victims_by_tip_category": Sheet("tip_categories", tables["tip_categories"]),
+            "child_victims_by_sex": Sheet("tip_children", tables["tip_children"]),
+            "victims_by_year": Sheet(
+                "victims_by_year",
+                core["victims_by_year"].select(
+                    "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
+                ),
             ),
-            "victims_assisted": tables["victims_assisted"],
-            "law_enforcement": core["criminal_justice_by_year"],
-            "metadata": meta,
+            "victims_assisted": Sheet("victims_assisted", tables["victims_assisted"]),
+            "law_enforcement": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "metadata": about,
         },
         "eurostat_thb.xlsx": {
-            "victims_by_sex_age": _eurostat_sex_age(core["sdg_16_2_2"]),
-            "victims_by_form": tables["eurostat_categories"],
-            "victims_by_citizenship": tables["citizenship_groups"],
-            "persons_by_legal_status": _legal_status(core["criminal_justice_by_year"]),
-            "metadata": meta,
+            "victims_by_sex_age": Sheet("eurostat_sex_age", _eurostat_sex_age(core["sdg_16_2_2"])),
+            "victims_by_form": Sheet("eurostat_categories", tables["eurostat_categories"]),
+            "victims_by_citizenship": Sheet("citizenship_groups", tables["citizenship_groups"]),
+            "persons_by_legal_status": Sheet(
+                "legal_status", _legal_status(core["criminal_justice_by_year"])
+            ),
+            "metadata": about,
         },
         "unodc_glotip.xlsx": {
-            "glotip": _glotip(tables),
-            "sdg_16_2_2": core["sdg_16_2_2"],
-            "metadata": meta,
+            "glotip": Sheet("glotip", _glotip(tables)),
+            "sdg_16_2_2": Sheet("sdg_16_2_2", core["sdg_16_2_2"]),
+            "metadata": about,
         },
     }
 
@@ -362,9 +389,10 @@ def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) 
     staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=out))
     try:
         for name, write in writers.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             write(staging / name)
-        target.mkdir(parents=True, exist_ok=True)
         for name in writers:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).replace(target / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -375,26 +403,54 @@ def _write_csv(frame: pl.DataFrame, path: Path) -> None:
     frame.write_csv(path)
 
 
+def _write_text(text: str, path: Path) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _sdmx_writers(
+    tables: dict[str, pl.DataFrame], public: bool
+) -> dict[str, Callable[[Path], None]]:
+    """SDMX-CSV files of the Eurostat and SDG tables in `sdmx/`, with a note on their codes."""
+    sources = {**tables, "legal_status": _legal_status(tables["criminal_justice_by_year"])}
+    writers: dict[str, Callable[[Path], None]] = {
+        f"{sdmx.FOLDER}/{name}": partial(_write_csv, frame)
+        for name, frame in sdmx.files(sources, public).items()
+    }
+    writers[f"{sdmx.FOLDER}/README.md"] = partial(_write_text, sdmx.CODES_NOTE)
+    return writers
+
+
 def write_tables(
     warehouse: Path, year_from: int, year_to: int, out: Path, fmt: Format, publish_: bool
 ) -> TablesReport:
-    """Write the standard tables of [year_from, year_to]; raises DisclosureError when blocked."""
+    """Write the standard tables of [year_from, year_to]; raises DisclosureError when blocked
+    and EmptyPeriodError when no table has data for those years."""
     period = Period(year_from, year_to)
     with closing(queries.connect_read_only(warehouse)) as con:
         tables = _read(con, period)
         extracts = queries.extracts_used(con)
         breaks = queries.series_breaks(con, period)
+        labels = queries.code_labels(con)
+    if all(tables[name].is_empty() for name in CSV_TABLES):
+        raise EmptyPeriodError(f"no data for {period.label}: no tables written")
     if publish_:
         tables = _protect(tables)
-    disclosure = (sdc_rules or "").split("\n\n")[1] if publish_ else "none (internal tables)"
+    disclosure = (
+        [*PUBLIC_NOTES, *disclosure_rules(sdc_rules or "")]
+        if publish_
+        else ["none (internal tables)"]
+    )
     meta = metadata(period.label, extracts, breaks, disclosure)
     writers: dict[str, Callable[[Path], None]] = {}
     if fmt in ("csv", "both"):
         for name in CSV_TABLES:
             writers[f"{name}.csv"] = partial(_write_csv, tables[name])
+        writers.update(_sdmx_writers(tables, publish_))
     if fmt in ("xlsx", "both"):
         stamp = creation_date(extracts)
         for name, sheets in _workbooks(tables, meta).items():
-            writers[name] = partial(write_workbook, sheets=sheets, created=stamp)
+            writers[name] = partial(
+                write_workbook, sheets=sheets, created=stamp, labels=labels, period=period.label
+            )
     target = out / "public" if publish_ else out
     return TablesReport(target, _stage(out, writers, target), publish_)

@@ -78,5 +78,7 @@ def test_two_runs_from_scratch_give_identical_tables_and_files(tmp_path: Path) -
     assert differing(internal, write_tables(second, tmp_path / "out-second")) == []
 
     public = write_tables(first, tmp_path / "public-first", "--publish")
-    assert len([name for name in public if name.startswith("public/")]) == 10
+    # The six CSVs and four workbooks, and beside them the SDMX-CSV files (public/sdmx/).
+    assert len([name for name in public if name.count("/") == 1]) == 10
+    assert len([name for name in public if name.startswith("public/sdmx/")]) >= 4
     assert differing(public, write_tables(second, tmp_path / "public-second", "--publish")) == []

@@ -177,6 +177,14 @@ HEADINGS: dict[str, str] = {
     "value": "Value",
     "note": "Note",
     "sdg_series_code": "UN series code",
+    "girls": "Girls",
+    "boys": "Boys",
+    "anitp_accepted_assistance": "Accepted assistance (ANITP)",
+    "anitp_declined_assistance": "Declined assistance (ANITP)",
+    "anitp_assistance_not_recorded": "Assistance not recorded (ANITP)",
+    "ngo_assisted_persons": "Persons entering an NGO programme",
+    "ngo_assisted_identified": "Of them identified in the register",
+    "victims_assisted": "Victims assisted",
 }
 
 # A code column's label column: its heading (the code column is headed "<this> (code)").

@@ -1,8 +1,10 @@
 """The public-release variant of each standard table (rules in `sdc.py`).
 
-Relations an attacker can use across tables are modelled as extra rows that take part in
-the audit but are not written: a table's total that another published table shows (e.g.
-the victims of a year), and 'unknown' remainders that are never published.
+The suppression of every table mapped in `joint.CELLS` is decided once for the whole
+release (`joint.protect`); the functions here put the published forms into each table and
+mask what is derived from a hidden count (rates, shares, amounts). `protect_long` protects
+a table on its own, for a table not yet mapped onto the joint model: an attacker who
+combines it with the other tables is not modelled, so map every published table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.reporting import sdc
+from pipelines.reporting import joint, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
 _EXTRA = "_extra"
@@ -70,158 +72,82 @@ def published_number(shown: pl.Expr) -> pl.Expr:
     return shown.cast(pl.Int64, strict=False)
 
 
-def victims_by_year(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each breakdown (sex, age, scope, citizenship) adds up to the year's victims."""
-    groups = {
-        "sex": ["female", "male", "sex_unknown"],
-        "age": ["children", "adults", "age_unknown"],
-        "scope": ["domestic", "transnational", "scope_unknown"],
-        "citizenship": ["romanian_citizens", "foreign_citizens"],
-    }
-    long = pl.concat(
-        [
-            frame.select(
-                "year",
-                pl.lit(group).alias("breakdown"),
-                pl.lit(column).alias("category"),
-                pl.col(column).alias("n"),
-            )
-            for group, columns in groups.items()
-            for column in [*columns, "victims"]
-        ]
-        + [
-            frame.select(
-                "year",
-                pl.lit("citizenship").alias("breakdown"),
-                pl.lit("citizenship_unknown").alias("category"),
-                (
-                    pl.col("victims") - pl.col("romanian_citizens") - pl.col("foreign_citizens")
-                ).alias("n"),
-            )
-        ]
-    ).with_columns(
-        pl.when(pl.col("category") == "victims")
-        .then(pl.lit(sdc.TOTAL))
-        .otherwise(pl.col("category"))
-        .alias("category")
+def _rate(count: str, population: pl.Expr) -> pl.Expr:
+    """A rate from the published (rounded) count; empty where the count is hidden."""
+    return masked(
+        published_number(pl.col(count)) * 100_000 / population, pl.col(f"{count}_status")
     )
-    unpublished = pl.col("category") == "citizenship_unknown"
-    protected = _checked(
-        sdc.protect(long, ["year", "breakdown", "category"], "n", unpublished=unpublished),
-        "victims_by_year",
-    )
-    wide = (
-        protected.filter(
-            ~unpublished & ((pl.col("category") != sdc.TOTAL) | (pl.col("breakdown") == "sex"))
-        )
-        .with_columns(
-            pl.when(pl.col("category") == sdc.TOTAL)
-            .then(pl.lit("victims"))
-            .otherwise(pl.col("category"))
-            .alias("category")
-        )
-        .pivot(on="category", index="year", values="shown")
-    )
-    status = protected.filter(
-        (pl.col("category") == sdc.TOTAL) & (pl.col("breakdown") == "sex")
-    ).select("year", pl.col("status").alias("_victims_status"))
-    result = frame.select("year", "population").join(wide, on="year").join(status, on="year")
-    return result.with_columns(
-        masked(
-            published_number(pl.col("victims")) * 100_000 / pl.col("population"),
-            pl.col("_victims_status"),
-        )
-        .round(6)
-        .alias("rate_per_100k")
+
+
+def _statuses(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_status")]
+
+
+def victims_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "victims_by_year", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
     ).select(frame.columns)
 
 
-def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> pl.DataFrame:
-    """Counties plus the never-published 'unknown residence' add up to the national total."""
-    remainder = national_total - int(frame["victims"].sum())
-    extra = pl.DataFrame(
-        {"county_code": ["unknown", sdc.TOTAL], "victims": [remainder, national_total]},
-        schema={"county_code": pl.Utf8, "victims": pl.Int64},
-    )
-    full = pl.concat([frame.select("county_code", "victims"), extra])
-    protected = _checked(
-        sdc.protect(
-            full, ["county_code"], "victims", unpublished=pl.col("county_code") == "unknown"
-        ),
-        "victims_by_county",
-    )
-    _refuse_hidden_known(protected.filter(pl.col("county_code") == sdc.TOTAL), "victims_by_county")
-    protected = protected.filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL]))
-    return (
-        frame.join(protected.select("county_code", "shown", "status"), on="county_code")
-        .with_columns(
-            masked(
-                published_number(pl.col("shown")) * 100_000 / (pl.col("population_avg")),
-                pl.col("status"),
-            )
-            .round(6)
-            .alias("rate_per_100k"),
-            pl.col("shown").alias("victims"),
-        )
-        .select(frame.columns)
-    )
+def victims_by_county(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "victims_by_county", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population_avg")).round(6).alias("rate_per_100k")
+    ).select(frame.columns)
 
 
-def victims_by_form(frame: pl.DataFrame) -> pl.DataFrame:
-    """Shares are of the rounded total of known forms; hidden counts get no share."""
-    protected = protect_long(
-        frame, ["exploitation_form"], "victims", "victims_by_form", total_over=["exploitation_form"]
+def victims_by_form(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """Shares are of the published total of known forms (itself a protected quantity: it can
+    be read back from the shares); hidden counts get no share."""
+    public = joint.apply(frame, "victims_by_form", release)
+    known_forms = joint.group(*(f for f in joint.forms() if f != "unknown"))
+    known = frame.filter(pl.col("exploitation_form") != "unknown").select(
+        pl.col("victims").sum().alias("known")
     )
-    is_unknown = pl.col("exploitation_form") == "unknown"
-    known = frame.filter(pl.col("exploitation_form") != "unknown")["victims"].sum()
-    known_shown = pl.select(sdc.round_half_up(pl.lit(known), 5)).item()
+    total = release.lookup(joint.cells(known, "known", measure="victims", form=known_forms))
+    known_shown = total[sdc.SHOWN].cast(pl.Int64, strict=False).item()
     share = published_number(pl.col("victims")) / known_shown if known_shown else pl.lit(None)
-    return protected.with_columns(
-        pl.when(is_unknown)
+    return public.with_columns(
+        pl.when(pl.col("exploitation_form") == "unknown")
         .then(None)
-        .otherwise(masked(share, pl.col("status")))
+        .otherwise(masked(share, pl.col("victims_status")))
         .round(6)
         .alias("share_of_known")
     ).select(frame.columns)
 
 
-def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
-    protected = protect_long(
-        frame, ["year", "sex", "age_group", "exploitation_form"], "victims", "sdg_16_2_2"
-    )
-    return protected.with_columns(
-        masked(
-            (published_number(pl.col("victims")) * 100_000 / pl.col("population")).round(6),
-            pl.col("status"),
-        ).alias("rate_per_100k")
+def sdg_16_2_2(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "sdg_16_2_2", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
     ).select(frame.columns)
 
 
-def per_column(
-    frame: pl.DataFrame, id_column: str, counts: Sequence[str], table: str
+def counts_only(frame: pl.DataFrame, table: str, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """A table with nothing derived from its counts."""
+    public = joint.apply(frame, table, release)
+    return public.drop(_statuses(public))
+
+
+def participation(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """Long form (year, participation, victims), as the public sheet has always been."""
+    public = joint.apply(frame, "participation", release)
+    return public.unpivot(
+        on=["participating", "not_participating", "participation_unknown"],
+        index="year",
+        variable_name="participation",
+        value_name="victims",
+    )
+
+
+def criminal_justice_by_year(
+    frame: pl.DataFrame, release: joint.ProtectedRelease
 ) -> pl.DataFrame:
-    """Counts with no additive relation: threshold and rounding cell by cell; unknown stays
-    empty."""
-    out = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in counts)
-    for column in counts:
-        known = frame.select(id_column, column).drop_nulls()
-        protected = protect_long(known, [id_column], column, table).select(
-            id_column, pl.col(column).alias("_shown")
-        )
-        out = (
-            out.join(protected, on=id_column, how="left")
-            .with_columns(pl.col("_shown").alias(column))
-            .drop("_shown")
-        )
-    return out
-
-
-def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
-    counts = [c for c in frame.columns if c not in ("year", "confiscation_lei", "damages_lei")]
-    out = per_column(frame, "year", counts, "criminal_justice_by_year")
+    public = joint.apply(frame, "criminal_justice_by_year", release)
     few = published_number(pl.col("persons_convicted_final")).is_null()
     # Amounts ordered against fewer than 10 persons would describe individual cases.
-    return out.with_columns(
+    return public.with_columns(
         pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("confiscation_lei", "damages_lei")
-    )
+    ).select(frame.columns)

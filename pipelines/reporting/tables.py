@@ -20,7 +20,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from pipelines.reporting import publish, queries, sdc
+from pipelines.reporting import joint, publish, queries
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
 from pipelines.reporting.workbooks import creation_date, metadata, write_workbook
@@ -68,89 +68,28 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
     }
 
 
-WITHHELD = pl.DataFrame(
-    {
-        "note": [
-            "withheld by disclosure control: publishing it would disclose "
-            "small counts through totals that other tables publish"
-        ]
-    }
-)
-
-
-def _family_table(protect: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-    """A workbook-only table that cannot be protected is withheld, not the whole release."""
-    try:
-        return protect().drop("status")
-    except sdc.DisclosureError:
-        return WITHHELD
-
-
-def _participation_protected(frame: pl.DataFrame) -> pl.DataFrame:
-    """Long form (year, participation, victims): the three groups add up to the year's victims."""
-    long = frame.select(
-        "year", "participating", "not_participating", "participation_unknown"
-    ).unpivot(
-        on=["participating", "not_participating", "participation_unknown"],
-        index="year",
-        variable_name="participation",
-        value_name="victims",
-    )
-    return publish.protect_long(
-        long, ["year", "participation"], "victims", "participation", ["participation"]
-    )
-
-
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The public variant of every table; a core (CSV) table that cannot be protected blocks."""
-    national = int(tables["victims_by_year"]["victims"].sum())
-    tip = tables["tip_categories"]
-
-    def tip_protected() -> pl.DataFrame:
-        columns = [
-            publish.protect_long(
-                tip.select("year", "tip_category", column),
-                ["year", "tip_category"],
-                column,
-                "tip",
-                ["tip_category"],
-            )
-            for column in ("victims", "children", "foreign_citizens")
-        ]
-        return columns[0].with_columns(columns[1]["children"], columns[2]["foreign_citizens"])
-
+    """The public variant of every table, protected jointly (`joint.py`); blocks when the
+    audit fails."""
+    release = joint.protect(tables, tables["victims_by_year"]["year"].to_list())
     return {
-        "victims_by_year": publish.victims_by_year(tables["victims_by_year"]),
-        "victims_by_county": publish.victims_by_county(
-            tables["victims_by_county"], national, tables["victims_by_year"].height
+        "victims_by_year": publish.victims_by_year(tables["victims_by_year"], release),
+        "victims_by_county": publish.victims_by_county(tables["victims_by_county"], release),
+        "victims_by_exploitation_country": publish.counts_only(
+            tables["victims_by_exploitation_country"], "victims_by_exploitation_country", release
         ),
-        "victims_by_exploitation_country": publish.protect_long(
-            tables["victims_by_exploitation_country"], ["country_code"], "victims", "countries"
-        ).drop("status"),
-        "victims_by_form": publish.victims_by_form(tables["victims_by_form"]),
-        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"]),
+        "victims_by_form": publish.victims_by_form(tables["victims_by_form"], release),
+        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"], release),
         "criminal_justice_by_year": publish.criminal_justice_by_year(
-            tables["criminal_justice_by_year"]
+            tables["criminal_justice_by_year"], release
         ),
-        "tip_categories": _family_table(tip_protected),
-        "eurostat_categories": _family_table(
-            lambda: publish.protect_long(
-                tables["eurostat_categories"],
-                ["year", "sex", "eurostat_category"],
-                "victims",
-                "eurostat",
-                ["eurostat_category"],
-            )
+        "tip_categories": publish.counts_only(tables["tip_categories"], "tip_categories", release),
+        "eurostat_categories": publish.counts_only(
+            tables["eurostat_categories"], "eurostat_categories", release
         ),
-        "participation": _family_table(lambda: _participation_protected(tables["participation"])),
-        "citizenship_groups": _family_table(
-            lambda: publish.protect_long(
-                tables["citizenship_groups"],
-                ["year", "citizenship_group"],
-                "victims",
-                "citizenship",
-                ["citizenship_group"],
-            )
+        "participation": publish.participation(tables["participation"], release),
+        "citizenship_groups": publish.counts_only(
+            tables["citizenship_groups"], "citizenship_groups", release
         ),
     }
 

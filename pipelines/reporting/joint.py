@@ -59,6 +59,7 @@ REST = "_rest"  # in an open dimension: every category that no table of the rele
 _SEP = "+"
 COUNT, ROW, COLUMN = "count", "_row", "_column"
 Key = tuple[str | None, ...]
+KNOWN_FORMS = "_known_forms"
 
 
 def group(*members: str) -> str:
@@ -105,9 +106,7 @@ def dimensions(years: Iterable[int]) -> dict[str, tuple[str, ...] | None]:
 # --- cells of a table ----------------------------------------------------------------------
 
 
-def cells(
-    frame: pl.DataFrame, column: str, **key: str | pl.Expr | None
-) -> pl.DataFrame:
+def cells(frame: pl.DataFrame, column: str, **key: str | pl.Expr | None) -> pl.DataFrame:
     """The cells of one count column of `frame`: `key` gives the KEY values (a literal, an
     expression on the frame, or None = total); KEY columns not given are totals."""
     unknown = set(key) - set(KEY)
@@ -143,8 +142,7 @@ def _victims_by_year(frame: pl.DataFrame) -> pl.DataFrame:
         "foreign_citizens": {"citizenship": FOREIGN},
     }
     return pl.concat(
-        cells(frame, column, measure="victims", year=year, **key)
-        for column, key in columns.items()
+        cells(frame, column, measure="victims", year=year, **key) for column, key in columns.items()
     )
 
 
@@ -156,8 +154,19 @@ def _victims_by_country(frame: pl.DataFrame) -> pl.DataFrame:
     return cells(frame, "victims", measure="victims", country=pl.col("country_code"))
 
 
+def known_forms(frame: pl.DataFrame) -> pl.DataFrame:
+    """The victims of a known form: the denominator of `share_of_known`, which a reader can
+    work back from the shares, so it is a published quantity too."""
+    known = frame.filter(pl.col("exploitation_form") != "unknown")
+    total = known.select(pl.col("victims").sum().alias(KNOWN_FORMS))
+    return cells(
+        total, KNOWN_FORMS, measure="victims", form=group(*(f for f in forms() if f != "unknown"))
+    )
+
+
 def _victims_by_form(frame: pl.DataFrame) -> pl.DataFrame:
-    return cells(frame, "victims", measure="victims", form=pl.col("exploitation_form"))
+    by_form = cells(frame, "victims", measure="victims", form=pl.col("exploitation_form"))
+    return pl.concat([by_form, known_forms(frame)])
 
 
 def _total_is_null(column: str) -> pl.Expr:
@@ -230,7 +239,11 @@ def _citizenship_groups(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _participation(frame: pl.DataFrame) -> pl.DataFrame:
-    columns = {"participating": "yes", "not_participating": "no", "participation_unknown": "unknown"}
+    columns = {
+        "participating": "yes",
+        "not_participating": "no",
+        "participation_unknown": "unknown",
+    }
     return pl.concat(
         [
             cells(frame, "victims", measure="victims", year=pl.col("year")),
@@ -301,6 +314,47 @@ def _margins(known: set[Key], positions: Iterable[int]) -> set[Key]:
     return {m for m, dims in over.items() if len(dims) >= 2 and m not in known}
 
 
+def _members(value: str) -> set[str]:
+    return set(value.split(_SEP))
+
+
+def _breakdown(
+    key: Key,
+    at: int,
+    fine: tuple[str, ...],
+    known: set[Key],
+    below: dict[tuple[Key, int], list[Key]],
+) -> list[Key] | None:
+    """The parts of `key` over the dimension at `at`, or None when nothing relates them.
+
+    A total is the sum of disjoint categories or category groups that tables show (largest
+    groups first, e.g. the four TIP categories), plus a derived remainder (the categories
+    none of them covers) when they do not cover every category. A group is the sum of its
+    members when a table shows one of them. Derived quantities are only made next to shown
+    ones, so the system stays small."""
+    value = key[at]
+    if value is not None:
+        if _SEP not in value:
+            return None
+        parts = [_with(key, at, m) for m in sorted(_members(value))]
+        return parts if any(p in known for p in parts) else None
+    shown = sorted(
+        below.get((key, at), []),
+        key=lambda k: (-len(_members(str(k[at]))), _label(k)),
+    )
+    family: list[Key] = []
+    covered: set[str] = set()
+    for child in shown:
+        members = _members(str(child[at]))
+        if not members & covered:
+            family.append(child)
+            covered |= members
+    if not family:
+        return None
+    rest = set(fine) - covered
+    return family + ([_with(key, at, group(*rest))] if rest else [])
+
+
 def _system(table_keys: Sequence[Key], dims: dict[str, tuple[str, ...] | None]) -> _System:
     """Close the table quantities under the relations (see the module docstring)."""
     categories = _categories(table_keys, dims)
@@ -311,21 +365,19 @@ def _system(table_keys: Sequence[Key], dims: dict[str, tuple[str, ...] | None]) 
     while changed:
         changed = False
         new = sorted(_margins(known, categories), key=_label)
+        below: dict[tuple[Key, int], list[Key]] = {}
+        for key in known:
+            for at in categories:
+                if key[at] is not None:
+                    below.setdefault((_with(key, at, None), at), []).append(key)
         for key in sorted(known, key=_label):
             for at, fine in categories.items():
-                value = key[at]
                 if (key, at) in relations:
                     continue
-                if value is None:
-                    parts = [_with(key, at, c) for c in fine]
-                    if not any(p in known for p in parts):
-                        continue
-                elif _SEP in value:
-                    parts = [_with(key, at, m) for m in value.split(_SEP)]
-                else:
-                    continue
-                relations[key, at] = parts
-                new.extend(p for p in parts if p not in known)
+                parts = _breakdown(key, at, fine, known, below)
+                if parts is not None:
+                    relations[key, at] = parts
+                    new.extend(p for p in parts if p not in known)
         for key in new:
             if key not in known:
                 known.add(key)
@@ -346,9 +398,10 @@ class ProtectedRelease:
         empty."""
         found = table_cells.join(self.quantities, on=list(KEY), how="left", nulls_equal=True)
         return found.with_columns(
-            pl.when(pl.col(COUNT).is_null()).then(None).otherwise(pl.col(sdc.SHOWN)).alias(
-                sdc.SHOWN
-            )
+            pl.when(pl.col(COUNT).is_null())
+            .then(None)
+            .otherwise(pl.col(sdc.SHOWN))
+            .alias(sdc.SHOWN)
         )
 
 

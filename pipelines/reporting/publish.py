@@ -74,9 +74,7 @@ def published_number(shown: pl.Expr) -> pl.Expr:
 
 def _rate(count: str, population: pl.Expr) -> pl.Expr:
     """A rate from the published (rounded) count; empty where the count is hidden."""
-    return masked(
-        published_number(pl.col(count)) * 100_000 / population, pl.col(f"{count}_status")
-    )
+    return masked(published_number(pl.col(count)) * 100_000 / population, pl.col(f"{count}_status"))
 
 
 def _statuses(frame: pl.DataFrame) -> list[str]:
@@ -101,13 +99,12 @@ def victims_by_form(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.
     """Shares are of the published total of known forms (itself a protected quantity: it can
     be read back from the shares); hidden counts get no share."""
     public = joint.apply(frame, "victims_by_form", release)
-    known_forms = joint.group(*(f for f in joint.forms() if f != "unknown"))
-    known = frame.filter(pl.col("exploitation_form") != "unknown").select(
-        pl.col("victims").sum().alias("known")
+    known_shown = public[joint.KNOWN_FORMS].cast(pl.Int64, strict=False).first()
+    share = (
+        published_number(pl.col("victims")) / known_shown
+        if known_shown
+        else pl.lit(None, pl.Float64)
     )
-    total = release.lookup(joint.cells(known, "known", measure="victims", form=known_forms))
-    known_shown = total[sdc.SHOWN].cast(pl.Int64, strict=False).item()
-    share = published_number(pl.col("victims")) / known_shown if known_shown else pl.lit(None)
     return public.with_columns(
         pl.when(pl.col("exploitation_form") == "unknown")
         .then(None)
@@ -132,18 +129,17 @@ def counts_only(frame: pl.DataFrame, table: str, release: joint.ProtectedRelease
 
 def participation(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
     """Long form (year, participation, victims), as the public sheet has always been."""
-    public = joint.apply(frame, "participation", release)
+    groups = ["participating", "not_participating", "participation_unknown"]
+    public = joint.apply(frame, "participation", release).select("year", *groups)
     return public.unpivot(
-        on=["participating", "not_participating", "participation_unknown"],
+        on=groups,
         index="year",
         variable_name="participation",
         value_name="victims",
     )
 
 
-def criminal_justice_by_year(
-    frame: pl.DataFrame, release: joint.ProtectedRelease
-) -> pl.DataFrame:
+def criminal_justice_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
     public = joint.apply(frame, "criminal_justice_by_year", release)
     few = published_number(pl.col("persons_convicted_final")).is_null()
     # Amounts ordered against fewer than 10 persons would describe individual cases.

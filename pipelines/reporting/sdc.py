@@ -628,27 +628,50 @@ class _WarmLP:
         # HiGHS takes its own large number for infinity, not inf.
         lp.col_upper_ = np.array([_highs.kHighsInf if h is None else float(h) for _, h in bounds])
         lp.row_lower_ = lp.row_upper_ = np.zeros(lp.num_row_)
-        self.highs = _highs._Highs()
-        self.highs.setOptionValue("output_flag", False)
-        if self.highs.passModel(lp) == _highs.HighsStatus.kError:
-            raise RuntimeError("attacker problem could not be loaded")
+        self.highs = _loaded(lp)
+        self.lp = lp
+        self.whole: _highs._Highs | None = None  # the integer program, made when needed
 
     def minimum(self, at: int, sign: float) -> tuple[float, np.ndarray] | None:
         """min of sign * x[at] and the optimal point; None when unbounded."""
-        self.highs.changeColCost(at, sign)
-        self.highs.run()
-        status = self.highs.getModelStatus()  # read before the model changes again
-        found = None
-        if status == _highs.HighsModelStatus.kOptimal:
-            found = (
-                float(self.highs.getInfo().objective_function_value),
-                np.array(self.highs.getSolution().col_value),
+        return _minimum(self.highs, at, sign)
+
+    def integer_minimum(self, at: int, sign: float) -> float:
+        """min of sign * x[at] over whole numbers (bounded: the relaxation is)."""
+        if self.whole is None:
+            self.whole = _loaded(self.lp)
+            n = self.lp.num_col_
+            self.whole.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, 1, dtype=np.uint8)
             )
-        self.highs.changeColCost(at, 0.0)
-        if found is None and status not in _UNBOUNDED:
-            message = self.highs.modelStatusToString(status)
-            raise RuntimeError(f"attacker problem not solved: {message}")
-        return found
+        found = _minimum(self.whole, at, sign)
+        if found is None:
+            raise RuntimeError("attacker integer problem unbounded where its relaxation is not")
+        return found[0]
+
+
+def _loaded(lp: _highs.HighsLp) -> _highs._Highs:
+    highs = _highs._Highs()
+    highs.setOptionValue("output_flag", False)
+    if highs.passModel(lp) == _highs.HighsStatus.kError:
+        raise RuntimeError("attacker problem could not be loaded")
+    return highs
+
+
+def _minimum(highs: _highs._Highs, at: int, sign: float) -> tuple[float, np.ndarray] | None:
+    highs.changeColCost(at, sign)
+    highs.run()
+    status = highs.getModelStatus()  # read before the model changes again
+    found = None
+    if status == _highs.HighsModelStatus.kOptimal:
+        found = (
+            float(highs.getInfo().objective_function_value),
+            np.array(highs.getSolution().col_value),
+        )
+    highs.changeColCost(at, 0.0)
+    if found is None and status not in _UNBOUNDED:
+        raise RuntimeError(f"attacker problem not solved: {highs.modelStatusToString(status)}")
+    return found
 
 
 def _solve(
@@ -663,9 +686,7 @@ def _solve(
         return -math.inf
     value, point = found
     if integer and not np.allclose(point, np.round(point), rtol=0, atol=_TOLERANCE):
-        objective = np.zeros(len(group.rows))
-        objective[at] = sign
-        value = float(_checked(_linprog(group, objective, bounds, True)).fun)
+        value = relaxation.integer_minimum(at, sign)
     return float(math.ceil(value - _TOLERANCE))
 
 

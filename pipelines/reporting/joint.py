@@ -200,7 +200,7 @@ def _form_category(crosswalk: str, column: str) -> pl.Expr:
 
 
 def _tip(frame: pl.DataFrame) -> pl.DataFrame:
-    key = {"measure": "victims", "year": pl.col("year")}
+    key: dict[str, str | pl.Expr | None] = {"measure": "victims", "year": pl.col("year")}
     form = _form_category("tip_category", "tip_category")
     return pl.concat(
         [

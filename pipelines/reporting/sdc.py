@@ -37,11 +37,12 @@ A table is a long polars frame: dimension columns (text) and one whole-number co
 A row whose value in a dimension is `total` is the sum of the rows that agree with it on
 every other dimension and are not `total` in that one (1-D, 2-D, 3-D or more; a table with
 no `total` rows has no relations). Further relations can be given explicitly
-(`relations=`: row `total` = sum of rows `parts`); `pipelines/reporting/joint.py` uses them to
-protect all the tables of a release as one system. Rows marked `unpublished` (e.g. an 'unknown' remainder)
-take part in the relations, are never shown, and are protected like hidden cells (the
-attacker only knows they are not negative). A missing count (null) is published empty; the
-audit treats it as an unknown count of at least 0 that still takes part in the relations.
+(`relations=`: row `total` = sum of rows `parts`); `pipelines/reporting/joint.py` uses
+them to protect all the tables of a release as one system. Rows marked `unpublished` (e.g.
+an 'unknown' remainder) take part in the relations, are never shown, and are protected like
+hidden cells (the attacker only knows they are not negative). A missing count (null) is
+published empty; the audit treats it as an unknown count of at least 0 that still takes part
+in the relations.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 from scipy.optimize import OptimizeResult, linprog
-from scipy.optimize._highspy import _core as _highs  # noqa: PLC2701 (HiGHS, as linprog uses)
+
+# The HiGHS binding scipy's linprog itself uses (no stubs): kept loaded for warm re-solves.
+from scipy.optimize._highspy import _core as _highs  # type: ignore[import-not-found]
 
 TOTAL = "total"
 PUBLISHED, PRIMARY, SECONDARY, UNPUBLISHED = "published", "primary", "secondary", "unpublished"

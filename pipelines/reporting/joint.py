@@ -10,11 +10,12 @@ sum of its forms. So the release is protected as one system (rules in `sdc.py`):
    `year` is the whole period of the release. `victims` of 2017, women, all ages and forms is
    one quantity whether it comes from `victims_by_year`, `sdg_16_2_2` or a workbook sheet;
 2. the relations between quantities are derived, not declared per table: a quantity that is
-   total over a dimension equals the sum over that dimension's categories (`DIMENSIONS`; a
-   period is the sum of its years), and a category group (`group`, e.g. the Eurostat
+   total over a dimension equals the sum of the disjoint categories or category groups the
+   tables show for it (`dimensions`; a period is the sum of its years), plus a remainder
+   for the categories none of them covers; a category group (`group`, e.g. the Eurostat
    category `sexual` = sexual + child_sexual_abuse_material) equals the sum of its members.
-   Parts no table shows (an 'unknown' remainder, the foreign victims of one form) become
-   unpublished quantities, protected like hidden cells;
+   Quantities no table shows (an 'unknown' remainder, the period's victims that join the
+   years to the counties) become unpublished quantities, protected like hidden cells;
 3. `sdc.protect` decides suppression once on this system and audits it, so one count has
    one published form (the same rounded value or the same marker) in every table.
 
@@ -24,7 +25,7 @@ the `KEY` columns and `count`) and add it to `CELLS` under the table's name. Use
 categories of a dimension where the table has them, and `group(...)` / `form_group(...)`
 for a category that is a union of them (a new crosswalk column of the exploitation-form
 codelist seed is read by `form_group` as is). A new dimension goes into `KEY` and
-`DIMENSIONS` (its complete categories, or None for an open list such as countries, whose
+`dimensions` (its complete categories, or None for an open list such as countries, whose
 categories are those the release shows plus `REST`). The public table is then
 `joint.apply(frame, cells, release)`: each mapped count replaced by its published form,
 with a `<column>_status` column for rates and shares derived from it.

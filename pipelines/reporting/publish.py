@@ -1,8 +1,10 @@
 """The public-release variant of each standard table (rules in `sdc.py`).
 
-Relations an attacker can use across tables are modelled as extra rows that take part in
-the audit but are not written: a table's total that another published table shows (e.g.
-the victims of a year), and 'unknown' remainders that are never published.
+The suppression of every table mapped in `joint.CELLS` is decided once for the whole
+release (`joint.protect`); the functions here put the published forms into each table and
+mask what is derived from a hidden count (rates, shares, amounts). `protect_long` protects
+a table on its own, for a table not yet mapped onto the joint model: an attacker who
+combines it with the other tables is not modelled, so map every published table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.reporting import queries, sdc
+from pipelines.reporting import joint, queries, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
 AMOUNTS = ("confiscation_lei", "damages_lei")
@@ -71,264 +73,94 @@ def published_number(shown: pl.Expr) -> pl.Expr:
     return shown.cast(pl.Int64, strict=False)
 
 
-def victims_by_year(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each breakdown (sex, age, scope, citizenship) adds up to the year's victims."""
-    groups = {
-        "sex": ["female", "male", "sex_unknown"],
-        "age": ["children", "adults", "age_unknown"],
-        "scope": ["domestic", "transnational", "scope_unknown"],
-        "citizenship": ["romanian_citizens", "foreign_citizens"],
-    }
-    long = pl.concat(
-        [
-            frame.select(
-                "year",
-                pl.lit(group).alias("breakdown"),
-                pl.lit(column).alias("category"),
-                pl.col(column).alias("n"),
-            )
-            for group, columns in groups.items()
-            for column in [*columns, "victims"]
-        ]
-        + [
-            frame.select(
-                "year",
-                pl.lit("citizenship").alias("breakdown"),
-                pl.lit("citizenship_unknown").alias("category"),
-                (
-                    pl.col("victims") - pl.col("romanian_citizens") - pl.col("foreign_citizens")
-                ).alias("n"),
-            )
-        ]
-    ).with_columns(
-        pl.when(pl.col("category") == "victims")
-        .then(pl.lit(sdc.TOTAL))
-        .otherwise(pl.col("category"))
-        .alias("category")
-    )
-    unpublished = pl.col("category") == "citizenship_unknown"
-    protected = _checked(
-        sdc.protect(long, ["year", "breakdown", "category"], "n", unpublished=unpublished),
-        "victims_by_year",
-    )
-    wide = (
-        protected.filter(
-            ~unpublished & ((pl.col("category") != sdc.TOTAL) | (pl.col("breakdown") == "sex"))
-        )
-        .with_columns(
-            pl.when(pl.col("category") == sdc.TOTAL)
-            .then(pl.lit("victims"))
-            .otherwise(pl.col("category"))
-            .alias("category")
-        )
-        .pivot(on="category", index="year", values="shown")
-    )
-    status = protected.filter(
-        (pl.col("category") == sdc.TOTAL) & (pl.col("breakdown") == "sex")
-    ).select("year", pl.col("status").alias("_victims_status"))
-    result = frame.select("year", "population").join(wide, on="year").join(status, on="year")
-    return result.with_columns(
-        masked(
-            published_number(pl.col("victims")) * 100_000 / pl.col("population"),
-            pl.col("_victims_status"),
-        )
-        .round(6)
-        .alias("rate_per_100k")
+def _rate(count: str, population: pl.Expr) -> pl.Expr:
+    """A rate from the published (rounded) count; empty where the count is hidden."""
+    return masked(published_number(pl.col(count)) * 100_000 / population, pl.col(f"{count}_status"))
+
+
+def _statuses(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_status")]
+
+
+def victims_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "victims_by_year", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
     ).select(frame.columns)
 
 
-def victims_by_county(frame: pl.DataFrame, national_total: int, years: int) -> pl.DataFrame:
-    """Counties plus the never-published 'unknown residence' add up to the national total.
-
-    The rate has the internal tables' definition (`queries.rate` over the sum of the yearly
+def victims_by_county(
+    frame: pl.DataFrame, release: joint.ProtectedRelease, years: int
+) -> pl.DataFrame:
+    """The rate has the internal tables' definition (`queries.rate` over the sum of the yearly
     populations, the average annual rate), of the published count. The sum is the average
-    times the years, rounded to whole persons (exact while the period is under 10 years).
-    """
+    times the years, rounded to whole persons (exact while the period is under 10 years)."""
+    public = joint.apply(frame, "victims_by_county", release)
     population_sum = (pl.col("population_avg") * years).round(0)
-    remainder = national_total - int(frame["victims"].sum())
-    extra = pl.DataFrame(
-        {"county_code": ["unknown", sdc.TOTAL], "victims": [remainder, national_total]},
-        schema={"county_code": pl.Utf8, "victims": pl.Int64},
-    )
-    full = pl.concat([frame.select("county_code", "victims"), extra])
-    protected = _checked(
-        sdc.protect(
-            full, ["county_code"], "victims", unpublished=pl.col("county_code") == "unknown"
-        ),
-        "victims_by_county",
-    )
-    _refuse_hidden_known(protected.filter(pl.col("county_code") == sdc.TOTAL), "victims_by_county")
-    protected = protected.filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL]))
-    return (
-        frame.join(protected.select("county_code", "shown", "status"), on="county_code")
-        .with_columns(
-            masked(
-                queries.rate(published_number(pl.col("shown")), population_sum),
-                pl.col("status"),
-            ).alias("rate_per_100k"),
-            pl.col("shown").alias("victims"),
-        )
-        .select(frame.columns)
-    )
+    return public.with_columns(
+        masked(
+            queries.rate(published_number(pl.col("victims")), population_sum),
+            pl.col("victims_status"),
+        ).alias("rate_per_100k")
+    ).select(frame.columns)
 
 
-def victims_by_form(frame: pl.DataFrame, by: Sequence[str] = ()) -> pl.DataFrame:
-    """Shares are of the rounded total of known forms (per `by`, e.g. year); hidden counts get
-    no share."""
-    protected = protect_long(
-        frame,
-        [*by, "exploitation_form"],
-        "victims",
-        "victims_by_form",
-        total_over=["exploitation_form"],
-    )
-    is_unknown = pl.col("exploitation_form") == "unknown"
-    known = pl.col("victims").filter(~is_unknown).sum()
-    known_shown = (
-        frame.group_by(*by, maintain_order=True).agg(known.alias("_known"))
-        if by
-        else frame.select(known.alias("_known"))
-    ).with_columns(sdc.round_half_up(pl.col("_known"), 5).alias("_known"))
-    joined = (
-        protected.join(known_shown, on=list(by)) if by else protected.join(known_shown, how="cross")
-    )
-    share = pl.when(pl.col("_known") > 0).then(
-        published_number(pl.col("victims")) / pl.col("_known")
-    )
-    return joined.with_columns(
-        pl.when(is_unknown)
+def victims_by_county_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "victims_by_county_year", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
+    ).select(frame.columns)
+
+
+def victims_by_form(
+    frame: pl.DataFrame, table: str, release: joint.ProtectedRelease
+) -> pl.DataFrame:
+    """Shares are of the published total of known forms (of the period, or of each year in a
+    per-year table: itself a protected quantity, since it can be read back from the shares);
+    hidden counts get no share."""
+    public = joint.apply(frame, table, release)
+    known_shown = published_number(pl.col(joint.KNOWN_FORMS))
+    share = pl.when(known_shown > 0).then(published_number(pl.col("victims")) / known_shown)
+    return public.with_columns(
+        pl.when(pl.col("exploitation_form") == "unknown")
         .then(None)
-        .otherwise(masked(share, pl.col("status")))
+        .otherwise(masked(share, pl.col("victims_status")))
         .round(6)
         .alias("share_of_known")
     ).select(frame.columns)
 
 
-def victims_by_county_year(frame: pl.DataFrame, national: pl.DataFrame) -> pl.DataFrame:
-    """Per year, the counties plus the never-published 'unknown residence' add up to the
-    year's victims (`national`: year, victims), which victims_by_year publishes."""
-    dims = ["year", "county_code"]
-    known = frame.group_by("year").agg(pl.col("victims").sum().alias("_counties"))
-    extra = national.join(known, on="year").select(
-        "year",
-        pl.lit("unknown").alias("county_code"),
-        (pl.col("victims") - pl.col("_counties")).alias("victims"),
-    )
-    totals = national.select("year", pl.lit(sdc.TOTAL).alias("county_code"), "victims")
-    full = pl.concat(
-        [frame.select(*dims, "victims"), extra, totals], how="vertical_relaxed"
-    ).with_columns(pl.col("year").cast(pl.Utf8))
-    protected = _checked(
-        sdc.protect(full, dims, "victims", unpublished=pl.col("county_code") == "unknown"),
-        "victims_by_county_year",
-    )
-    _refuse_hidden_known(
-        protected.filter(pl.col("county_code") == sdc.TOTAL), "victims_by_county_year"
-    )
-    shown = protected.filter(~pl.col("county_code").is_in(["unknown", sdc.TOTAL])).select(
-        pl.col("year").cast(frame.schema["year"]), "county_code", "shown", "status"
-    )
-    return (
-        frame.join(shown, on=dims)
-        .with_columns(
-            masked(
-                published_number(pl.col("shown")) * 100_000 / pl.col("population"),
-                pl.col("status"),
-            )
-            .round(6)
-            .alias("rate_per_100k"),
-            pl.col("shown").alias("victims"),
-        )
-        .select(frame.columns)
-    )
-
-
-def victims_by_citizenship_year(frame: pl.DataFrame) -> pl.DataFrame:
-    """Countries (and unknown citizenship) add up to the year's victims, published elsewhere."""
-    unknown = "unknown"
-    filled = frame.with_columns(pl.col("citizenship_code").fill_null(unknown))
-    protected = protect_long(
-        filled, ["year", "citizenship_code"], "victims", "citizenship", ["citizenship_code"]
-    )
-    return protected.with_columns(
-        pl.when(pl.col("citizenship_code") != unknown).then(pl.col("citizenship_code"))
+def sdg_16_2_2(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "sdg_16_2_2", release)
+    return public.with_columns(
+        _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
     ).select(frame.columns)
 
 
-def _sdg_series(frame: pl.DataFrame) -> pl.DataFrame:
-    """The SDG-form series rows: the four forms plus the never-published unknown-form remainder
-    add up to the total (the total itself is protected with the project-form rows)."""
-    dims = ["year", "sex", "age_group", "sdg_form"]
-    series = frame.filter(pl.col("exploitation_form") == sdc.TOTAL).select(*dims, "victims")
-    unknown = frame.filter(pl.col("exploitation_form") == "unknown").select(
-        "year", "sex", "age_group", pl.lit("unknown").alias("sdg_form"), "victims"
-    )
-    protected = _checked(
-        sdc.protect(
-            pl.concat([series, unknown]),
-            dims,
-            "victims",
-            unpublished=pl.col("sdg_form") == "unknown",
-        ),
-        "sdg_16_2_2",
-    )
-    return protected.filter(
-        ~pl.col("sdg_form").is_in(["unknown", sdc.TOTAL]) & (pl.col("status") != sdc.UNPUBLISHED)
-    ).select(*dims, "shown", "status")
+def counts_only(frame: pl.DataFrame, table: str, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """A table with nothing derived from its counts."""
+    public = joint.apply(frame, table, release)
+    return public.drop(_statuses(public))
 
 
-def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
-    """Project-form rows (with total/total) and SDG-form series rows, each protected as its
-    own additive table."""
-    is_series = (pl.col("exploitation_form") == sdc.TOTAL) & (pl.col("sdg_form") != sdc.TOTAL)
-    dims = ["year", "sex", "age_group", "exploitation_form"]
-    ordered = frame.with_row_index("_order")
-    forms = protect_long(ordered.filter(~is_series), dims, "victims", "sdg_16_2_2")
-    series = (
-        ordered.filter(is_series)
-        .join(_sdg_series(frame), on=["year", "sex", "age_group", "sdg_form"], how="left")
-        .with_columns(pl.col("shown").alias("victims"))
-        .drop("shown")
-    )
-    return (
-        pl.concat([forms.with_columns(pl.col("victims").cast(pl.Utf8)), series])
-        .with_columns(
-            masked(
-                (published_number(pl.col("victims")) * 100_000 / pl.col("population")).round(6),
-                pl.col("status"),
-            ).alias("rate_per_100k")
-        )
-        .sort("_order")
-        .select(frame.columns)
+def participation(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """Long form (year, participation, victims), as the public sheet has always been."""
+    groups = ["participating", "not_participating", "participation_unknown"]
+    public = joint.apply(frame, "participation", release).select("year", *groups)
+    return public.unpivot(
+        on=groups,
+        index="year",
+        variable_name="participation",
+        value_name="victims",
     )
 
 
-def per_column(
-    frame: pl.DataFrame, id_column: str, counts: Sequence[str], table: str
-) -> pl.DataFrame:
-    """Counts with no additive relation: threshold and rounding cell by cell; unknown stays
-    empty."""
-    out = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in counts)
-    for column in counts:
-        known = frame.select(id_column, column).drop_nulls()
-        protected = protect_long(known, [id_column], column, table).select(
-            id_column, pl.col(column).alias("_shown")
-        )
-        out = (
-            out.join(protected, on=id_column, how="left")
-            .with_columns(pl.col("_shown").alias(column))
-            .drop("_shown")
-        )
-    return out
-
-
-def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
-    counts = [c for c in frame.columns if c not in ("year", *AMOUNTS)]
-    out = per_column(frame, "year", counts, "criminal_justice_by_year")
+def criminal_justice_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    public = joint.apply(frame, "criminal_justice_by_year", release)
     few = published_number(pl.col("persons_convicted_final")).is_null()
     # Amounts ordered against fewer than 10 persons would describe individual cases. A hidden
     # amount is marked, since an empty cell means unknown (no court extract covers the year).
-    return out.with_columns(
+    return public.with_columns(
         pl.when(pl.col(c).is_null())
         .then(None)
         .when(few)
@@ -336,4 +168,4 @@ def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col(c).cast(pl.Utf8))
         .alias(c)
         for c in AMOUNTS
-    )
+    ).select(frame.columns)

@@ -20,26 +20,29 @@ The rules, in plain words (quoted in the README):
   count, a non-total cell before a total, ties broken by the cells' dimension values
   (compared as text, in the order of the dimensions). Then audit again, until it passes.
   A zero is never hidden this way, so `[c]` always stands for a count of at least 10.
-- **Audit.** Before release an independent check plays the attacker. The attacker knows the
-  published table, these rules, which rows are totals of which, and that counts are whole
-  numbers. For every hidden cell it finds the smallest and largest value the cell can take:
-  a published count shown as v lies anywhere in the counts that round to v (for base 5:
-  v-2 to v+2, never below 10); a published 0 is exactly 0; `<10` is 1 to 9; `[c]` is at
-  least 10. The release is blocked unless every hidden cell's range (largest minus smallest
-  value) is at least as wide as required: 10 for a `<10` cell or an unpublished one
-  (`min_width`), 4 for a `[c]` cell (`complement_width`, base - 1: a `[c]` cell holds at
-  least 10, so it needs no more cover than rounding gives a published count). The required
-  width is capped at the range the attacker would get if every non-zero cell were hidden,
-  since no choice of complements can do better. For a `<10` cell that cap is normally
-  1 to 9, so the rule means the attacker learns nothing beyond "<10".
+- **Audit.** Before release an independent check plays the attacker. The attacker knows every
+  published table of the release, these rules, which cells are totals of which (also across
+  tables: the same count in several tables is one unknown, a period is the sum of its years,
+  a category group is the sum of its forms), and that counts are whole numbers. For every
+  hidden cell it finds the smallest and largest value the cell can take: a published count
+  shown as v lies anywhere in the counts that round to v (for base 5: v-2 to v+2, never below
+  10); a published 0 is exactly 0; `<10` is 1 to 9; `[c]` is at least 10; an unpublished
+  count is at least 0. **Protection width: every hidden count (`<10`, `[c]` or unpublished)
+  must keep a range (largest minus smallest value) of at least 10** (`PROTECTION_WIDTH`),
+  or the release is blocked. The required width is capped at the range the attacker would
+  get if every non-zero cell were hidden, since no choice of complements can do better; for
+  a `<10` cell that cap is normally 1 to 9, so the attacker learns nothing beyond "<10".
 
 A table is a long polars frame: dimension columns (text) and one whole-number count column.
 A row whose value in a dimension is `total` is the sum of the rows that agree with it on
 every other dimension and are not `total` in that one (1-D, 2-D, 3-D or more; a table with
-no `total` rows has no relations). Rows marked `unpublished` (e.g. an 'unknown' remainder)
-take part in the relations, are never shown, and are protected like hidden cells (the
-attacker only knows they are not negative). A missing count (null) is published empty; the
-audit treats it as an unknown count of at least 0 that still takes part in the relations.
+no `total` rows has no relations). Further relations can be given explicitly
+(`relations=`: row `total` = sum of rows `parts`); `pipelines/reporting/joint.py` uses
+them to protect all the tables of a release as one system. Rows marked `unpublished` (e.g.
+an 'unknown' remainder) take part in the relations, are never shown, and are protected like
+hidden cells (the attacker only knows they are not negative). A missing count (null) is
+published empty; the audit treats it as an unknown count of at least 0 that still takes part
+in the relations.
 """
 
 from __future__ import annotations
@@ -53,12 +56,17 @@ import polars as pl
 from scipy import sparse
 from scipy.optimize import OptimizeResult, linprog
 
+# The HiGHS binding scipy's linprog itself uses (no stubs): kept loaded for warm re-solves.
+from scipy.optimize._highspy import _core as _highs  # type: ignore[import-not-found]
+
 TOTAL = "total"
 PUBLISHED, PRIMARY, SECONDARY, UNPUBLISHED = "published", "primary", "secondary", "unpublished"
 PRIMARY_MARK = "<10"  # at the default threshold; Policy.primary_mark is the general form
 SECONDARY_MARK = "[c]"
 SHOWN, STATUS = "shown", "status"
 _RANGE_COLUMNS = ("lower", "upper", "width", "required", "ok")
+# The rule's protection width (see the module docstring); README quotes the same number.
+PROTECTION_WIDTH = 10
 _TOLERANCE = 1e-6
 
 
@@ -187,12 +195,14 @@ def _validate(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
         raise ValueError(f"more than one row for the same {list(dims)}")
 
 
-def _check_additive(table: pl.DataFrame, dims: Sequence[str], count: str) -> None:
+def _check_additive(
+    table: pl.DataFrame, dims: Sequence[str], count: str, relations: Sequence[Constraint]
+) -> None:
     """The audit assumes each total is the sum of its parts; refuse tables where it is not.
     With a missing part, a total can only be checked to be at least its known parts."""
     counts = table[count].to_list()
     keys = cell_keys(table, dims)
-    for c in additivity_constraints(table, dims):
+    for c in [*additivity_constraints(table, dims), *relations]:
         total = counts[c.total]
         known = [counts[p] for p in c.parts if counts[p] is not None]
         complete = len(known) == len(c.parts)
@@ -227,6 +237,7 @@ class ProtectedTable:
     policy: Policy
     counts: pl.Series = field(repr=False)
     audit: AuditResult | None = None
+    relations: tuple[Constraint, ...] = ()  # explicit, besides the `total` rows
     # Internal: baseline ranges, shared by protect's rounds (see `audit`).
     baseline_cache: dict[tuple[object, ...], dict[int, tuple[float, float]]] = field(
         default_factory=dict, repr=False
@@ -235,6 +246,10 @@ class ProtectedTable:
     def with_counts(self) -> pl.DataFrame:
         """`table` plus the original counts, for in-memory checks only."""
         return self.table.with_columns(self.counts.alias(self.count_col))
+
+    def constraints(self) -> list[Constraint]:
+        """Every relation the attacker knows: the `total` rows' and the explicit ones."""
+        return [*additivity_constraints(self.table, self.dims), *self.relations]
 
 
 def _shown(policy: Policy, count: str) -> pl.Expr:
@@ -249,7 +264,13 @@ def _shown(policy: Policy, count: str) -> pl.Expr:
     )
 
 
-def _build(frame: pl.DataFrame, dims: Sequence[str], count: str, policy: Policy) -> ProtectedTable:
+def _build(
+    frame: pl.DataFrame,
+    dims: Sequence[str],
+    count: str,
+    policy: Policy,
+    relations: Sequence[Constraint] = (),
+) -> ProtectedTable:
     """`frame` has the count and a `status` column; add `shown` and set the count aside."""
     return ProtectedTable(
         table=frame.with_columns(_shown(policy, count).alias(SHOWN)).drop(count),
@@ -257,6 +278,7 @@ def _build(frame: pl.DataFrame, dims: Sequence[str], count: str, policy: Policy)
         count_col=count,
         policy=policy,
         counts=frame[count],
+        relations=tuple(relations),
     )
 
 
@@ -269,22 +291,31 @@ def suppress_primary(
     unpublished: pl.Expr | None = None,
     *,
     zeros_are_safe: bool = True,
+    relations: Sequence[Constraint] = (),
 ) -> ProtectedTable:
     """Threshold and rounding only, no secondary suppression and no audit.
 
     Counts from 1 to threshold-1 (and 0 too when `zeros_are_safe` is False) become `primary`;
     rows where `unpublished` is true take part in the relations but are never shown.
+    `relations` are additive relations besides the `total` rows (positions in the table).
     """
     policy = Policy(threshold, base, zeros_are_safe)
     if table.schema.get(count) == pl.Null:  # every count missing
         table = table.with_columns(pl.col(count).cast(pl.Int64))
     _validate(table, dims, count)
-    _check_additive(table, dims, count)
+    _check_relations(table.height, relations)
+    _check_additive(table, dims, count, relations)
     small = pl.col(count).is_between(policy.smallest_hidden_small, threshold - 1)
     status = pl.when(small).then(pl.lit(PRIMARY)).otherwise(pl.lit(PUBLISHED))
     if unpublished is not None:
         status = pl.when(unpublished).then(pl.lit(UNPUBLISHED)).otherwise(status)
-    return _build(table.with_columns(status.alias(STATUS)), dims, count, policy)
+    return _build(table.with_columns(status.alias(STATUS)), dims, count, policy, relations)
+
+
+def _check_relations(height: int, relations: Sequence[Constraint]) -> None:
+    for c in relations:
+        if not c.parts or not all(0 <= r < height for r in c.members) or c.total in c.parts:
+            raise ValueError(f"relation {c} does not name distinct rows of the table")
 
 
 def protect(
@@ -299,6 +330,7 @@ def protect(
     min_width: int | None = None,
     complement_width: int | None = None,
     integer: bool = True,
+    relations: Sequence[Constraint] = (),
 ) -> ProtectedTable:
     """Threshold, rounding and secondary suppression, repeated until `audit` passes.
 
@@ -310,7 +342,14 @@ def protect(
     always passes the audit.
     """
     protected = suppress_primary(
-        table, dims, count, threshold, base, unpublished, zeros_are_safe=zeros_are_safe
+        table,
+        dims,
+        count,
+        threshold,
+        base,
+        unpublished,
+        zeros_are_safe=zeros_are_safe,
+        relations=relations,
     )
     rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
     chooser = _ComplementChooser(protected)
@@ -337,7 +376,9 @@ def _with_secondary(protected: ProtectedTable, rows: Sequence[int]) -> Protected
         statuses[row] = SECONDARY
     frame = protected.with_counts().with_columns(pl.Series(STATUS, statuses, pl.String))
     frame = frame.drop(SHOWN)
-    rebuilt = _build(frame, protected.dims, protected.count_col, protected.policy)
+    rebuilt = _build(
+        frame, protected.dims, protected.count_col, protected.policy, protected.relations
+    )
     return replace(
         rebuilt,
         table=rebuilt.table.select(protected.table.columns),
@@ -353,7 +394,9 @@ class _ComplementChooser:
         self.counts = protected.counts.to_list()
         self.status = protected.table[STATUS].to_list()
         self.threshold = protected.policy.threshold
-        self.constraints = additivity_constraints(protected.table, protected.dims)
+        self.constraints = protected.constraints()
+        # A relation's total is hidden only after its parts (`total` rows or explicit).
+        self.totals = {c.total for c in protected.relations}
         self.touching: dict[int, list[int]] = {}
         for k, c in enumerate(self.constraints):
             for row in c.members:
@@ -386,7 +429,8 @@ class _ComplementChooser:
         return (self.status[row] != PRIMARY, self.keys[row])
 
     def _candidate_key(self, row: int) -> tuple[bool, int, tuple[str, ...]]:
-        return (is_total_row(self.keys[row]), self.counts[row], self.keys[row])
+        is_total = is_total_row(self.keys[row]) or row in self.totals
+        return (is_total, self.counts[row], self.keys[row])
 
     def _candidates(self, rows: Sequence[int]) -> list[int]:
         # Zeros stay published: `[c]` must mean "at least the threshold" to the attacker.
@@ -497,6 +541,9 @@ class _AttackModel:
     hidden: list[int]
     group_of: dict[int, _Group]
     signature: tuple[object, ...]  # everything the baseline ranges depend on
+    # One warm-started LP per (group, baseline): a cell's bounds are re-solved from the
+    # previous cell's basis, far faster than a fresh solve on a release-wide group.
+    solvers: dict[tuple[int, bool], _WarmLP] = field(default_factory=dict)
 
     @classmethod
     def read(cls, protected: ProtectedTable) -> _AttackModel:
@@ -514,7 +561,7 @@ class _AttackModel:
             for status, bound in zip(statuses, bounds, strict=True)
         ]
         hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
-        constraints = additivity_constraints(table, protected.dims)
+        constraints = protected.constraints()
         groups = _groups(table.height, constraints)
         signature = (tuple(baseline), tuple((c.total, c.parts) for c in constraints))
         group_of = {row: g for g in groups for row in g.rows}
@@ -529,9 +576,12 @@ class _AttackModel:
             return float(low), math.inf if high is None else float(high)
         local = [bounds[r] for r in group.rows]
         at = group.position[row]
+        solver = self.solvers.get((id(group), baseline))
+        if solver is None:
+            solver = self.solvers[id(group), baseline] = _WarmLP(group, local)
         return (
-            _solve(group, local, at, 1.0, integer),
-            -_solve(group, local, at, -1.0, integer),
+            _solve(group, local, at, 1.0, integer, solver),
+            -_solve(group, local, at, -1.0, integer, solver),
         )
 
 
@@ -559,19 +609,88 @@ def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
     ]
 
 
-def _solve(group: _Group, bounds: Bounds, at: int, sign: float, integer: bool) -> float:
+_UNBOUNDED = (_highs.HighsModelStatus.kUnbounded, _highs.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+class _WarmLP:
+    """The linear relaxation of one group, kept loaded in HiGHS (scipy's bundled binding,
+    the engine behind `linprog(method="highs")`) and re-solved per objective."""
+
+    def __init__(self, group: _Group, bounds: Bounds) -> None:
+        assert group.equalities is not None
+        matrix = sparse.csc_array(group.equalities)
+        lp = _highs.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+        lp.a_matrix_.format_ = _highs.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        lp.col_cost_ = np.zeros(lp.num_col_)
+        lp.col_lower_ = np.array([float(low) for low, _ in bounds])
+        # HiGHS takes its own large number for infinity, not inf.
+        lp.col_upper_ = np.array([_highs.kHighsInf if h is None else float(h) for _, h in bounds])
+        lp.row_lower_ = lp.row_upper_ = np.zeros(lp.num_row_)
+        self.highs = _loaded(lp)
+        self.lp = lp
+        self.whole: _highs._Highs | None = None  # the integer program, made when needed
+
+    def minimum(self, at: int, sign: float) -> tuple[float, np.ndarray] | None:
+        """min of sign * x[at] and the optimal point; None when unbounded."""
+        return _minimum(self.highs, at, sign)
+
+    def integer_minimum(self, at: int, sign: float) -> float:
+        """min of sign * x[at] over whole numbers (bounded: the relaxation is)."""
+        if self.whole is None:
+            self.whole = _loaded(self.lp)
+            n = self.lp.num_col_
+            self.whole.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.full(n, 1, dtype=np.uint8)
+            )
+        found = _minimum(self.whole, at, sign)
+        if found is None:
+            raise RuntimeError("attacker integer problem unbounded where its relaxation is not")
+        return found[0]
+
+
+def _loaded(lp: _highs.HighsLp) -> _highs._Highs:
+    highs = _highs._Highs()
+    highs.setOptionValue("output_flag", False)
+    if highs.passModel(lp) == _highs.HighsStatus.kError:
+        raise RuntimeError("attacker problem could not be loaded")
+    return highs
+
+
+def _minimum(highs: _highs._Highs, at: int, sign: float) -> tuple[float, np.ndarray] | None:
+    highs.changeColCost(at, sign)
+    highs.run()
+    status = highs.getModelStatus()  # read before the model changes again
+    found = None
+    if status == _highs.HighsModelStatus.kOptimal:
+        found = (
+            float(highs.getInfo().objective_function_value),
+            np.array(highs.getSolution().col_value),
+        )
+    highs.changeColCost(at, 0.0)
+    if found is None and status not in _UNBOUNDED:
+        raise RuntimeError(f"attacker problem not solved: {highs.modelStatusToString(status)}")
+    return found
+
+
+def _solve(
+    group: _Group, bounds: Bounds, at: int, sign: float, integer: bool, relaxation: _WarmLP
+) -> float:
     """min of sign * x[at] over the group; -inf when unbounded. The optimum is rounded
     inward to a whole number, because the attacker knows counts are whole."""
-    objective = np.zeros(len(group.rows))
-    objective[at] = sign
     # The linear relaxation first: it tells unbounded apart (HiGHS cannot for integer
     # problems), and a whole-number vertex is already the integer optimum.
-    result = _checked(_linprog(group, objective, bounds, False))
-    if result.status == 3:
+    found = relaxation.minimum(at, sign)
+    if found is None:
         return -math.inf
-    if integer and not np.allclose(result.x, np.round(result.x), rtol=0, atol=_TOLERANCE):
-        result = _checked(_linprog(group, objective, bounds, True))
-    return float(math.ceil(result.fun - _TOLERANCE))
+    value, point = found
+    if integer and not np.allclose(point, np.round(point), rtol=0, atol=_TOLERANCE):
+        value = relaxation.integer_minimum(at, sign)
+    return float(math.ceil(value - _TOLERANCE))
 
 
 def _checked(result: OptimizeResult) -> OptimizeResult:
@@ -632,8 +751,8 @@ class _WidthRule:
     def of(
         cls, policy: Policy, min_width: int | None, complement_width: int | None, integer: bool
     ) -> _WidthRule:
-        small = policy.threshold if min_width is None else min_width
-        complement = policy.base - 1 if complement_width is None else complement_width
+        small = PROTECTION_WIDTH if min_width is None else min_width
+        complement = PROTECTION_WIDTH if complement_width is None else complement_width
         return cls(float(small), float(complement), integer)
 
     def wanted(self, status: str) -> float:
@@ -684,8 +803,8 @@ def audit(
     problem is solved again as an integer program, which can only narrow the range.
 
     A `<10` or unpublished cell fails if its range (upper - lower) is narrower than
-    `min_width` (default: the threshold, 10) or than its baseline range, whichever is
-    smaller; a `[c]` cell likewise with `complement_width` (default: base - 1, 4). The
+    `min_width` or than its baseline range, whichever is smaller; a `[c]` cell likewise with
+    `complement_width` (both default to the rule's `PROTECTION_WIDTH`, 10). The
     baseline is the range the attacker would get with every non-zero cell hidden. Only the
     published table is read; the original counts, when present, are only used to check that
     every range contains the truth (a safeguard against a wrong model).

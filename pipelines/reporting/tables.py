@@ -20,7 +20,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from pipelines.reporting import publish, queries, sdc, sdmx
+from pipelines.reporting import joint, publish, queries, sdmx
 from pipelines.reporting.queries import Period
 from pipelines.reporting.sdc import __doc__ as sdc_rules
 from pipelines.reporting.workbooks import (
@@ -98,136 +98,41 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
     }
 
 
-WITHHELD = pl.DataFrame(
-    {
-        "note": [
-            "withheld by disclosure control: publishing it would disclose "
-            "small counts through totals that other tables publish"
-        ]
-    }
-)
-
-
-def _family_table(protect: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-    """A workbook-only table that cannot be protected is withheld, not the whole release."""
-    try:
-        return protect().drop("status", strict=False)
-    except sdc.DisclosureError:
-        return WITHHELD
-
-
-def _participation_protected(frame: pl.DataFrame) -> pl.DataFrame:
-    """Long form (year, participation, victims): the three groups add up to the year's victims."""
-    long = frame.select(
-        "year", "participating", "not_participating", "participation_unknown"
-    ).unpivot(
-        on=["participating", "not_participating", "participation_unknown"],
-        index="year",
-        variable_name="participation",
-        value_name="victims",
-    )
-    return publish.protect_long(
-        long, ["year", "participation"], "victims", "participation", ["participation"]
-    )
-
-
-def _assisted_protected(frame: pl.DataFrame) -> pl.DataFrame:
-    """The ANITP flag's three groups add up to the year's victims; the NGO and 'assisted'
-    counts are subsets with no published total, protected cell by cell."""
-    flags = ["anitp_accepted_assistance", "anitp_declined_assistance"]
-    long = frame.select("year", *flags, "anitp_assistance_not_recorded", "victims").unpivot(
-        index="year", variable_name="flag", value_name="n"
-    )
-    long = long.with_columns(
-        pl.when(pl.col("flag") == "victims").then(pl.lit(sdc.TOTAL)).otherwise("flag").alias("flag")
-    )
-    shown = publish.protect_long(long, ["year", "flag"], "n", "assisted").pivot(
-        on="flag", index="year", values="n"
-    )
-    subsets = ["ngo_assisted_persons", "ngo_assisted_identified", "victims_assisted"]
-    cells = publish.per_column(frame.select("year", *subsets), "year", subsets, "assisted")
-    return shown.rename({sdc.TOTAL: "victims"}).join(cells, on="year").select(frame.columns)
-
-
 def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The public variant of every table; a core (CSV) table that cannot be protected blocks."""
-    national = int(tables["victims_by_year"]["victims"].sum())
+    """The public variant of every table, protected jointly (`joint.py`); blocks when the
+    audit fails."""
+    release = joint.protect(tables, tables["victims_by_year"]["year"].to_list())
+    years = tables["victims_by_year"].height
 
-    def tip_protected(table: str, counts: tuple[str, ...]) -> pl.DataFrame:
-        tip = tables[table]
-        columns = [
-            publish.protect_long(
-                tip.select("year", "tip_category", column),
-                ["year", "tip_category"],
-                column,
-                "tip",
-                ["tip_category"],
-            )
-            for column in counts
-        ]
-        return columns[0].with_columns(
-            column[name] for column, name in zip(columns[1:], counts[1:], strict=True)
-        )
+    def counts(name: str) -> pl.DataFrame:
+        return publish.counts_only(tables[name], name, release)
 
     return {
-        "victims_by_year": publish.victims_by_year(tables["victims_by_year"]),
-        "victims_by_county": publish.victims_by_county(
-            tables["victims_by_county"], national, tables["victims_by_year"].height
+        "victims_by_year": publish.victims_by_year(tables["victims_by_year"], release),
+        "victims_by_county": publish.victims_by_county(tables["victims_by_county"], release, years),
+        "victims_by_exploitation_country": counts("victims_by_exploitation_country"),
+        "victims_by_form": publish.victims_by_form(
+            tables["victims_by_form"], "victims_by_form", release
         ),
-        "victims_by_exploitation_country": publish.protect_long(
-            tables["victims_by_exploitation_country"], ["country_code"], "victims", "countries"
-        ).drop("status"),
-        "victims_by_form": publish.victims_by_form(tables["victims_by_form"]),
-        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"]),
+        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"], release),
         "criminal_justice_by_year": publish.criminal_justice_by_year(
-            tables["criminal_justice_by_year"]
+            tables["criminal_justice_by_year"], release
         ),
         "victims_by_county_year": publish.victims_by_county_year(
-            tables["victims_by_county_year"], tables["victims_by_year"].select("year", "victims")
+            tables["victims_by_county_year"], release
         ),
-        "victims_by_exploitation_country_year": publish.protect_long(
-            tables["victims_by_exploitation_country_year"],
-            ["year", "country_code"],
-            "victims",
-            "countries",
-        ).drop("status"),
-        "victims_by_form_year": publish.victims_by_form(tables["victims_by_form_year"], ["year"]),
-        "victims_by_citizenship_year": publish.victims_by_citizenship_year(
-            tables["victims_by_citizenship_year"]
+        "victims_by_exploitation_country_year": counts("victims_by_exploitation_country_year"),
+        "victims_by_form_year": publish.victims_by_form(
+            tables["victims_by_form_year"], "victims_by_form_year", release
         ),
-        "victims_assisted": _family_table(lambda: _assisted_protected(tables["victims_assisted"])),
-        "tip_categories": _family_table(partial(tip_protected, "tip_categories", TIP_COUNTS)),
-        "tip_children": _family_table(
-            partial(tip_protected, "tip_children", ("children", "girls", "boys"))
-        ),
-        "eurostat_categories": _family_table(
-            lambda: publish.protect_long(
-                tables["eurostat_categories"],
-                ["year", "sex", "eurostat_category"],
-                "victims",
-                "eurostat",
-                ["eurostat_category"],
-            )
-        ),
-        "unodc_categories": _family_table(
-            lambda: publish.protect_long(
-                tables["unodc_categories"],
-                ["year", "unodc_category"],
-                "victims",
-                "unodc",
-                ["unodc_category"],
-            )
-        ),
-        "participation": _family_table(lambda: _participation_protected(tables["participation"])),
-        "citizenship_groups": _family_table(
-            lambda: publish.protect_long(
-                tables["citizenship_groups"],
-                ["year", "citizenship_group"],
-                "victims",
-                "citizenship",
-                ["citizenship_group"],
-            )
-        ),
+        "victims_by_citizenship_year": counts("victims_by_citizenship_year"),
+        "victims_assisted": counts("victims_assisted"),
+        "tip_categories": counts("tip_categories"),
+        "tip_children": counts("tip_children"),
+        "eurostat_categories": counts("eurostat_categories"),
+        "unodc_categories": counts("unodc_categories"),
+        "participation": publish.participation(tables["participation"], release),
+        "citizenship_groups": counts("citizenship_groups"),
     }
 
 

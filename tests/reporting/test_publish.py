@@ -56,46 +56,38 @@ def test_blocked_release_writes_nothing(
 ) -> None:
     real = sdc.protect
 
-    def blocked_for_sdg(
+    def blocked_jointly(
         table: pl.DataFrame, dims: Sequence[str], count: str, *args: Any, **kwargs: Any
     ) -> sdc.ProtectedTable:
-        if "exploitation_form" in dims and "sex" in dims:
+        if kwargs.get("relations"):  # the release's one joint system
             raise sdc.DisclosureError("SDC audit FAILED, release blocked: sdg cell")
         return real(table, dims, count, *args, **kwargs)
 
-    monkeypatch.setattr(sdc, "protect", blocked_for_sdg)
+    monkeypatch.setattr(sdc, "protect", blocked_jointly)
     with pytest.raises(sdc.DisclosureError):
         tables.write_tables(warehouse, 2020, 2021, tmp_path, "both", True)
     assert not (tmp_path / "public").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # no half-written files either
 
 
-def test_unprotectable_workbook_table_is_withheld_not_leaked(
-    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_count_has_one_published_form_in_every_table(warehouse: Path, tmp_path: Path) -> None:
+    """The victims of a year in victims_by_year, the SDG total row and the workbooks' copies."""
     import openpyxl
 
-    from pipelines.reporting import publish
-
-    real = publish.protect_long
-
-    def eurostat_cannot_be_protected(
-        frame: pl.DataFrame,
-        dims: Sequence[str],
-        count: str,
-        table: str,
-        total_over: Sequence[str] = (),
-    ) -> pl.DataFrame:
-        if table == "eurostat":
-            raise sdc.DisclosureError(
-                "eurostat: would need to hide a total that another table publishes"
-            )
-        return real(frame, dims, count, table, total_over)
-
-    monkeypatch.setattr(publish, "protect_long", eurostat_cannot_be_protected)
-    tables.write_tables(warehouse, 2020, 2021, tmp_path, "xlsx", True)
-    book = openpyxl.load_workbook(tmp_path / "public" / "eurostat_thb.xlsx", read_only=True)
-    # Below the sheet's title and units rows: the header (English headings), then the rows.
-    rows = list(book["victims_by_form"].iter_rows(min_row=3, values_only=True))
-    assert rows[0] == ("Note",) and str(rows[1][0]).startswith("withheld by disclosure control")
-    assert next(book["victims_by_citizenship"].iter_rows(min_row=3, values_only=True))[0] == "Year"
+    tables.write_tables(warehouse, 2020, 2021, tmp_path, "both", True)
+    public = tmp_path / "public"
+    by_year = {r["year"]: r for r in csv.DictReader((public / "victims_by_year.csv").open())}
+    sdg = {
+        (r["year"], r["sex"]): r["victims"]
+        for r in csv.DictReader((public / "sdg_16_2_2.csv").open())
+        if r["age_group"] == "total"
+        and r["exploitation_form"] == "total"
+        and r["sdg_form"] == "total"
+    }
+    book = openpyxl.load_workbook(public / "tip_report.xlsx", read_only=True)
+    # Below the sheet's title, units and header rows; counts are numbers, markers text.
+    rows = book["victims_by_year"].iter_rows(min_row=4, values_only=True)
+    tip = {str(r[0]): str(r[1]) for r in rows}
+    for year, row in by_year.items():
+        assert sdg[year, "total"] == row["victims"] == tip[year]
+        assert sdg[year, "F"] == row["female"] and sdg[year, "M"] == row["male"]

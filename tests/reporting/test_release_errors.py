@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.reporting import publish, queries, sdc
+from pipelines.reporting import joint, publish, queries, sdc
 from pipelines.reporting.queries import Period
 from pipelines.reporting.workbooks import (
     PUBLIC_NOTES,
@@ -60,10 +60,8 @@ def test_public_and_internal_county_rates_agree_within_rounding(
 ) -> None:
     con, victims, populations = county_marts
     internal = queries.victims_by_county(con, Period(YEARS[0], YEARS[-1]))
-    unknown_residence = 30
-    public = publish.victims_by_county(
-        internal, sum(victims.values()) + unknown_residence, len(YEARS)
-    )
+    release = joint.protect({"victims_by_county": internal}, YEARS)
+    public = publish.victims_by_county(internal, release, len(YEARS))
     published = 0
     for row in public.iter_rows(named=True):
         county = row["county_code"]
@@ -137,14 +135,20 @@ def justice_frame() -> pl.DataFrame:
     )
 
 
+def public_justice() -> pl.DataFrame:
+    frame = justice_frame()
+    release = joint.protect({"criminal_justice_by_year": frame}, frame["year"].to_list())
+    return publish.criminal_justice_by_year(frame, release).sort("year")
+
+
 def test_hidden_amounts_are_marked_and_unknown_ones_stay_empty() -> None:
-    public = publish.criminal_justice_by_year(justice_frame()).sort("year")
+    public = public_justice()
     assert public["confiscation_lei"].to_list() == ["[c]", None, "120000.0"]
     assert public["damages_lei"].to_list() == ["[c]", None, None]  # 2022: none reported
 
 
 def test_public_workbook_counts_are_numbers_and_markers_stay_text(tmp_path: Path) -> None:
-    public = publish.criminal_justice_by_year(justice_frame()).sort("year")
+    public = public_justice()
     path = tmp_path / "book.xlsx"
     write_workbook(path, {"criminal_justice": public}, dt.datetime(2023, 1, 1))
     sheet = openpyxl.load_workbook(path)["criminal_justice"]

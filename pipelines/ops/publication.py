@@ -63,6 +63,12 @@ def _current_state(published_dir: Path) -> str | None:
     if not current.exists():
         return None
     with duckdb.connect(str(current), read_only=True) as con:
+        columns = con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'ops' AND table_name = 'publication'"
+        ).fetchall()
+        if ("state",) not in columns:  # published by a release that kept no state: republish
+            return None
         found = con.execute("SELECT max(state) FROM ops.publication").fetchall()
     state: str | None = found[0][0]
     return state

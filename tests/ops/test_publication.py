@@ -121,3 +121,15 @@ def test_a_scratch_copy_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     publication.publish(_warehouse(warehouse, 9), published, "run-2", "state-2")
     assert sorted(p.name for p in published.iterdir()) == ["history", "tipstats.duckdb"]
     assert _victims(publication.published_path(published)) == 9
+
+
+def test_a_publication_from_a_release_without_state_is_replaced(tmp_path: Path) -> None:
+    """Databases published before the state was stamped have ops.publication without it."""
+    published = tmp_path / "published"
+    published.mkdir()
+    with duckdb.connect(str(publication.published_path(published))) as con:
+        con.execute("CREATE SCHEMA ops")
+        con.execute("CREATE TABLE ops.publication (built_at TIMESTAMPTZ, run_id VARCHAR)")
+    done = publication.publish(_warehouse(tmp_path / "w.duckdb", 7), published, "run-1", "s")
+    assert done.changed
+    assert _victims(publication.published_path(published)) == 7

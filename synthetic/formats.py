@@ -435,7 +435,7 @@ def write_instante(out: Path, world: World, ledger: Ledger, rng: np.random.Gener
                     "sex": d["sex"],
                     "data_nasterii": d["birth_date"].isoformat(),
                 },
-                "infractiune": "art. 210 C.pen.",
+                "infractiune": d["offence_text"],
                 "solutie": d["outcome"],
                 "data_solutie": d["decision_date"].isoformat(),
                 "definitiva": bool(d["final"]),

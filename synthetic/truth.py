@@ -23,7 +23,8 @@ Written by `tipstats generate`; every person is synthetic. Files:
 - `case_persons.csv`: (police_case, person_id, role).
 - `prosecutor_decisions.csv`: prosecutor_case, year, registered, decision, decided.
 - `court_decisions.csv`: person_id, prosecutor_case, level (fond / apel), outcome, decision_date,
-  final, suspended, months, confiscation_lei, damages_lei (empty when absent).
+  final, suspended, months, confiscation_lei, damages_lei (empty when absent), offence (the
+  code decided on: CP210, CP213, CP367, L678-12).
 - `agency_records.csv`: agency, file, sheet, row (as a person reads it), person_id, role.
 - `injected_errors.csv`: file, sheet, row, column, kind: the cells spoiled on purpose.
 - `identities.csv`: person_id, cnp, surname, given_name: kept apart, to check that none leaks.
@@ -104,6 +105,7 @@ def write_truth(truth: Path, world: World, ledger: Ledger) -> None:
         "months",
         pl.when(pl.col("confiscation") >= 0).then(pl.col("confiscation")).alias("confiscation_lei"),
         pl.when(pl.col("damages") >= 0).then(pl.col("damages")).alias("damages_lei"),
+        "offence",
     ).write_csv(truth / "court_decisions.csv")
     pl.DataFrame(
         ledger.records,

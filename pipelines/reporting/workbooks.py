@@ -19,6 +19,11 @@ COUNTING_RULES = [
     "Rates per 100,000 usually-resident population on 1 January (INS POP105A; by sex and age "
     "Eurostat demo_pjan). Over several years: total victims / sum of the yearly populations.",
     "Victims with unknown residence count in national totals, not in any county.",
+    "Criminal justice: trafficking offences only: Criminal Code art. 210 (trafficking in "
+    "persons) and art. 211 (trafficking in minors), and Law 678/2001 arts. 12 and 13 for "
+    "cases under the former code; a case or person counts when any of its offences is one, so"
+    " a conviction only for procuring (art. 213) or an organised criminal group (art. 367) is"
+    " not a trafficking conviction.",
     "Police cases registered: by year of registration. Persons sent to court: indictment + "
     "plea agreement, by year of the prosecutor's solution. Convictions: persons, by year of the "
     "decision, at first instance and final; a suspended sentence is a conviction.",

@@ -19,6 +19,7 @@ from tests.pipelines.runner import Run, tipstats_run
 
 pytestmark = pytest.mark.slow
 YEARS = range(2019, 2023)
+TRAFFICKING = ["CP210", "CP211", "L678-12", "L678-13"]  # CP 210, 211; Law 678/2001 arts. 12, 13
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,9 @@ def test_criminal_justice_matches_the_truth(world: tuple[Path, Path, Run]) -> No
     court = pl.read_csv(truth / "court_decisions.csv", try_parse_dates=True).filter(
         pl.col("outcome") == "condamnare"
     )
+    # Only trafficking offences count: procuring (213) or organised crime (367) alone do not.
+    assert court.filter(pl.col("offence").is_in(["CP213", "CP367", "L678-12"])).height > 0
+    court = court.filter(pl.col("offence").is_in(TRAFFICKING))
     convicted: dict[str, pl.DataFrame] = {
         "persons_convicted_first_instance": court.filter(pl.col("level") == "fond"),
         "persons_convicted_final": court.filter(pl.col("final")),

@@ -198,22 +198,31 @@ def sdg_16_2_2(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def per_column(
-    frame: pl.DataFrame, id_column: str, counts: Sequence[str], table: str
+    frame: pl.DataFrame, id_column: str | Sequence[str], counts: Sequence[str], table: str
 ) -> pl.DataFrame:
     """Counts with no additive relation: threshold and rounding cell by cell; unknown stays
     empty."""
+    ids = [id_column] if isinstance(id_column, str) else list(id_column)
     out = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in counts)
     for column in counts:
-        known = frame.select(id_column, column).drop_nulls()
-        protected = protect_long(known, [id_column], column, table).select(
-            id_column, pl.col(column).alias("_shown")
+        known = frame.select(*ids, column).drop_nulls()
+        protected = protect_long(known, ids, column, table).select(
+            *ids, pl.col(column).alias("_shown")
         )
         out = (
-            out.join(protected, on=id_column, how="left")
+            out.join(protected, on=ids, how="left", nulls_equal=True)
             .with_columns(pl.col("_shown").alias(column))
             .drop("_shown")
         )
     return out
+
+
+def criminal_justice_by_offence_year(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows overlap (a person with two offences is in both), so there is no total to keep."""
+    counts = [
+        c for c in frame.columns if c not in ("year", "offence_code", "is_trafficking_offence")
+    ]
+    return per_column(frame, ["year", "offence_code"], counts, "criminal_justice_by_offence_year")
 
 
 def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:

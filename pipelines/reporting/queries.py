@@ -97,6 +97,16 @@ def criminal_justice_by_year(con: duckdb.DuckDBPyConnection, period: Period) -> 
     return read_mart(con, "rpt_criminal_justice_by_year", period)
 
 
+def criminal_justice_by_offence_year(
+    con: duckdb.DuckDBPyConnection, period: Period
+) -> pl.DataFrame:
+    return read_mart(con, "rpt_criminal_justice_by_offence_year", period)
+
+
+def offence_reclassification(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    return read_mart(con, "rpt_offence_reclassification", period)
+
+
 def extracts_used(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     frame: pl.DataFrame = con.sql(
         "SELECT source_agency, period, extract_date, source_file, rows_accepted, rows_quarantined "

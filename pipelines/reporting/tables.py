@@ -33,6 +33,8 @@ CSV_TABLES = (
     "victims_by_form",
     "sdg_16_2_2",
     "criminal_justice_by_year",
+    "criminal_justice_by_offence_year",
+    "offence_reclassification",
 )
 
 
@@ -57,6 +59,8 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "victims_by_form": queries.victims_by_form(con, period),
         "sdg_16_2_2": queries.sdg_16_2_2(con, period),
         "criminal_justice_by_year": queries.criminal_justice_by_year(con, period),
+        "criminal_justice_by_offence_year": queries.criminal_justice_by_offence_year(con, period),
+        "offence_reclassification": queries.offence_reclassification(con, period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -132,6 +136,15 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "criminal_justice_by_year": publish.criminal_justice_by_year(
             tables["criminal_justice_by_year"]
         ),
+        "criminal_justice_by_offence_year": publish.criminal_justice_by_offence_year(
+            tables["criminal_justice_by_offence_year"]
+        ),
+        "offence_reclassification": publish.protect_long(
+            tables["offence_reclassification"],
+            ["year", "charged_offence", "convicted_offence"],
+            "persons",
+            "offence_reclassification",
+        ).drop("status"),
         "tip_categories": _family_table(tip_protected),
         "eurostat_categories": _family_table(
             lambda: publish.protect_long(
@@ -245,6 +258,7 @@ def _workbooks(
             "victims_by_county": core["victims_by_county"],
             "victims_by_country": core["victims_by_exploitation_country"],
             "criminal_justice": core["criminal_justice_by_year"],
+            "criminal_justice_by_offence": core["criminal_justice_by_offence_year"],
             "victim_participation": tables["participation"],
             "metadata": meta,
         },
@@ -254,6 +268,8 @@ def _workbooks(
                 "year", "victims", "children", "foreign_citizens", "domestic", "transnational"
             ),
             "law_enforcement": core["criminal_justice_by_year"],
+            "law_enforcement_by_offence": core["criminal_justice_by_offence_year"],
+            "offence_reclassification": core["offence_reclassification"],
             "metadata": meta,
         },
         "eurostat_thb.xlsx": {

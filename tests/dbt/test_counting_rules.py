@@ -220,3 +220,54 @@ def test_workbook_metadata_says_how_many_rows_were_not_counted(marts: Path, tmp_
     used = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "extract used"]
     revised = next(text for text in used if "anitp_2020_20210601" in text)
     assert "2 quarantined and not counted" in revised
+
+
+def test_only_trafficking_offences_count_as_trafficking_convictions(marts: Path) -> None:
+    rows = {
+        year: (first, final, custodial, suspended, damages)
+        for year, first, final, custodial, suspended, damages in query(
+            marts,
+            "SELECT year, persons_convicted_first_instance, persons_convicted_final, "
+            "custodial_sentences, suspended_sentences, damages_lei "
+            "FROM marts.rpt_criminal_justice_by_year WHERE year >= 2021",
+        )
+    }
+    # 2021: D1 and D2 (art. 210); D3 (art. 213 only) and D4 (art. 367 only) are left out,
+    # with D3's damages of 300. 2022: D5 under Law 678/2001 art. 12 is a trafficking conviction.
+    assert rows[2021] == (2, 2, 1, 1, 700.0)
+    assert rows[2022] == (1, 1, 0, 1, None)
+    # D3 was charged with art. 210 in 2019: sent to court that year.
+    assert query(
+        marts,
+        "SELECT persons_sent_to_court FROM marts.rpt_criminal_justice_by_year WHERE year = 2019",
+    ) == [(1,)]
+
+
+def test_related_offences_have_their_own_rows(marts: Path) -> None:
+    rows = {
+        code: (trafficking, final, custodial)
+        for code, trafficking, final, custodial in query(
+            marts,
+            "SELECT offence_code, is_trafficking_offence, persons_convicted_final, "
+            "custodial_sentences FROM marts.rpt_criminal_justice_by_offence_year "
+            "WHERE year = 2021",
+        )
+    }
+    # D1 and D2 under art. 210; D3 under 213 (custodial); D4 under 367 (custodial).
+    assert rows["CP210"] == (True, 2, 1)
+    assert rows["CP213"] == (False, 1, 1)
+    assert rows["CP367"] == (False, 1, 1)
+    assert rows["CP211"] == (True, 0, 0)  # a court extract covers 2021: none, not unknown
+    assert rows["L678-12"] == (True, 0, 0)
+    assert len(rows) == 11  # every offence of the codelist
+
+
+def test_a_person_charged_with_210_and_convicted_of_213_is_reclassified(marts: Path) -> None:
+    rows = query(
+        marts,
+        "SELECT year, charged_offence, convicted_offence, persons "
+        "FROM marts.rpt_offence_reclassification ORDER BY ALL",
+    )
+    # D3: DIICOT charged art. 210 (20/D/P/2019), final conviction 2021 for art. 213 only.
+    # D1 and D2 were charged and convicted under 210; D4 and D5 have no DIICOT charge.
+    assert rows == [(2021, "CP210", "CP213", 1)]

@@ -225,6 +225,18 @@ def criminal_justice_by_offence_year(frame: pl.DataFrame) -> pl.DataFrame:
     return per_column(frame, ["year", "offence_code"], counts, "criminal_justice_by_offence_year")
 
 
+def compensation(frame: pl.DataFrame) -> pl.DataFrame:
+    counts = ["court_files_with_damages", "victims_in_those_files"]
+    out = per_column(frame, "year", counts, "compensation")
+    few = published_number(pl.col("court_files_with_damages")).is_null()
+    return out.with_columns(
+        pl.when(few)
+        .then(None)
+        .otherwise(pl.col("damages_ordered_lei"))
+        .alias("damages_ordered_lei")
+    )
+
+
 def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
     counts = [c for c in frame.columns if c not in ("year", "confiscation_lei", "damages_lei")]
     out = per_column(frame, "year", counts, "criminal_justice_by_year")

@@ -35,6 +35,11 @@ CSV_TABLES = (
     "criminal_justice_by_year",
     "criminal_justice_by_offence_year",
     "offence_reclassification",
+    "persons_by_legal_status_sex",
+    "persons_by_legal_status_citizenship",
+    "sentences_by_length",
+    "court_outcomes",
+    "compensation",
 )
 
 
@@ -61,6 +66,15 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "criminal_justice_by_year": queries.criminal_justice_by_year(con, period),
         "criminal_justice_by_offence_year": queries.criminal_justice_by_offence_year(con, period),
         "offence_reclassification": queries.offence_reclassification(con, period),
+        "persons_by_legal_status_sex": queries.read_mart(
+            con, "rpt_persons_by_legal_status_sex", period
+        ),
+        "persons_by_legal_status_citizenship": queries.read_mart(
+            con, "rpt_persons_by_legal_status_citizenship", period
+        ),
+        "sentences_by_length": queries.read_mart(con, "rpt_sentences_by_length_year", period),
+        "court_outcomes": queries.read_mart(con, "rpt_court_outcomes_year", period),
+        "compensation": queries.read_mart(con, "rpt_compensation_by_year", period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -145,6 +159,30 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             "persons",
             "offence_reclassification",
         ).drop("status"),
+        "persons_by_legal_status_sex": publish.protect_long(
+            tables["persons_by_legal_status_sex"],
+            ["year", "legal_status", "sex"],
+            "persons",
+            "persons_by_legal_status_sex",
+            ["sex"],
+        ).drop("status"),
+        "persons_by_legal_status_citizenship": publish.protect_long(
+            tables["persons_by_legal_status_citizenship"],
+            ["year", "legal_status", "citizenship_code"],
+            "persons",
+            "persons_by_legal_status_citizenship",
+            ["citizenship_code"],
+        ).drop("status"),
+        "sentences_by_length": publish.per_column(
+            tables["sentences_by_length"],
+            ["year", "sentence_band"],
+            ["persons", "custodial", "suspended", "below_statutory_minimum", "minimum_unknown"],
+            "sentences_by_length",
+        ),
+        "court_outcomes": publish.per_column(
+            tables["court_outcomes"], ["year", "decision"], ["persons"], "court_outcomes"
+        ),
+        "compensation": publish.compensation(tables["compensation"]),
         "tip_categories": _family_table(tip_protected),
         "eurostat_categories": _family_table(
             lambda: publish.protect_long(
@@ -259,6 +297,11 @@ def _workbooks(
             "victims_by_country": core["victims_by_exploitation_country"],
             "criminal_justice": core["criminal_justice_by_year"],
             "criminal_justice_by_offence": core["criminal_justice_by_offence_year"],
+            "persons_by_status_sex": core["persons_by_legal_status_sex"],
+            "persons_by_status_citizen": core["persons_by_legal_status_citizenship"],
+            "sentences_by_length": core["sentences_by_length"],
+            "court_outcomes": core["court_outcomes"],
+            "compensation": core["compensation"],
             "victim_participation": tables["participation"],
             "metadata": meta,
         },
@@ -269,7 +312,9 @@ def _workbooks(
             ),
             "law_enforcement": core["criminal_justice_by_year"],
             "law_enforcement_by_offence": core["criminal_justice_by_offence_year"],
+            "persons_by_status_sex": core["persons_by_legal_status_sex"],
             "offence_reclassification": core["offence_reclassification"],
+            "sentences_by_length": core["sentences_by_length"],
             "metadata": meta,
         },
         "eurostat_thb.xlsx": {
@@ -277,6 +322,8 @@ def _workbooks(
             "victims_by_form": tables["eurostat_categories"],
             "victims_by_citizenship": tables["citizenship_groups"],
             "persons_by_legal_status": _legal_status(core["criminal_justice_by_year"]),
+            "persons_by_status_sex": core["persons_by_legal_status_sex"],
+            "persons_by_status_citizen": core["persons_by_legal_status_citizenship"],
             "metadata": meta,
         },
         "unodc_glotip.xlsx": {

@@ -271,3 +271,71 @@ def test_a_person_charged_with_210_and_convicted_of_213_is_reclassified(marts: P
     # D3: DIICOT charged art. 210 (20/D/P/2019), final conviction 2021 for art. 213 only.
     # D1 and D2 were charged and convicted under 210; D4 and D5 have no DIICOT charge.
     assert rows == [(2021, "CP210", "CP213", 1)]
+
+
+def test_persons_by_legal_status_and_sex_add_up_to_the_justice_table(marts: Path) -> None:
+    rows = {
+        (year, status, sex): n
+        for year, status, sex, n in query(
+            marts,
+            "SELECT year, legal_status, sex, persons FROM marts.rpt_persons_by_legal_status_sex "
+            "WHERE persons > 0",
+        )
+    }
+    # 2020 suspects: D1, S4, D2 (no CNP), S3, all men; sent to court D1; 2021 convicted D1, D2
+    # (D3, D4 outside the scope); 2019 D3 suspected and sent to court; 2022 D5.
+    assert rows == {
+        (2019, "suspected", "male"): 1,
+        (2019, "prosecuted", "male"): 1,
+        (2020, "suspected", "male"): 4,
+        (2020, "prosecuted", "male"): 1,
+        (2021, "prosecuted", "male"): 1,
+        (2021, "convicted", "male"): 2,
+        (2022, "convicted", "male"): 1,
+    }
+    assert query(
+        marts,
+        "SELECT count(*) FROM marts.rpt_persons_by_legal_status_sex "
+        "WHERE year = 2021 AND legal_status = 'suspected'",
+    ) == [(0,)]  # police 2021 not delivered: unknown, no rows
+    citizenship = query(
+        marts,
+        "SELECT citizenship_code, persons FROM marts.rpt_persons_by_legal_status_citizenship "
+        "WHERE year = 2021 AND legal_status = 'convicted' ORDER BY 1",
+    )
+    # D1's police and DIICOT records say RO; D2 (no CNP) has only the court record.
+    assert citizenship == [("RO", 1), ("unknown", 1)]
+
+
+def test_sentences_by_band_custodial_suspended_and_below_the_minimum(marts: Path) -> None:
+    rows = {
+        (year, band): rest
+        for year, band, *rest in query(
+            marts,
+            "SELECT year, sentence_band, persons, custodial, suspended, below_statutory_minimum "
+            "FROM marts.rpt_sentences_by_length_year WHERE persons > 0",
+        )
+    }
+    # D1: 36 months suspended, art. 210 minimum 3 years: not below. D2: 60 months custodial.
+    # D5: 12 months suspended under Law 678/2001 art. 12 (minimum 3 years): below.
+    assert rows == {
+        (2021, "3y_to_under_5y"): [1, 0, 1, 0],
+        (2021, "5y_to_under_10y"): [1, 1, 0, 0],
+        (2022, "1y_to_under_3y"): [1, 0, 1, 1],
+    }
+
+
+def test_final_outcomes_and_compensation(marts: Path) -> None:
+    outcomes = query(
+        marts,
+        "SELECT year, decision, reason, persons FROM marts.rpt_court_outcomes_year "
+        "WHERE persons > 0 ORDER BY ALL",
+    )
+    assert outcomes == [
+        (2021, "conviction", "not_recorded", 2),
+        (2022, "conviction", "not_recorded", 1),
+    ]
+    compensation = query(marts, "SELECT * FROM marts.rpt_compensation_by_year ORDER BY year")
+    # 2021: D1's file (500, 1 victim) and D2's (200, 1 victim); D3's 300 for art. 213 is not
+    # a trafficking decision.
+    assert compensation == [(2021, 2, 2, 700.0), (2022, 0, None, 0.0)]

@@ -225,6 +225,18 @@ def criminal_justice_by_offence_year(frame: pl.DataFrame) -> pl.DataFrame:
     return per_column(frame, ["year", "offence_code"], counts, "criminal_justice_by_offence_year")
 
 
+def case_durations(frame: pl.DataFrame) -> pl.DataFrame:
+    """The share still open and the median describe the cases: hidden with their count."""
+    out = per_column(
+        frame, ["registration_year", "transition"], ["cases", "still_open"], "case_durations"
+    )
+    few = published_number(pl.col("cases")).is_null()
+    return out.with_columns(
+        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("share_still_open", "median_days")
+    )
+
+
 def compensation(frame: pl.DataFrame) -> pl.DataFrame:
     counts = ["court_files_with_damages", "victims_in_those_files"]
     out = per_column(frame, "year", counts, "compensation")

@@ -40,6 +40,7 @@ CSV_TABLES = (
     "sentences_by_length",
     "court_outcomes",
     "compensation",
+    "case_durations",
 )
 
 
@@ -75,6 +76,7 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "sentences_by_length": queries.read_mart(con, "rpt_sentences_by_length_year", period),
         "court_outcomes": queries.read_mart(con, "rpt_court_outcomes_year", period),
         "compensation": queries.read_mart(con, "rpt_compensation_by_year", period),
+        "case_durations": queries.case_durations(con, period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -183,6 +185,7 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             tables["court_outcomes"], ["year", "decision"], ["persons"], "court_outcomes"
         ),
         "compensation": publish.compensation(tables["compensation"]),
+        "case_durations": publish.case_durations(tables["case_durations"]),
         "tip_categories": _family_table(tip_protected),
         "eurostat_categories": _family_table(
             lambda: publish.protect_long(
@@ -302,6 +305,7 @@ def _workbooks(
             "sentences_by_length": core["sentences_by_length"],
             "court_outcomes": core["court_outcomes"],
             "compensation": core["compensation"],
+            "case_durations": core["case_durations"],
             "victim_participation": tables["participation"],
             "metadata": meta,
         },
@@ -315,6 +319,7 @@ def _workbooks(
             "persons_by_status_sex": core["persons_by_legal_status_sex"],
             "offence_reclassification": core["offence_reclassification"],
             "sentences_by_length": core["sentences_by_length"],
+            "case_durations": core["case_durations"],
             "metadata": meta,
         },
         "eurostat_thb.xlsx": {

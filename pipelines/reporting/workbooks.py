@@ -27,6 +27,9 @@ COUNTING_RULES = [
     "Police cases registered: by year of registration. Persons sent to court: indictment + "
     "plea agreement, by year of the prosecutor's solution. Convictions: persons, by year of the "
     "decision, at first instance and final; a suspended sentence is a conviction.",
+    "Case durations: Kaplan-Meier median days from police registration to indictment and "
+    "from indictment to the final decision, by registration year; open cases are censored at "
+    "the latest extract date, the share still open is given; an empty median = not reached.",
     "0 means none; an empty cell means unknown (no extract covers it).",
 ]
 

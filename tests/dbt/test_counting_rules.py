@@ -339,3 +339,19 @@ def test_final_outcomes_and_compensation(marts: Path) -> None:
     # 2021: D1's file (500, 1 victim) and D2's (200, 1 victim); D3's 300 for art. 213 is not
     # a trafficking decision.
     assert compensation == [(2021, 2, 2, 700.0), (2022, 0, None, 0.0)]
+
+
+def test_case_durations_censor_open_cases(marts: Path, tmp_path: Path) -> None:
+    write_tables(marts, 2019, 2022, tmp_path, "csv", False)
+    with (tmp_path / "case_durations.csv").open(encoding="utf-8") as handle:
+        rows = {(r["registration_year"], r["transition"]): r for r in csv.DictReader(handle)}
+    # Police 2020: P-2020-000001 indicted after 111 days; P-2020-000002 still open, censored
+    # at the latest DIICOT extract (2021-01-20, 294 days). By hand: S(111) = 1/2, never below:
+    # the median is not reached (the closed cases alone would say 111).
+    police = rows[("2020", "police_to_indictment")]
+    assert (police["cases"], police["still_open"], police["share_still_open"]) == ("2", "1", "0.5")
+    assert police["median_days"] == ""
+    # Indictment to final, 2020: 147 days (11/D/P/2020) and 479 days (10/D/P/2020): S(147) =
+    # 1/2, S(479) = 0, so the KM median is 479 (the mean of the two would be 313).
+    final = rows[("2020", "indictment_to_final")]
+    assert (final["cases"], final["still_open"], float(final["median_days"])) == ("2", "0", 479.0)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.reporting import sdc
+from pipelines.reporting import dominance, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
 _EXTRA = "_extra"
@@ -237,24 +237,37 @@ def case_durations(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def compensation(frame: pl.DataFrame) -> pl.DataFrame:
+def _amounts(
+    out: pl.DataFrame, concentration: pl.DataFrame, columns: dict[str, str], few: pl.Expr
+) -> pl.DataFrame:
+    """Each amount column (-> its name in `concentration`) as text: `[c]` when the persons
+    behind it are not published or two court files dominate it (dominance.py)."""
+    for column, amount in columns.items():
+        top = concentration.filter(pl.col("amount") == amount).select(
+            "year",
+            pl.col("largest_lei").alias("_largest"),
+            pl.col("second_largest_lei").alias("_second"),
+        )
+        hide = few | dominance.dominated(pl.col(column), pl.col("_largest"), pl.col("_second"))
+        out = (
+            out.join(top, on="year", how="left")
+            .with_columns(dominance.published_amount(pl.col(column), hide).alias(column))
+            .drop("_largest", "_second")
+        )
+    return out
+
+
+def compensation(frame: pl.DataFrame, concentration: pl.DataFrame) -> pl.DataFrame:
     counts = ["court_files_with_damages", "victims_in_those_files"]
     out = per_column(frame, "year", counts, "compensation")
     few = published_number(pl.col("court_files_with_damages")).is_null()
-    return out.with_columns(
-        pl.when(few)
-        .then(None)
-        .otherwise(pl.col("damages_ordered_lei"))
-        .alias("damages_ordered_lei")
-    )
+    return _amounts(out, concentration, {"damages_ordered_lei": "damages_lei"}, few)
 
 
-def criminal_justice_by_year(frame: pl.DataFrame) -> pl.DataFrame:
+def criminal_justice_by_year(frame: pl.DataFrame, concentration: pl.DataFrame) -> pl.DataFrame:
     counts = [c for c in frame.columns if c not in ("year", "confiscation_lei", "damages_lei")]
     out = per_column(frame, "year", counts, "criminal_justice_by_year")
-    few = published_number(pl.col("persons_convicted_final")).is_null()
     # Amounts ordered against fewer than 10 persons would describe individual cases.
-    return out.with_columns(
-        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("confiscation_lei", "damages_lei")
-    )
+    few = published_number(pl.col("persons_convicted_final")).is_null()
+    columns = {"confiscation_lei": "confiscation_lei", "damages_lei": "damages_lei"}
+    return _amounts(out, concentration, columns, few)

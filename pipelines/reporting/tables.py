@@ -77,6 +77,7 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "court_outcomes": queries.read_mart(con, "rpt_court_outcomes_year", period),
         "compensation": queries.read_mart(con, "rpt_compensation_by_year", period),
         "case_durations": queries.case_durations(con, period),
+        "amount_concentration": queries.read_mart(con, "rpt_amount_concentration_by_year", period),
         "tip_categories": queries.read_mart(con, "rpt_victims_by_tip_category_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -150,7 +151,7 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "victims_by_form": publish.victims_by_form(tables["victims_by_form"]),
         "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"]),
         "criminal_justice_by_year": publish.criminal_justice_by_year(
-            tables["criminal_justice_by_year"]
+            tables["criminal_justice_by_year"], tables["amount_concentration"]
         ),
         "criminal_justice_by_offence_year": publish.criminal_justice_by_offence_year(
             tables["criminal_justice_by_offence_year"]
@@ -184,7 +185,9 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "court_outcomes": publish.per_column(
             tables["court_outcomes"], ["year", "decision"], ["persons"], "court_outcomes"
         ),
-        "compensation": publish.compensation(tables["compensation"]),
+        "compensation": publish.compensation(
+            tables["compensation"], tables["amount_concentration"]
+        ),
         "case_durations": publish.case_durations(tables["case_durations"]),
         "tip_categories": _family_table(tip_protected),
         "eurostat_categories": _family_table(

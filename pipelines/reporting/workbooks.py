@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from pipelines.reporting import dominance
+
 # With no extract used there is no data date to stamp; any fixed date keeps the bytes stable.
 NO_EXTRACTS = dt.datetime(2000, 1, 1)
 COUNTING_RULES = [
@@ -30,6 +32,9 @@ COUNTING_RULES = [
     "Case durations: Kaplan-Meier median days from police registration to indictment and "
     "from indictment to the final decision, by registration year; open cases are censored at "
     "the latest extract date, the share still open is given; an empty median = not reached.",
+    "Money amounts (confiscation_lei, damages_lei, damages_ordered_lei) are amounts ordered in "
+    "final decisions on trafficking offences, in lei: ordered, not recovered or paid.",
+    dominance.RULE,
     "0 means none; an empty cell means unknown (no extract covers it).",
 ]
 

@@ -355,3 +355,17 @@ def test_case_durations_censor_open_cases(marts: Path, tmp_path: Path) -> None:
     # 1/2, S(479) = 0, so the KM median is 479 (the mean of the two would be 313).
     final = rows[("2020", "indictment_to_final")]
     assert (final["cases"], final["still_open"], float(final["median_days"])) == ("2", "0", 479.0)
+
+
+def test_amount_concentration_per_court_file(marts: Path) -> None:
+    rows = query(
+        marts,
+        "SELECT year, amount, total_lei, court_files, largest_lei, second_largest_lei "
+        "FROM marts.rpt_amount_concentration_by_year ORDER BY ALL",
+    )
+    # 2021 final trafficking decisions: D1's file (confiscation 1,000, damages 500), D2's
+    # file (damages 200; confiscation not reported). D3's damages (art. 213) are out.
+    assert rows == [
+        (2021, "confiscation_lei", 1000.0, 1, 1000.0, None),
+        (2021, "damages_lei", 700.0, 2, 500.0, 200.0),
+    ]

@@ -14,11 +14,11 @@ with convictions as (
     from {{ ref('fct_court_decision') }}
     where decision = 'conviction' and is_final and is_trafficking_offence
     order by
-        person_id,
-        decision_year,
+        person_id asc,
+        decision_year asc,
         (sentence_type = 'prison') desc nulls last,
         sentence_months desc nulls last,
-        record_id
+        record_id asc
 ),
 
 -- The offence date is not recorded: the minimum in force at the decision date is used, and

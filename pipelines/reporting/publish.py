@@ -226,14 +226,24 @@ def criminal_justice_by_offence_year(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def case_durations(frame: pl.DataFrame) -> pl.DataFrame:
-    """The share still open and the median describe the cases: hidden with their count."""
+    """The median describes the cases and the share times the cases gives back the open ones:
+    each is marked hidden (`[c]`) with the count it would disclose (empty median = not
+    reached)."""
     out = per_column(
         frame, ["registration_year", "transition"], ["cases", "still_open"], "case_durations"
     )
-    few = published_number(pl.col("cases")).is_null()
+    few_cases = published_number(pl.col("cases")).is_null()
+    few_open = published_number(pl.col("still_open")).is_null()
+    hidden = pl.lit(sdc.SECONDARY_MARK)
     return out.with_columns(
-        pl.when(few).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("share_still_open", "median_days")
+        pl.when(few_cases | few_open)
+        .then(hidden)
+        .otherwise(pl.col("share_still_open").cast(pl.Utf8))
+        .alias("share_still_open"),
+        pl.when(few_cases)
+        .then(hidden)
+        .otherwise(pl.col("median_days").cast(pl.Utf8))
+        .alias("median_days"),
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 
+from pipelines.reporting.publish import case_durations
 from pipelines.reporting.queries import km_median
 
 
@@ -22,3 +24,21 @@ def test_median_not_reached_while_half_the_cases_are_open() -> None:
 
 def test_no_case_reached_the_stage() -> None:
     assert km_median(np.array([10, 20]), np.array([False, False])) is None
+
+
+def test_public_share_and_median_are_marked_with_the_counts_they_disclose() -> None:
+    frame = pl.DataFrame(
+        {
+            "registration_year": [2016, 2017],
+            "transition": ["police_to_indictment"] * 2,
+            "cases": [11, 4],
+            "still_open": [2, 0],
+            "share_still_open": [2 / 11, 0.0],
+            "median_days": [127.0, 80.0],
+        }
+    )
+    public = case_durations(frame).sort("registration_year")
+    # 2016: 11 cases round to 10, 2 open are <10; share x cases would give the 2 back.
+    assert public.row(0)[2:] == ("10", "<10", "[c]", "127.0")
+    # 2017: 4 cases: the median of 4 cases and their share are hidden with them.
+    assert public.row(1)[2:] == ("<10", "0", "[c]", "[c]")

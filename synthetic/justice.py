@@ -28,6 +28,12 @@ COURT_OFFENCES = {
     17: ("L678-12", "art. 12 din Legea 678/2001"),
 }
 TRAFFICKING_COURT_OFFENCE = ("CP210", "art. 210 C.pen.")
+# Every 20th police case (and its DIICOT case) is for procuring only: no trafficking case.
+PROCURING_CASE = ("CP213", "art. 213 C.pen.")
+
+
+def is_procuring_case(case_seq: np.ndarray) -> np.ndarray:
+    return np.asarray(case_seq) % 20 == 7
 
 
 def _days(rng: np.random.Generator, low: int, high: int, n: int) -> pl.Series:

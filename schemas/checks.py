@@ -190,12 +190,13 @@ def is_offence_list(*columns: str) -> FieldCheck:
     return expr_check(
         *columns,
         name="offence",
-        error=f"no Criminal Code article, or an article outside the trafficking codelist ({known})",
+        error=(
+            "no offence article, or an article outside the trafficking codelist "
+            f"(Criminal Code {known}; Law 678/2001 12, 13)"
+        ),
         valid=lambda c: (
-            v.to_offence_articles(c).list.len().gt(0)
-            & v.to_offence_articles(c)
-            .list.eval(pl.element().is_in(v.offence_articles()))
-            .list.all()
+            v.to_offence_codes(c).list.len().gt(0)
+            & v.to_offence_codes(c).list.eval(pl.element().is_in(v.offence_codes())).list.all()
         ),
     )
 

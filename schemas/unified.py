@@ -82,7 +82,8 @@ class CaseRecord(Lineage):
     handling_unit: str = pa.Field(nullable=True)
     registration_date: pl.Date = pa.Field(nullable=True)
     referral_mode: str = pa.Field(nullable=True, isin=v.codes("referral_mode"))
-    offence_articles: list[int]
+    offence_articles: list[int]  # Criminal Code articles only
+    offence_codes: list[str]  # every offence: 'CP210', Law 678/2001 'L678-12'
     police_case_status: str = pa.Field(nullable=True, isin=v.codes("police_case_status"))
     prosecutor_case_number: str = pa.Field(nullable=True)
     prosecutor_decision: str = pa.Field(nullable=True, isin=v.codes("prosecutor_decision"))
@@ -98,7 +99,8 @@ class ProceedingsEvent(Lineage):
     case_stage: str = pa.Field(isin=("police", "prosecution"))
     role: str = pa.Field(isin=("victim", "suspect", "defendant"))
     event_date: pl.Date = pa.Field(nullable=True)
-    offence_articles: list[int]
+    offence_articles: list[int]  # Criminal Code articles only
+    offence_codes: list[str]  # every offence: 'CP210', Law 678/2001 'L678-12'
     pretrial_detention: bool = pa.Field(nullable=True)
 
 
@@ -108,7 +110,8 @@ class CourtDecision(Lineage):
     court_level: str = pa.Field(isin=v.codes("court_level"))
     prosecutor_case_number: str = pa.Field(nullable=True)
     registration_date: pl.Date = pa.Field(nullable=True)
-    offence_articles: list[int]
+    offence_articles: list[int]  # Criminal Code articles only
+    offence_codes: list[str]  # every offence: 'CP210', Law 678/2001 'L678-12'
     decision: str = pa.Field(isin=v.codes("court_decision"))
     decision_date: pl.Date
     is_final: bool

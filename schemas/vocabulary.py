@@ -131,8 +131,17 @@ def country_spellings() -> dict[str, str]:
 
 
 @cache
+def offence_codes() -> tuple[str, ...]:
+    """Every offence in scope: Criminal Code articles ('CP210') and Law 678/2001 ('L678-12')."""
+    return tuple(r["code"] for r in _read(CODELISTS / "codelist_offence.csv"))
+
+
+@cache
 def offence_articles() -> tuple[int, ...]:
-    return tuple(int(r["article"]) for r in _read(CODELISTS / "codelist_offence.csv"))
+    """The Criminal Code articles in scope (Law 678/2001 articles are not Criminal Code ones)."""
+    return tuple(
+        int(r["article"]) for r in _read(CODELISTS / "codelist_offence.csv") if r["law"] == "CP"
+    )
 
 
 def _lookup(expr: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
@@ -154,10 +163,36 @@ def to_country(expr: pl.Expr) -> pl.Expr:
     return _lookup(expr, country_spellings())
 
 
+# Each article reference runs from its 'art.' to the next one; a reference whose text names
+# Law 678/2001 is that law's article (the former code), never the Criminal Code's.
+_REFERENCE = "\x1f"
+_FORMER_LAW = r"(?i)678\s*/\s*2001"
+
+
+def to_offence_codes(expr: pl.Expr) -> pl.Expr:
+    """'art. 210 alin. (1) C.pen.; art. 12 din Legea 678/2001' -> ['CP210', 'L678-12']."""
+    references = expr.str.replace_all(r"(?i)art\.?\s*(\d+)", _REFERENCE + "art $1").str.split(
+        _REFERENCE
+    )
+    return references.list.eval(
+        pl.concat_str(
+            pl.when(pl.element().str.contains(_FORMER_LAW))
+            .then(pl.lit("L678-"))
+            .otherwise(pl.lit("CP")),
+            pl.element().str.extract(r"^art (\d+)"),
+        )
+    ).list.drop_nulls()
+
+
 def to_offence_articles(expr: pl.Expr) -> pl.Expr:
     """Criminal Code articles: 'art. 210 alin. (1) lit. a) C.pen.; art.211 CP' -> [210, 211]."""
-    return expr.str.extract_all(r"(?i)art\.?\s*(\d+)").list.eval(
-        pl.element().str.extract(r"(\d+)").cast(pl.Int64)
+    return criminal_code_articles(to_offence_codes(expr))
+
+
+def criminal_code_articles(codes: pl.Expr) -> pl.Expr:
+    """The Criminal Code articles among offence codes: ['CP210', 'L678-12'] -> [210]."""
+    return codes.list.eval(
+        pl.element().filter(pl.element().str.starts_with("CP")).str.slice(2).cast(pl.Int64)
     )
 
 

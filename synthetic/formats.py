@@ -18,6 +18,7 @@ import polars as pl
 import xlsxwriter
 
 from synthetic import spelling as sp
+from synthetic.justice import PROCURING_CASE, is_procuring_case
 from synthetic.world import World
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -208,6 +209,9 @@ def write_politie(out: Path, world: World, ledger: Ledger, rng: np.random.Genera
                 np.array(["art. 210 C.pen.", "art. 210 C.pen.; art. 367 C.pen.", "art.210 CP"]), n
             ),
         )
+        offence = np.where(
+            is_procuring_case(part["case_seq"].to_numpy()), PROCURING_CASE[1], offence
+        )
         frame = pl.DataFrame(
             {
                 "NR_UNIC_DOSAR": part["police_case"],
@@ -341,6 +345,8 @@ def write_diicot(out: Path, world: World, ledger: Ledger, rng: np.random.Generat
                 if child_victim
                 else "art. 210 C.pen.; art. 367 C.pen."
             )
+            if is_procuring_case(np.array([case["case_seq"]]))[0]:
+                offences = PROCURING_CASE[1]
             sheet.write_row(
                 r, 0, [case["prosecutor_case"], f"Serviciul Teritorial {case['unit_county']}"]
             )
@@ -435,7 +441,7 @@ def write_instante(out: Path, world: World, ledger: Ledger, rng: np.random.Gener
                     "sex": d["sex"],
                     "data_nasterii": d["birth_date"].isoformat(),
                 },
-                "infractiune": "art. 210 C.pen.",
+                "infractiune": d["offence_text"],
                 "solutie": d["outcome"],
                 "data_solutie": d["decision_date"].isoformat(),
                 "definitiva": bool(d["final"]),

@@ -19,6 +19,21 @@ PROSECUTOR_DECISIONS = np.array(
     ]
 )
 SENT_TO_COURT = {"Rechizitoriu", "Acord de recunoaștere a vinovăției"}
+# The offence a court decides on, as (code, text): mostly art. 210; every 25 court files one
+# is reclassified to procuring (213) or organised crime (367) only, and one is a former-code
+# case under Law 678/2001. Chosen by file number, so no draw changes the rest of the world.
+COURT_OFFENCES = {
+    3: ("CP213", "art. 213 alin. (1) C.pen."),
+    11: ("CP367", "art. 367 C.pen."),
+    17: ("L678-12", "art. 12 din Legea 678/2001"),
+}
+TRAFFICKING_COURT_OFFENCE = ("CP210", "art. 210 C.pen.")
+# Every 20th police case (and its DIICOT case) is for procuring only: no trafficking case.
+PROCURING_CASE = ("CP213", "art. 213 C.pen.")
+
+
+def is_procuring_case(case_seq: np.ndarray) -> np.ndarray:
+    return np.asarray(case_seq) % 20 == 7
 
 
 def _days(rng: np.random.Generator, low: int, high: int, n: int) -> pl.Series:
@@ -129,7 +144,7 @@ def _decisions(
         pl.Series("damages", np.where(rng.random(n) < 0.6, rng.integers(1, 200, n) * 500, -1)),
         pl.Series("appealed", rng.random(n) < 0.6),
         pl.Series("court_seq", np.arange(n) + 1000),
-    )
+    ).with_columns(_court_offence(pl.col("court_seq")))
     appeal = first.filter(pl.col("appealed")).with_columns(
         (
             pl.col("decision_date")
@@ -141,6 +156,16 @@ def _decisions(
         ((pl.col("level") == "apel") | ~pl.col("appealed")).alias("final"),
     )
     return both.filter(pl.col("decision_date").dt.year() <= last_year)
+
+
+def _court_offence(court_seq: pl.Expr) -> list[pl.Expr]:
+    code = pl.lit(TRAFFICKING_COURT_OFFENCE[0])
+    text = pl.lit(TRAFFICKING_COURT_OFFENCE[1])
+    for remainder, (other_code, other_text) in COURT_OFFENCES.items():
+        hit = court_seq % 25 == remainder
+        code = pl.when(hit).then(pl.lit(other_code)).otherwise(code)
+        text = pl.when(hit).then(pl.lit(other_text)).otherwise(text)
+    return [code.alias("offence"), text.alias("offence_text")]
 
 
 def draw_justice(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from synthetic.formats import Ledger
+from synthetic.justice import PROCURING_CASE, is_procuring_case
 from synthetic.world import World
 
 README = """# Ground truth of a synthetic tipstats world
@@ -19,11 +21,13 @@ Written by `tipstats generate`; every person is synthetic. Files:
   identification_date, year, age (completed years at identification), main_form, forms,
   exploitation_country, scope, episode (main / same_year_duplicate / next_year),
   late_registration (only in the revised extract of its year).
-- `cases.csv`: police cases (police_case, year, registered, status, prosecutor_case).
+- `cases.csv`: police cases (police_case, year, registered, status, prosecutor_case, offence:
+  CP210, or CP213 for a case for procuring only; its DIICOT case has the same offence).
 - `case_persons.csv`: (police_case, person_id, role).
 - `prosecutor_decisions.csv`: prosecutor_case, year, registered, decision, decided.
 - `court_decisions.csv`: person_id, prosecutor_case, level (fond / apel), outcome, decision_date,
-  final, suspended, months, confiscation_lei, damages_lei (empty when absent).
+  final, suspended, months, confiscation_lei, damages_lei (empty when absent), offence (the
+  code decided on: CP210, CP213, CP367, L678-12).
 - `agency_records.csv`: agency, file, sheet, row (as a person reads it), person_id, role.
 - `injected_errors.csv`: file, sheet, row, column, kind: the cells spoiled on purpose.
 - `identities.csv`: person_id, cnp, surname, given_name: kept apart, to check that none leaks.
@@ -80,9 +84,14 @@ def write_truth(truth: Path, world: World, ledger: Ledger) -> None:
         "episode",
         "late_registration",
     ).write_csv(truth / "victim_identifications.csv")
-    world.police_cases.select("police_case", "year", "registered", "status").join(
+    procuring = is_procuring_case(world.police_cases["case_seq"].to_numpy())
+    world.police_cases.select("police_case", "year", "registered", "status").with_columns(
+        pl.Series("offence", np.where(procuring, PROCURING_CASE[0], "CP210"))
+    ).join(
         world.prosecutions.select("police_case", "prosecutor_case"), on="police_case", how="left"
-    ).write_csv(truth / "cases.csv")
+    ).select("police_case", "year", "registered", "status", "prosecutor_case", "offence").write_csv(
+        truth / "cases.csv"
+    )
     world.case_persons.join(
         world.police_cases.select("case_seq", "police_case"), on="case_seq"
     ).select("police_case", "person_id", "role").write_csv(truth / "case_persons.csv")
@@ -104,6 +113,7 @@ def write_truth(truth: Path, world: World, ledger: Ledger) -> None:
         "months",
         pl.when(pl.col("confiscation") >= 0).then(pl.col("confiscation")).alias("confiscation_lei"),
         pl.when(pl.col("damages") >= 0).then(pl.col("damages")).alias("damages_lei"),
+        "offence",
     ).write_csv(truth / "court_decisions.csv")
     pl.DataFrame(
         ledger.records,

@@ -57,6 +57,7 @@ KEY = (
     "nationality",
     "participation",
     "assistance",
+    "detail",
 )
 REST = "_rest"  # in an open dimension: every category that no table of the release shows
 _SEP = "+"
@@ -369,6 +370,64 @@ def _participation(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Criminal-justice measures of persons by legal status (persons_by_legal_status_*).
+LEGAL_STATUS = {
+    "suspected": "persons_suspected",
+    "prosecuted": "persons_sent_to_court",
+    "convicted": "persons_convicted_final",
+}
+SEXES = {"female": "F", "male": "M", "unknown": "U"}
+
+
+def _legal_status_sex(frame: pl.DataFrame) -> pl.DataFrame:
+    """The sexes of each status add up to criminal_justice_by_year's column (same measure)."""
+    return cells(
+        frame,
+        "persons",
+        measure=pl.col("legal_status").replace_strict(LEGAL_STATUS),
+        year=pl.col("year"),
+        sex=pl.col("sex").replace_strict(SEXES),
+    )
+
+
+def _legal_status_citizenship(frame: pl.DataFrame) -> pl.DataFrame:
+    return cells(
+        frame,
+        "persons",
+        measure=pl.col("legal_status").replace_strict(LEGAL_STATUS),
+        year=pl.col("year"),
+        nationality=pl.col("citizenship_code"),
+    )
+
+
+def _detailed(
+    measure: str, detail: pl.Expr, columns: Sequence[str], year: str = "year"
+) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Counts by a `detail` whose rows overlap or have no published total (an offence, a
+    sentence band, an outcome): each cell is a quantity of its own, in no derived relation
+    (`detail` is not in `dimensions`), but one quantity wherever it is shown."""
+
+    def mapped(frame: pl.DataFrame) -> pl.DataFrame:
+        return pl.concat(
+            cells(frame, column, measure=f"{measure}.{column}", year=pl.col(year), detail=detail)
+            for column in columns
+        )
+
+    return mapped
+
+
+def _by_offence(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per offence, the stage counts are the same measures as criminal_justice_by_year's, for
+    the persons with that offence; rows overlap, so they relate to no total."""
+    columns = [
+        c for c in frame.columns if c not in ("year", "offence_code", "is_trafficking_offence")
+    ]
+    return pl.concat(
+        cells(frame, column, measure=column, year=pl.col("year"), detail=pl.col("offence_code"))
+        for column in columns
+    )
+
+
 # Every table of the public release and how its count cells map to canonical quantities.
 CELLS: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "victims_by_year": _victims_by_year,
@@ -388,6 +447,32 @@ CELLS: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "victims_assisted": _victims_assisted,
     "tip_children": _tip_children,
     "unodc_categories": _unodc,
+    "criminal_justice_by_offence_year": _by_offence,
+    "persons_by_legal_status_sex": _legal_status_sex,
+    "persons_by_legal_status_citizenship": _legal_status_citizenship,
+    "offence_reclassification": _detailed(
+        "reclassified",
+        pl.concat_str(pl.col("charged_offence"), pl.lit(">"), pl.col("convicted_offence")),
+        ["persons"],
+    ),
+    "sentences_by_length": _detailed(
+        "sentences",
+        pl.col("sentence_band"),
+        ["persons", "custodial", "suspended", "below_statutory_minimum", "minimum_unknown"],
+    ),
+    "court_outcomes": _detailed(
+        "outcomes",
+        pl.concat_str(pl.col("decision"), pl.lit(":"), pl.col("reason").fill_null("none")),
+        ["persons"],
+    ),
+    "compensation": _detailed(
+        "compensation",
+        pl.lit(None, pl.Utf8),
+        ["court_files_with_damages", "victims_in_those_files"],
+    ),
+    "case_durations": _detailed(
+        "durations", pl.col("transition"), ["cases", "still_open"], year="registration_year"
+    ),
 }
 
 

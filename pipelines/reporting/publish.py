@@ -13,10 +13,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from pipelines.reporting import joint, queries, sdc
+from pipelines.reporting import dominance, joint, queries, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
-AMOUNTS = ("confiscation_lei", "damages_lei")
 _EXTRA = "_extra"
 
 
@@ -155,17 +154,66 @@ def participation(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.Da
     )
 
 
-def criminal_justice_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+def case_durations(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+    """The median describes the cases and the share times the cases gives back the open ones:
+    each is marked hidden (`[c]`) with the count it would disclose (empty median = not
+    reached)."""
+    public = joint.apply(frame, "case_durations", release)
+    out = public.drop(_statuses(public))
+    few_cases = published_number(pl.col("cases")).is_null()
+    few_open = published_number(pl.col("still_open")).is_null()
+    hidden = pl.lit(sdc.SECONDARY_MARK)
+    return out.with_columns(
+        pl.when(few_cases | few_open)
+        .then(hidden)
+        .otherwise(pl.col("share_still_open").cast(pl.Utf8))
+        .alias("share_still_open"),
+        pl.when(few_cases)
+        .then(hidden)
+        .otherwise(pl.col("median_days").cast(pl.Utf8))
+        .alias("median_days"),
+    )
+
+
+def _amounts(
+    out: pl.DataFrame, concentration: pl.DataFrame, columns: dict[str, str], few: pl.Expr
+) -> pl.DataFrame:
+    """Each amount column (-> its name in `concentration`) as text: `[c]` when the persons
+    behind it are not published or two court files dominate it (dominance.py)."""
+    for column, amount in columns.items():
+        top = concentration.filter(pl.col("amount") == amount).select(
+            "year",
+            pl.col("largest_lei").alias("_largest"),
+            pl.col("second_largest_lei").alias("_second"),
+        )
+        hide = few | dominance.dominated(pl.col(column), pl.col("_largest"), pl.col("_second"))
+        out = (
+            out.join(top, on="year", how="left")
+            .with_columns(dominance.published_amount(pl.col(column), hide).alias(column))
+            .drop("_largest", "_second")
+        )
+    return out
+
+
+def compensation(
+    frame: pl.DataFrame, release: joint.ProtectedRelease, concentration: pl.DataFrame
+) -> pl.DataFrame:
+    public = joint.apply(frame, "compensation", release)
+    few = published_number(pl.col("court_files_with_damages")).is_null()
+    out = _amounts(
+        public.drop(_statuses(public)), concentration, {"damages_ordered_lei": "damages_lei"}, few
+    )
+    return out.select(frame.columns)
+
+
+def criminal_justice_by_year(
+    frame: pl.DataFrame, release: joint.ProtectedRelease, concentration: pl.DataFrame
+) -> pl.DataFrame:
+    """Amounts ordered against fewer than 10 persons would describe individual cases, and a
+    sum that one or two court files dominate describes them too: both are marked hidden (an
+    empty amount means unknown: no court extract covers the year)."""
     public = joint.apply(frame, "criminal_justice_by_year", release)
     few = published_number(pl.col("persons_convicted_final")).is_null()
-    # Amounts ordered against fewer than 10 persons would describe individual cases. A hidden
-    # amount is marked, since an empty cell means unknown (no court extract covers the year).
-    return public.with_columns(
-        pl.when(pl.col(c).is_null())
-        .then(None)
-        .when(few)
-        .then(pl.lit(sdc.SECONDARY_MARK))
-        .otherwise(pl.col(c).cast(pl.Utf8))
-        .alias(c)
-        for c in AMOUNTS
-    ).select(frame.columns)
+    columns = {"confiscation_lei": "confiscation_lei", "damages_lei": "damages_lei"}
+    out = _amounts(public.drop(_statuses(public)), concentration, columns, few)
+    return out.select(frame.columns)

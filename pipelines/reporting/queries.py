@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
+from statsmodels.duration.survfunc import SurvfuncRight
 
 RATE_DECIMALS = 6
 
@@ -114,6 +116,58 @@ def sdg_16_2_2(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
 
 def criminal_justice_by_year(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     return read_mart(con, "rpt_criminal_justice_by_year", period)
+
+
+def criminal_justice_by_offence_year(
+    con: duckdb.DuckDBPyConnection, period: Period
+) -> pl.DataFrame:
+    return read_mart(con, "rpt_criminal_justice_by_offence_year", period)
+
+
+def offence_reclassification(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    return read_mart(con, "rpt_offence_reclassification", period)
+
+
+CASE_DURATION_SCHEMA = {
+    "registration_year": pl.Int32,
+    "transition": pl.Utf8,
+    "cases": pl.Int64,
+    "still_open": pl.Int64,
+    "share_still_open": pl.Float64,
+    "median_days": pl.Float64,
+}
+
+
+def km_median(days: np.ndarray, reached: np.ndarray) -> float | None:
+    """Kaplan-Meier median: the first time the survival curve falls below 0.5 (statsmodels'
+    SAS convention); None when it never does (median not reached) or nothing was reached."""
+    if not reached.any():
+        return None
+    median = SurvfuncRight(days, reached.astype(int)).quantile(0.5)
+    return None if np.isnan(median) else float(median)
+
+
+def case_durations(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    """Per registration year and transition: cases, still open (censored at the extract date),
+    their share and the Kaplan-Meier median days."""
+    cases = read_mart(con, "fct_case_duration", period, year="registration_year")
+    rows = []
+    for (year, transition), group in cases.group_by(
+        "registration_year", "transition", maintain_order=True
+    ):
+        reached = group["event_observed"].to_numpy()
+        still_open = int((~reached).sum())
+        rows.append(
+            {
+                "registration_year": year,
+                "transition": transition,
+                "cases": group.height,
+                "still_open": still_open,
+                "share_still_open": round(still_open / group.height, RATE_DECIMALS),
+                "median_days": km_median(group["duration_days"].to_numpy(), reached),
+            }
+        )
+    return pl.DataFrame(rows, schema=CASE_DURATION_SCHEMA).sort("registration_year", "transition")
 
 
 def extracts_used(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -44,6 +44,14 @@ CSV_TABLES = (
     "victims_by_exploitation_country_year",
     "victims_by_form_year",
     "victims_by_citizenship_year",
+    "criminal_justice_by_offence_year",
+    "offence_reclassification",
+    "persons_by_legal_status_sex",
+    "persons_by_legal_status_citizenship",
+    "sentences_by_length",
+    "court_outcomes",
+    "compensation",
+    "case_durations",
 )
 
 TIP_COUNTS = ("victims", "children", "foreign_citizens")
@@ -88,6 +96,19 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         # Its own sheet, so that girls and boys withheld in public do not take the rest along.
         "tip_children": tip.select("year", "tip_category", "children", "girls", "boys"),
         "unodc_categories": queries.read_mart(con, "rpt_victims_by_unodc_category_year", period),
+        "criminal_justice_by_offence_year": queries.criminal_justice_by_offence_year(con, period),
+        "offence_reclassification": queries.offence_reclassification(con, period),
+        "persons_by_legal_status_sex": queries.read_mart(
+            con, "rpt_persons_by_legal_status_sex", period
+        ),
+        "persons_by_legal_status_citizenship": queries.read_mart(
+            con, "rpt_persons_by_legal_status_citizenship", period
+        ),
+        "sentences_by_length": queries.read_mart(con, "rpt_sentences_by_length_year", period),
+        "court_outcomes": queries.read_mart(con, "rpt_court_outcomes_year", period),
+        "compensation": queries.read_mart(con, "rpt_compensation_by_year", period),
+        "case_durations": queries.case_durations(con, period),
+        "amount_concentration": queries.read_mart(con, "rpt_amount_concentration_by_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
         ),
@@ -116,7 +137,7 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         ),
         "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"], release),
         "criminal_justice_by_year": publish.criminal_justice_by_year(
-            tables["criminal_justice_by_year"], release
+            tables["criminal_justice_by_year"], release, tables["amount_concentration"]
         ),
         "victims_by_county_year": publish.victims_by_county_year(
             tables["victims_by_county_year"], release
@@ -133,6 +154,16 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "unodc_categories": counts("unodc_categories"),
         "participation": publish.participation(tables["participation"], release),
         "citizenship_groups": counts("citizenship_groups"),
+        "criminal_justice_by_offence_year": counts("criminal_justice_by_offence_year"),
+        "offence_reclassification": counts("offence_reclassification"),
+        "persons_by_legal_status_sex": counts("persons_by_legal_status_sex"),
+        "persons_by_legal_status_citizenship": counts("persons_by_legal_status_citizenship"),
+        "sentences_by_length": counts("sentences_by_length"),
+        "court_outcomes": counts("court_outcomes"),
+        "compensation": publish.compensation(
+            tables["compensation"], release, tables["amount_concentration"]
+        ),
+        "case_durations": publish.case_durations(tables["case_durations"], release),
     }
 
 
@@ -240,6 +271,19 @@ def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str,
                 "victims_by_exploitation_country", core["victims_by_exploitation_country"]
             ),
             "criminal_justice": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "criminal_justice_by_offence": Sheet(
+                "criminal_justice_by_offence_year", core["criminal_justice_by_offence_year"]
+            ),
+            "persons_by_status_sex": Sheet(
+                "persons_by_legal_status_sex", core["persons_by_legal_status_sex"]
+            ),
+            "persons_by_status_citizen": Sheet(
+                "persons_by_legal_status_citizenship", core["persons_by_legal_status_citizenship"]
+            ),
+            "sentences_by_length": Sheet("sentences_by_length", core["sentences_by_length"]),
+            "court_outcomes": Sheet("court_outcomes", core["court_outcomes"]),
+            "compensation": Sheet("compensation", core["compensation"]),
+            "case_durations": Sheet("case_durations", core["case_durations"]),
             "victim_participation": Sheet("participation", tables["participation"]),
             "victims_by_citizenship": Sheet(
                 "victims_by_citizenship_year", core["victims_by_citizenship_year"]
@@ -269,6 +313,17 @@ def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str,
             ),
             "victims_assisted": Sheet("victims_assisted", tables["victims_assisted"]),
             "law_enforcement": Sheet("criminal_justice_by_year", core["criminal_justice_by_year"]),
+            "law_enforcement_by_offence": Sheet(
+                "criminal_justice_by_offence_year", core["criminal_justice_by_offence_year"]
+            ),
+            "persons_by_status_sex": Sheet(
+                "persons_by_legal_status_sex", core["persons_by_legal_status_sex"]
+            ),
+            "offence_reclassification": Sheet(
+                "offence_reclassification", core["offence_reclassification"]
+            ),
+            "sentences_by_length": Sheet("sentences_by_length", core["sentences_by_length"]),
+            "case_durations": Sheet("case_durations", core["case_durations"]),
             "metadata": about,
         },
         "eurostat_thb.xlsx": {
@@ -277,6 +332,12 @@ def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str,
             "victims_by_citizenship": Sheet("citizenship_groups", tables["citizenship_groups"]),
             "persons_by_legal_status": Sheet(
                 "legal_status", _legal_status(core["criminal_justice_by_year"])
+            ),
+            "persons_by_status_sex": Sheet(
+                "persons_by_legal_status_sex", core["persons_by_legal_status_sex"]
+            ),
+            "persons_by_status_citizen": Sheet(
+                "persons_by_legal_status_citizenship", core["persons_by_legal_status_citizenship"]
             ),
             "metadata": about,
         },

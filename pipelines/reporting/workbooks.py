@@ -13,7 +13,7 @@ from typing import NamedTuple
 import polars as pl
 import xlsxwriter
 
-from pipelines.reporting import catalog
+from pipelines.reporting import catalog, dominance
 
 # With no extract used there is no data date to stamp; any fixed date keeps the bytes stable.
 NO_EXTRACTS = dt.datetime(2000, 1, 1)
@@ -40,9 +40,20 @@ COUNTING_RULES = [
     "project forms, and the total. Victims of unknown form are in the total only.",
     "Victims assisted: ANITP's accepted_assistance flag of the victims counted in the year; NGO "
     "programme entries in the year as persons, linked to the register by CNP pseudonym.",
+    "Criminal justice: trafficking offences only: Criminal Code art. 210 (trafficking in "
+    "persons) and art. 211 (trafficking in minors), and Law 678/2001 arts. 12 and 13 for "
+    "cases under the former code; a case or person counts when any of its offences is one, so"
+    " a conviction only for procuring (art. 213) or an organised criminal group (art. 367) is"
+    " not a trafficking conviction.",
     "Police cases registered: by year of registration. Persons sent to court: indictment + "
     "plea agreement, by year of the prosecutor's solution. Convictions: persons, by year of the "
     "decision, at first instance and final; a suspended sentence is a conviction.",
+    "Case durations: Kaplan-Meier median days from police registration to indictment and "
+    "from indictment to the final decision, by registration year; open cases are censored at "
+    "the latest extract date, the share still open is given; an empty median = not reached.",
+    "Money amounts (confiscation_lei, damages_lei, damages_ordered_lei) are amounts ordered in "
+    "final decisions on trafficking offences, in lei: ordered, not recovered or paid.",
+    dominance.RULE,
     "0 means none; an empty count or amount means unknown (no extract covers it); an empty "
     "rate or share could not be computed (no population for the group, no known total) or, "
     "in the public release, belongs to a hidden count.",

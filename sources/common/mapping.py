@@ -149,8 +149,16 @@ def person_records(
 
 
 def offence_set(qualification: pl.Expr) -> pl.Expr:
-    """Distinct Criminal Code articles, sorted: 'art. 210 alin. (1); art. 210 alin. (2)' is 210."""
-    return v.to_offence_articles(qualification).list.unique().list.sort()
+    """Distinct offence codes, sorted: 'art. 210 alin. (1); art. 210 alin. (2)' is CP210."""
+    return v.to_offence_codes(qualification).list.unique().list.sort()
+
+
+def offence_columns(codes: pl.Expr) -> list[pl.Expr]:
+    """`offence_articles` (Criminal Code only) and `offence_codes` from a list of codes."""
+    return [
+        v.criminal_code_articles(codes).alias("offence_articles"),
+        codes.alias("offence_codes"),
+    ]
 
 
 def case_person_records(
@@ -162,7 +170,7 @@ def case_person_records(
     stage: str,
     case_number: str,
     event_date: pl.Expr,
-    offences: pl.Expr,
+    offences: pl.Expr,  # list of offence codes
     pretrial_detention: pl.Expr,
     form: str,
     exploited_in: str,
@@ -195,7 +203,7 @@ def case_person_records(
         pl.lit(stage).alias("case_stage"),
         pl.col("_role").alias("role"),
         event_date.alias("event_date"),
-        offences.alias("offence_articles"),
+        *offence_columns(offences),
         pretrial_detention.alias("pretrial_detention"),
     ).select(columns_of("proceedings_event"))
     victims = case_victims(

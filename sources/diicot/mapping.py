@@ -8,7 +8,13 @@ from schemas import vocabulary as v
 from schemas.diicot import AGENCY, CASES_SHEET, PERSONS_SHEET
 from schemas.parsers import parse_date, parse_ro_number
 from sources.common.landing import LandingFile
-from sources.common.mapping import case_person_records, columns_of, lineage, offence_set
+from sources.common.mapping import (
+    case_person_records,
+    columns_of,
+    lineage,
+    offence_columns,
+    offence_set,
+)
 
 
 def _yes(column: str) -> pl.Expr:
@@ -51,7 +57,7 @@ def _cases(file: LandingFile, cases: pl.DataFrame) -> pl.DataFrame:
         pl.col("structura").alias("handling_unit"),
         pl.col("_registered").alias("registration_date"),
         pl.lit(None, pl.Utf8).alias("referral_mode"),
-        pl.col("_offences").alias("offence_articles"),
+        *offence_columns(pl.col("_offences")),
         pl.lit(None, pl.Utf8).alias("police_case_status"),
         pl.col("nr_dosar").alias("prosecutor_case_number"),
         v.to_code(pl.col("solutie"), "prosecutor_decision", AGENCY).alias("prosecutor_decision"),

@@ -8,7 +8,7 @@ from schemas import vocabulary as v
 from schemas.instante import AGENCY, iso_date
 from schemas.parsers import parse_plain_number
 from sources.common.landing import LandingFile
-from sources.common.mapping import columns_of, lineage, person_records
+from sources.common.mapping import columns_of, lineage, offence_columns, person_records
 
 
 def _code(column: str, codelist: str) -> pl.Expr:
@@ -33,7 +33,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         _code("grad_jurisdictie", "court_level").alias("court_level"),
         pl.col("dosar_parchet").alias("prosecutor_case_number"),
         iso_date(pl.col("data_inregistrare")).alias("registration_date"),
-        v.to_offence_articles(pl.col("infractiune")).alias("offence_articles"),
+        *offence_columns(v.to_offence_codes(pl.col("infractiune"))),
         _code("solutie", "court_decision").alias("decision"),
         iso_date(pl.col("data_solutie")).alias("decision_date"),
         (pl.col("definitiva") == "true").alias("is_final"),

@@ -9,7 +9,13 @@ from schemas.parsers import parse_date
 from schemas.politie import AGENCY
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.landing import LandingFile
-from sources.common.mapping import case_person_records, columns_of, lineage, offence_set
+from sources.common.mapping import (
+    case_person_records,
+    columns_of,
+    lineage,
+    offence_columns,
+    offence_set,
+)
 
 
 def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -61,7 +67,7 @@ def _cases(file: LandingFile, rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("unitate").alias("handling_unit"),
         pl.col("_reported").alias("registration_date"),
         v.to_code(pl.col("mod_sesizare"), "referral_mode", AGENCY).alias("referral_mode"),
-        pl.col("_offences").alias("offence_articles"),
+        *offence_columns(pl.col("_offences")),
         v.to_code(pl.col("stadiu"), "police_case_status", AGENCY).alias("police_case_status"),
         pl.col("dosar_parchet").alias("prosecutor_case_number"),
         # Only the prosecutor's extract knows these.

@@ -12,6 +12,12 @@ Persons (K = has a valid CNP, so a pseudonym; N = no CNP):
 - Courts 2021: D1 first instance 2021-03-01 (36 months suspended), appeal 2021-09-01 final
   (suspended, confiscation 1,000, damages 500); D2 first instance 2021-06-01 final
   (60 months custodial, damages 200, confiscation not reported).
+- DIICOT 2019: 20/D/P/2019 indictment 2019-09-01 for art. 210 (defendant D3).
+- Courts 2021, outside the trafficking scope: D3 final conviction 2021-05-01 for art. 213 only
+  (charged with 210: a reclassification), 24 months custodial, damages 300; D4 final
+  conviction 2021-07-01 for art. 367 only, 12 months custodial.
+- Courts 2022: D5 final conviction 2022-02-01 under Law 678/2001 art. 12 (former code),
+  12 months suspended: a trafficking conviction.
 - NGO 2020: K3 assisted.
 """
 
@@ -32,6 +38,13 @@ def key(name: str) -> str:
 
 
 D = dt.date
+
+
+def offence_columns(codes: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {
+        "offence_articles": [int(c[2:]) for c in codes if c.startswith("CP")],
+        "offence_codes": list(codes),
+    }
 
 
 class Builder:
@@ -148,6 +161,7 @@ class Builder:
         decided: dt.date | None = None,
         prosecutor: str | None = None,
         sheet: str | None = None,
+        offences: tuple[str, ...] = ("CP210",),
     ) -> None:
         self.tables["case_record"].append(
             {
@@ -157,7 +171,7 @@ class Builder:
                 "handling_unit": None,
                 "registration_date": registered,
                 "referral_mode": None,
-                "offence_articles": [210],
+                **offence_columns(offences),
                 "police_case_status": None,
                 "prosecutor_case_number": prosecutor
                 or (number if stage == "prosecution" else None),
@@ -180,6 +194,7 @@ class Builder:
         role: str,
         when: dt.date,
         sheet: str | None = None,
+        offences: tuple[str, ...] = ("CP210",),
     ) -> None:
         if role != "victim":
             self.person(file, row, person, role, "M", sheet=sheet)
@@ -190,7 +205,7 @@ class Builder:
                 "case_stage": stage,
                 "role": role,
                 "event_date": when,
-                "offence_articles": [210],
+                **offence_columns(offences),
                 "pretrial_detention": None,
             }
         )
@@ -208,7 +223,8 @@ class Builder:
         suspended: bool,
         confiscation: float | None = None,
         damages: float | None = None,
-        prosecutor: str = "10/D/P/2020",
+        prosecutor: str | None = "10/D/P/2020",
+        offences: tuple[str, ...] = ("CP210",),
     ) -> None:
         self.person(file, row, person, "defendant", "M")
         self.tables["court_decision"].append(
@@ -219,7 +235,7 @@ class Builder:
                 "court_level": level,
                 "prosecutor_case_number": prosecutor,
                 "registration_date": None,
-                "offence_articles": [210],
+                **offence_columns(offences),
                 "decision": "conviction",
                 "decision_date": when,
                 "is_final": final,
@@ -378,6 +394,57 @@ def build(path: Path) -> None:
         suspended=False,
         damages=200.0,
         prosecutor="11/D/P/2020",
+    )
+    former = b.file("diicot", "2019", D(2020, 1, 20))
+    b.case(
+        former,
+        5,
+        "20/D/P/2019",
+        "prosecution",
+        D(2019, 3, 1),
+        "indictment",
+        D(2019, 9, 1),
+        sheet="Dosare",
+    )
+    b.event(
+        former, 5, "D3", "20/D/P/2019", "prosecution", "defendant", D(2019, 3, 1), sheet="Persoane"
+    )
+    outside = {"final": True, "suspended": False}
+    b.decision(
+        courts,
+        4,
+        "D3",
+        "first_instance",
+        D(2021, 5, 1),
+        months=24,
+        damages=300.0,
+        prosecutor="20/D/P/2019",
+        offences=("CP213",),
+        **outside,
+    )
+    b.decision(
+        courts,
+        5,
+        "D4",
+        "first_instance",
+        D(2021, 7, 1),
+        months=12,
+        prosecutor=None,
+        offences=("CP367",),
+        **outside,
+    )
+    courts_2022 = b.file("instante", "2022", D(2023, 1, 15))
+    b.decision(
+        courts_2022,
+        1,
+        "D5",
+        "first_instance",
+        D(2022, 2, 1),
+        final=True,
+        months=12,
+        suspended=True,
+        prosecutor=None,
+        offences=("L678-12",),
     )
     ngo = b.file("ong", "2020", D(2021, 1, 30))
     b.assisted(ngo, 2, "K3", D(2020, 12, 1))

@@ -220,3 +220,152 @@ def test_workbook_metadata_says_how_many_rows_were_not_counted(marts: Path, tmp_
     used = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "extract used"]
     revised = next(text for text in used if "anitp_2020_20210601" in text)
     assert "2 quarantined and not counted" in revised
+
+
+def test_only_trafficking_offences_count_as_trafficking_convictions(marts: Path) -> None:
+    rows = {
+        year: (first, final, custodial, suspended, damages)
+        for year, first, final, custodial, suspended, damages in query(
+            marts,
+            "SELECT year, persons_convicted_first_instance, persons_convicted_final, "
+            "custodial_sentences, suspended_sentences, damages_lei "
+            "FROM marts.rpt_criminal_justice_by_year WHERE year >= 2021",
+        )
+    }
+    # 2021: D1 and D2 (art. 210); D3 (art. 213 only) and D4 (art. 367 only) are left out,
+    # with D3's damages of 300. 2022: D5 under Law 678/2001 art. 12 is a trafficking conviction.
+    assert rows[2021] == (2, 2, 1, 1, 700.0)
+    assert rows[2022] == (1, 1, 0, 1, None)
+    # D3 was charged with art. 210 in 2019: sent to court that year.
+    assert query(
+        marts,
+        "SELECT persons_sent_to_court FROM marts.rpt_criminal_justice_by_year WHERE year = 2019",
+    ) == [(1,)]
+
+
+def test_related_offences_have_their_own_rows(marts: Path) -> None:
+    rows = {
+        code: (trafficking, final, custodial)
+        for code, trafficking, final, custodial in query(
+            marts,
+            "SELECT offence_code, is_trafficking_offence, persons_convicted_final, "
+            "custodial_sentences FROM marts.rpt_criminal_justice_by_offence_year "
+            "WHERE year = 2021",
+        )
+    }
+    # D1 and D2 under art. 210; D3 under 213 (custodial); D4 under 367 (custodial).
+    assert rows["CP210"] == (True, 2, 1)
+    assert rows["CP213"] == (False, 1, 1)
+    assert rows["CP367"] == (False, 1, 1)
+    assert rows["CP211"] == (True, 0, 0)  # a court extract covers 2021: none, not unknown
+    assert rows["L678-12"] == (True, 0, 0)
+    assert len(rows) == 11  # every offence of the codelist
+
+
+def test_a_person_charged_with_210_and_convicted_of_213_is_reclassified(marts: Path) -> None:
+    rows = query(
+        marts,
+        "SELECT year, charged_offence, convicted_offence, persons "
+        "FROM marts.rpt_offence_reclassification ORDER BY ALL",
+    )
+    # D3: DIICOT charged art. 210 (20/D/P/2019), final conviction 2021 for art. 213 only.
+    # D1 and D2 were charged and convicted under 210; D4 and D5 have no DIICOT charge.
+    assert rows == [(2021, "CP210", "CP213", 1)]
+
+
+def test_persons_by_legal_status_and_sex_add_up_to_the_justice_table(marts: Path) -> None:
+    rows = {
+        (year, status, sex): n
+        for year, status, sex, n in query(
+            marts,
+            "SELECT year, legal_status, sex, persons FROM marts.rpt_persons_by_legal_status_sex "
+            "WHERE persons > 0",
+        )
+    }
+    # 2020 suspects: D1, S4, D2 (no CNP), S3, all men; sent to court D1; 2021 convicted D1, D2
+    # (D3, D4 outside the scope); 2019 D3 suspected and sent to court; 2022 D5.
+    assert rows == {
+        (2019, "suspected", "male"): 1,
+        (2019, "prosecuted", "male"): 1,
+        (2020, "suspected", "male"): 4,
+        (2020, "prosecuted", "male"): 1,
+        (2021, "prosecuted", "male"): 1,
+        (2021, "convicted", "male"): 2,
+        (2022, "convicted", "male"): 1,
+    }
+    assert query(
+        marts,
+        "SELECT count(*) FROM marts.rpt_persons_by_legal_status_sex "
+        "WHERE year = 2021 AND legal_status = 'suspected'",
+    ) == [(0,)]  # police 2021 not delivered: unknown, no rows
+    citizenship = query(
+        marts,
+        "SELECT citizenship_code, persons FROM marts.rpt_persons_by_legal_status_citizenship "
+        "WHERE year = 2021 AND legal_status = 'convicted' ORDER BY 1",
+    )
+    # D1's police and DIICOT records say RO; D2 (no CNP) has only the court record.
+    assert citizenship == [("RO", 1), ("unknown", 1)]
+
+
+def test_sentences_by_band_custodial_suspended_and_below_the_minimum(marts: Path) -> None:
+    rows = {
+        (year, band): rest
+        for year, band, *rest in query(
+            marts,
+            "SELECT year, sentence_band, persons, custodial, suspended, below_statutory_minimum "
+            "FROM marts.rpt_sentences_by_length_year WHERE persons > 0",
+        )
+    }
+    # D1: 36 months suspended, art. 210 minimum 3 years: not below. D2: 60 months custodial.
+    # D5: 12 months suspended under Law 678/2001 art. 12 (minimum 3 years): below.
+    assert rows == {
+        (2021, "3y_to_under_5y"): [1, 0, 1, 0],
+        (2021, "5y_to_under_10y"): [1, 1, 0, 0],
+        (2022, "1y_to_under_3y"): [1, 0, 1, 1],
+    }
+
+
+def test_final_outcomes_and_compensation(marts: Path) -> None:
+    outcomes = query(
+        marts,
+        "SELECT year, decision, reason, persons FROM marts.rpt_court_outcomes_year "
+        "WHERE persons > 0 ORDER BY ALL",
+    )
+    assert outcomes == [
+        (2021, "conviction", "not_recorded", 2),
+        (2022, "conviction", "not_recorded", 1),
+    ]
+    compensation = query(marts, "SELECT * FROM marts.rpt_compensation_by_year ORDER BY year")
+    # 2021: D1's file (500, 1 victim) and D2's (200, 1 victim); D3's 300 for art. 213 is not
+    # a trafficking decision.
+    assert compensation == [(2021, 2, 2, 700.0), (2022, 0, None, 0.0)]
+
+
+def test_case_durations_censor_open_cases(marts: Path, tmp_path: Path) -> None:
+    write_tables(marts, 2019, 2022, tmp_path, "csv", False)
+    with (tmp_path / "case_durations.csv").open(encoding="utf-8") as handle:
+        rows = {(r["registration_year"], r["transition"]): r for r in csv.DictReader(handle)}
+    # Police 2020: P-2020-000001 indicted after 111 days; P-2020-000002 still open, censored
+    # at the latest DIICOT extract (2021-01-20, 294 days). By hand: S(111) = 1/2, never below:
+    # the median is not reached (the closed cases alone would say 111).
+    police = rows[("2020", "police_to_indictment")]
+    assert (police["cases"], police["still_open"], police["share_still_open"]) == ("2", "1", "0.5")
+    assert police["median_days"] == ""
+    # Indictment to final, 2020: 147 days (11/D/P/2020) and 479 days (10/D/P/2020): S(147) =
+    # 1/2, S(479) = 0, so the KM median is 479 (the mean of the two would be 313).
+    final = rows[("2020", "indictment_to_final")]
+    assert (final["cases"], final["still_open"], float(final["median_days"])) == ("2", "0", 479.0)
+
+
+def test_amount_concentration_per_court_file(marts: Path) -> None:
+    rows = query(
+        marts,
+        "SELECT year, amount, total_lei, court_files, largest_lei, second_largest_lei "
+        "FROM marts.rpt_amount_concentration_by_year ORDER BY ALL",
+    )
+    # 2021 final trafficking decisions: D1's file (confiscation 1,000, damages 500), D2's
+    # file (damages 200; confiscation not reported). D3's damages (art. 213) are out.
+    assert rows == [
+        (2021, "confiscation_lei", 1000.0, 1, 1000.0, None),
+        (2021, "damages_lei", 700.0, 2, 500.0, 200.0),
+    ]

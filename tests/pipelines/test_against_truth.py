@@ -20,6 +20,7 @@ from tests.pipelines.runner import Run, tipstats_run
 
 pytestmark = pytest.mark.slow
 YEARS = range(2019, 2023)
+TRAFFICKING = ["CP210", "CP211", "L678-12", "L678-13"]  # CP 210, 211; Law 678/2001 arts. 12, 13
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,10 @@ def test_victims_per_year_match_the_truth(world: tuple[Path, Path, Run]) -> None
 
 def test_criminal_justice_matches_the_truth(world: tuple[Path, Path, Run]) -> None:
     truth, warehouse, _ = world
-    cases = pl.read_csv(truth / "cases.csv")
+    # A police case (and its DIICOT case) for procuring only is not a trafficking case.
+    all_cases = pl.read_csv(truth / "cases.csv")
+    assert all_cases.filter(pl.col("offence") == "CP213").height > 0
+    cases = all_cases.filter(pl.col("offence").is_in(TRAFFICKING))
     case_persons = pl.read_csv(truth / "case_persons.csv")
     police_rows = kept_records(truth, "politie").join(case_persons, on="person_id")
     registered = (
@@ -114,6 +118,9 @@ def test_criminal_justice_matches_the_truth(world: tuple[Path, Path, Run]) -> No
     court = pl.read_csv(truth / "court_decisions.csv", try_parse_dates=True).filter(
         pl.col("outcome") == "condamnare"
     )
+    # Only trafficking offences count: procuring (213) or organised crime (367) alone do not.
+    assert court.filter(pl.col("offence").is_in(["CP213", "CP367", "L678-12"])).height > 0
+    court = court.filter(pl.col("offence").is_in(TRAFFICKING))
     convicted: dict[str, pl.DataFrame] = {
         "persons_convicted_first_instance": court.filter(pl.col("level") == "fond"),
         "persons_convicted_final": court.filter(pl.col("final")),

@@ -70,8 +70,27 @@ def test_accepted_spellings_pass() -> None:
         {"infractiune": "art. 210 alin. (1) C.pen.; art. 367 C.pen.", "dosar_parchet": None},
         {"pedeapsa_amenda_lei": "1250.5", "confiscare_lei": "410000", "numar_victime": "0"},
         {"solutie": "amanarea aplicarii pedepsei", "pedeapsa_durata_luni": None},
+        {"infractiune": "art. 12 alin. (1) din Legea nr. 678/2001"},
     )
     assert quarantined(frame) == []
+
+
+def test_former_law_articles_are_not_criminal_code_articles() -> None:
+    texts = [
+        "art. 12 din Legea 678/2001",
+        "art. 210 C.pen.; art. 13 alin. 2 din Legea nr. 678 / 2001",
+        "art. 213 C.pen.",
+    ]
+    frame = mapping.to_unified(FILE, {"decisions": rows(*({"infractiune": t} for t in texts))})[
+        "court_decision"
+    ].sort("source_row")
+    assert frame["offence_codes"].to_list() == [
+        ["CP210"],
+        ["L678-12"],
+        ["CP210", "L678-13"],
+        ["CP213"],
+    ]
+    assert frame["offence_articles"].to_list() == [[210], [], [210], [213]]
 
 
 @pytest.mark.parametrize(
@@ -92,6 +111,8 @@ def test_accepted_spellings_pass() -> None:
         ({"inculpat_sex": "X"}, "inculpat_sex", "codelist_sex"),
         ({"infractiune": "art. 188 C.pen."}, "infractiune", "offence"),
         ({"infractiune": "trafic de persoane"}, "infractiune", "offence"),
+        # Article 12 of the Criminal Code is not an offence in scope; Law 678/2001's is.
+        ({"infractiune": "art. 12 C.pen."}, "infractiune", "offence"),
         ({"solutie": "amanare"}, "solutie", "codelist_court_decision"),
         ({"definitiva": None}, "definitiva", "not_nullable"),
         ({"definitiva": "da"}, "definitiva", "boolean"),

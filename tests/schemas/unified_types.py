@@ -34,6 +34,7 @@ UNIFIED_TYPES = {
         "role": pl.Utf8,
         "event_date": pl.Date,
         "offence_articles": pl.List(pl.Int64),
+        "offence_codes": pl.List(pl.Utf8),
         "pretrial_detention": pl.Boolean,
     },
     "victim_identification": {
@@ -60,6 +61,7 @@ UNIFIED_TYPES = {
         "registration_date": pl.Date,
         "referral_mode": pl.Utf8,
         "offence_articles": pl.List(pl.Int64),
+        "offence_codes": pl.List(pl.Utf8),
         "police_case_status": pl.Utf8,
         "prosecutor_case_number": pl.Utf8,
         "prosecutor_decision": pl.Utf8,
@@ -77,6 +79,7 @@ UNIFIED_TYPES = {
         "prosecutor_case_number": pl.Utf8,
         "registration_date": pl.Date,
         "offence_articles": pl.List(pl.Int64),
+        "offence_codes": pl.List(pl.Utf8),
         "decision": pl.Utf8,
         "decision_date": pl.Date,
         "is_final": pl.Boolean,

@@ -5,6 +5,8 @@ select
     events.case_number,
     events.role,
     events.event_date,
+    events.offence_codes,
+    {{ is_trafficking('events.offence_codes') }} as is_trafficking_offence,
     cases.prosecutor_decision,
     cases.prosecutor_decision_date
 from (
@@ -13,7 +15,8 @@ from (
         source_agency,
         case_number,
         role,
-        event_date
+        event_date,
+        {{ offence_codes() }} as offence_codes
     from {{ ref('stg_politie__case_persons') }}
     union all
     select
@@ -21,7 +24,8 @@ from (
         source_agency,
         case_number,
         role,
-        event_date
+        event_date,
+        {{ offence_codes() }} as offence_codes
     from {{ ref('stg_diicot__persons') }}
 ) as events
 inner join {{ ref('int_person_keys') }} as keys using (record_id)

@@ -8,6 +8,8 @@ select
     handling_unit,
     referral_mode,
     offence_articles,
+    {{ offence_codes() }} as offence_codes,
+    {{ is_trafficking(offence_codes()) }} as is_trafficking_offence,
     police_case_status,
     prosecutor_case_number,
     prosecutor_decision,

@@ -7,6 +7,8 @@ select
     court_level,
     prosecutor_case_number,
     offence_articles,
+    {{ offence_codes() }} as offence_codes,
+    {{ is_trafficking(offence_codes()) }} as is_trafficking_offence,
     decision,
     decision_date,
     cast(year(decision_date) as integer) as decision_year,

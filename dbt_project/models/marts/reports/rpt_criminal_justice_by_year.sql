@@ -1,10 +1,11 @@
--- Criminal-justice counts per year.
+-- Criminal-justice counts per year, trafficking offences only (CP 210, 211; Law 678/2001
+-- arts. 12, 13): a case or person counts when any of its offences is one.
 with police_cases as (
     select
         registration_year as year,
         count(distinct case_number) as n
     from {{ ref('fct_case') }}
-    where case_stage = 'police'
+    where case_stage = 'police' and is_trafficking_offence
     group by all
 ),
 
@@ -13,7 +14,7 @@ suspected as (
         year(event_date) as year,
         count(distinct person_id) as n
     from {{ ref('int_defendants') }}
-    where event_date is not null
+    where event_date is not null and is_trafficking_offence
     group by all
 ),
 
@@ -22,7 +23,7 @@ sent_to_court as (
         year(prosecutor_decision_date) as year,
         count(distinct person_id) as n
     from {{ ref('fct_defendant_outcome') }}
-    where sent_to_court and prosecutor_decision_date is not null
+    where sent_to_court and is_trafficking_charge and prosecutor_decision_date is not null
     group by all
 ),
 
@@ -38,6 +39,7 @@ convictions as (
         sum(confiscation_lei) filter (where is_final) as confiscation_lei,
         sum(damages_lei) filter (where is_final) as damages_lei
     from {{ ref('fct_court_decision') }}
+    where is_trafficking_offence
     group by all
 ),
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.reporting import joint
 from pipelines.reporting.dominance import HIDDEN, dominated, published_amount
 from pipelines.reporting.publish import criminal_justice_by_year
 
@@ -67,7 +68,8 @@ def test_public_justice_table_hides_dominated_amounts_with_a_marker() -> None:
             "second_largest_lei": [100.0, 100.0],
         }
     )
-    public = criminal_justice_by_year(frame, concentration)
+    release = joint.protect({"criminal_justice_by_year": frame}, [2021])
+    public = criminal_justice_by_year(frame, release, concentration)
     # Confiscation: two files make all of it. Damages: ten files of 100, the top two 20%.
     assert public.select("confiscation_lei", "damages_lei").row(0) == (HIDDEN, "1000.0")
     assert public["persons_convicted_final"].item() == "25"

@@ -13,6 +13,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
@@ -38,6 +39,7 @@ class Design:
     rows: NDArray[np.intp]
     matrix: NDArray[np.float64]
     identifiable: bool
+    terms: tuple[Term, ...]  # of the columns
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,18 @@ class Fit:
     empty: tuple[Term, ...]
     rows: NDArray[np.intp]
     fitted: NDArray[np.float64]
-    intercept: float
-    intercept_se: float
+    params: dict[Term, float]  # () is the intercept, (i,) list i's main effect
     loglik: float
     n_params: int
+    result: Any  # the statsmodels results, for the standard errors when asked
+
+    @property
+    def intercept(self) -> float:
+        return self.params[()]
+
+    @property
+    def intercept_se(self) -> float:
+        return float(np.asarray(self.result.bse)[0])
 
     @property
     def hidden(self) -> float:
@@ -70,7 +80,9 @@ class Designs:
         self.pairs: list[Term] = list(combinations(range(t), 2))
         self.pair_cells = np.column_stack([self.holds(pair) for pair in self.pairs])
         self._designs: dict[tuple[Model, tuple[Term, ...]], Design] = {}
-        self._exists: dict[tuple[Model, tuple[Term, ...], bytes], bool] = {}
+        # the estimate exists or not according to which kept cells are positive, and keeps
+        # existing when more cells are positive: supports are remembered as bit masks
+        self._supports: dict[tuple[Model, tuple[Term, ...]], tuple[list[int], list[int]]] = {}
 
     def holds(self, term: Term) -> NDArray[np.float64]:
         """1 for the cells on every list of the term."""
@@ -96,11 +108,10 @@ class Designs:
         for term in empty:
             keep &= self.holds(term) == 0
         rows = np.flatnonzero(keep)
-        columns = [np.ones(len(self.cells)), *self.cells.T]
-        columns += [self.holds(term) for term in model if term not in empty]
-        matrix = np.column_stack(columns)[rows]
+        terms = [(), *((i,) for i in range(self.t)), *(t for t in model if t not in empty)]
+        matrix = np.column_stack([self.holds(term) for term in terms])[rows]
         identifiable = bool(np.linalg.matrix_rank(matrix) == matrix.shape[1])
-        return Design(rows, matrix, identifiable)
+        return Design(rows, matrix, identifiable, tuple(terms))
 
     def exists(self, model: Model, empty: tuple[Term, ...], counts: NDArray[np.int64]) -> bool:
         """Fienberg & Rinaldo's linear program: does the maximum-likelihood estimate exist?
@@ -112,11 +123,14 @@ class Designs:
         y = counts[design.rows]
         if np.all(y > 0):
             return True
-        key = (model, empty, (y > 0).tobytes())
-        found = self._exists.get(key)
-        if found is None:
-            found = _positive_table_exists(design.matrix, y.astype(np.float64))
-            self._exists[key] = found
+        support = int.from_bytes(np.packbits(y > 0).tobytes(), "big")
+        good, bad = self._supports.setdefault((model, empty), ([], []))
+        if any(known & ~support == 0 for known in good):
+            return True
+        if any(support & ~known == 0 for known in bad):
+            return False
+        found = _positive_table_exists(design.matrix, y.astype(np.float64))
+        (good if found else bad).append(support)
         return found
 
 
@@ -135,7 +149,8 @@ def _positive_table_exists(matrix: NDArray[np.float64], y: NDArray[np.float64]) 
         bounds=(0, None),
         method="highs",
     )
-    return bool(result.status == 0 and -result.fun > LP_TOLERANCE)
+    smallest = None if result.fun is None else -result.fun
+    return bool(result.status == 0 and smallest is not None and smallest > LP_TOLERANCE)
 
 
 def problem(designs: Designs, counts: NDArray[np.int64], model: Model) -> str | None:
@@ -148,28 +163,29 @@ def problem(designs: Designs, counts: NDArray[np.int64], model: Model) -> str | 
     return None
 
 
-def fit(designs: Designs, counts: NDArray[np.int64], model: Model) -> Fit:
-    """Fit the model by Poisson GLM (statsmodels) on the cells it keeps."""
+def fit(designs: Designs, counts: NDArray[np.int64], model: Model, start: Fit | None = None) -> Fit:
+    """Fit the model by Poisson GLM (statsmodels) on the cells it keeps; a smaller model's
+    fit, when given, starts the iterations (new terms at zero)."""
     empty = designs.empty_terms(model, counts)
     design = designs.design(model, empty)
     y = counts[design.rows].astype(np.float64)
+    initial = None if start is None else [start.params.get(t, 0.0) for t in design.terms]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # near-boundary fits are judged by the checks instead
         try:
-            result = sm.GLM(y, design.matrix, family=sm.families.Poisson()).fit()
+            glm = sm.GLM(y, design.matrix, family=sm.families.Poisson())
+            result = glm.fit(start_params=initial, wls_method="qr")
         except (ValueError, np.linalg.LinAlgError) as error:
             raise ModelError(f"the model could not be fitted ({error})") from None
-    params = np.asarray(result.params)
-    bse = np.asarray(result.bse)
     return Fit(
         model=model,
         empty=empty,
         rows=design.rows,
         fitted=np.asarray(result.fittedvalues),
-        intercept=float(params[0]),
-        intercept_se=float(bse[0]),
+        params=dict(zip(design.terms, map(float, result.params), strict=True)),
         loglik=float(result.llf),
         n_params=design.matrix.shape[1] + len(empty),
+        result=result,
     )
 
 

@@ -43,7 +43,7 @@ def stepwise(designs: Designs, counts: NDArray[np.int64], p_threshold: float) ->
         chosen = _first_admissible(designs, counts, current.model, p_values, p_threshold)
         if chosen is None:
             return current
-        current = fit(designs, counts, chosen)
+        current = fit(designs, counts, chosen, start=current)
 
 
 def _first_admissible(

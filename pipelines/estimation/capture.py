@@ -122,9 +122,10 @@ def check_informative(table: CaptureTable) -> None:
     member = table.histories.astype(np.int64)
     on_list = table.counts @ member
     together = member.T @ (member * table.counts[:, None])
+    empty = [name for name, n in zip(table.lists, on_list, strict=True) if n == 0]
+    if empty:
+        raise DegenerateTableError(f"list {empty[0]} has no case")
     for i, name in enumerate(table.lists):
-        if on_list[i] == 0:
-            raise DegenerateTableError(f"list {name} has no case")
         if on_list[i] == table.observed:
             raise DegenerateTableError(f"list {name} holds every case: no case is unseen by it")
         if together[i].sum() == together[i, i]:

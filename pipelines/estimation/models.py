@@ -49,9 +49,12 @@ class Fit:
     rows: NDArray[np.intp]
     fitted: NDArray[np.float64]
     params: dict[Term, float]  # () is the intercept, (i,) list i's main effect
-    loglik: float
     n_params: int
-    result: Any  # the statsmodels results, for the standard errors when asked
+    result: Any  # the statsmodels results: likelihood and errors computed when asked
+
+    @property
+    def loglik(self) -> float:
+        return float(self.result.llf)
 
     @property
     def intercept(self) -> float:
@@ -183,7 +186,6 @@ def fit(designs: Designs, counts: NDArray[np.int64], model: Model, start: Fit | 
         rows=design.rows,
         fitted=np.asarray(result.fittedvalues),
         params=dict(zip(design.terms, map(float, result.params), strict=True)),
-        loglik=float(result.llf),
         n_params=design.matrix.shape[1] + len(empty),
         result=result,
     )

@@ -104,9 +104,10 @@ def _selector(designs: Designs, counts: NDArray[np.int64], options: Options) -> 
     reason = model_problem(designs, counts, MAIN)
     if reason is not None:
         raise EstimationError(f"the main-effects model {reason} on this table")
+    start = main_effects(designs, counts)  # resamples start their fits from it
     if options.method == "main":
-        return partial(main_effects, designs)
-    return partial(stepwise, designs, p_threshold=options.p_threshold)
+        return partial(main_effects, designs, start=start)
+    return partial(stepwise, designs, p_threshold=options.p_threshold, start=start)
 
 
 def _names(lists: tuple[str, ...], terms: tuple[Term, ...]) -> tuple[str, ...]:

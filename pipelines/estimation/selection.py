@@ -8,7 +8,7 @@ from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import poisson
+from scipy.special import pdtr, pdtrc
 
 from pipelines.estimation.models import Designs, Fit, Model, ModelError, Term, bic, canonical, fit
 from pipelines.estimation.models import problem as model_problem
@@ -20,23 +20,25 @@ BOOTSTRAP_CANDIDATES = 20  # models the bootstrap re-chooses among (Silverman et
 Selector = Callable[[NDArray[np.int64]], Fit]
 
 
-def main_effects(designs: Designs, counts: NDArray[np.int64]) -> Fit:
-    return fit(designs, counts, MAIN)
+def main_effects(designs: Designs, counts: NDArray[np.int64], start: Fit | None = None) -> Fit:
+    return fit(designs, counts, MAIN, start)
 
 
-def stepwise(designs: Designs, counts: NDArray[np.int64], p_threshold: float) -> Fit:
+def stepwise(
+    designs: Designs, counts: NDArray[np.int64], p_threshold: float, start: Fit | None = None
+) -> Fit:
     """Chan, Silverman & Vincent's forward selection of two-list interactions.
 
     Under the current model the number of cases on both lists of a pair is Poisson; the pair
     with the smallest two-sided p-value is added if below the threshold and if the larger
     model is identifiable and has an estimate, else the next smallest; ties go to the first
-    pair.
+    pair. `start` (a main-effects fit of similar counts) starts the first fit.
     """
     together = counts @ designs.pair_cells
-    current = fit(designs, counts, MAIN)
+    current = fit(designs, counts, MAIN, start)
     while True:
         expected = current.fitted @ designs.pair_cells[current.rows]
-        p_values = np.minimum(poisson.cdf(together, expected), poisson.sf(together - 1, expected))
+        p_values = _two_sided(together, expected)
         for index, pair in enumerate(designs.pairs):
             if pair in current.model:
                 p_values[index] = 1.0
@@ -44,6 +46,13 @@ def stepwise(designs: Designs, counts: NDArray[np.int64], p_threshold: float) ->
         if chosen is None:
             return current
         current = fit(designs, counts, chosen, start=current)
+
+
+def _two_sided(observed: NDArray[np.float64], mean: NDArray[np.float64]) -> NDArray[np.float64]:
+    """min(P(X <= n), P(X >= n)) for X Poisson with the given mean."""
+    at_most = pdtr(observed, mean)
+    at_least = np.where(observed > 0, pdtrc(np.maximum(observed - 1, 0), mean), 1.0)
+    return np.asarray(np.minimum(at_most, at_least), dtype=np.float64)
 
 
 def _first_admissible(

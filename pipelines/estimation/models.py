@@ -96,7 +96,10 @@ class Designs:
         return found
 
     def empty_terms(self, model: Model, counts: NDArray[np.int64]) -> tuple[Term, ...]:
-        return tuple(term for term in model if counts @ self.holds(term) == 0)
+        """Terms with no case, main effects included: a resampled list can lose all its
+        cases, and then leaves the fit like an empty overlap."""
+        mains = [(i,) for i in range(self.t)]
+        return tuple(term for term in (*mains, *model) if counts @ self.holds(term) == 0)
 
     def design(self, model: Model, empty: tuple[Term, ...]) -> Design:
         key = (model, empty)
@@ -111,7 +114,7 @@ class Designs:
         for term in empty:
             keep &= self.holds(term) == 0
         rows = np.flatnonzero(keep)
-        terms = [(), *((i,) for i in range(self.t)), *(t for t in model if t not in empty)]
+        terms = [t for t in [(), *((i,) for i in range(self.t)), *model] if t not in empty]
         matrix = np.column_stack([self.holds(term) for term in terms])[rows]
         identifiable = bool(np.linalg.matrix_rank(matrix) == matrix.shape[1])
         return Design(rows, matrix, identifiable, tuple(terms))
@@ -173,11 +176,12 @@ def fit(designs: Designs, counts: NDArray[np.int64], model: Model, start: Fit | 
     design = designs.design(model, empty)
     y = counts[design.rows].astype(np.float64)
     initial = None if start is None else [start.params.get(t, 0.0) for t in design.terms]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # near-boundary fits are judged by the checks instead
-        try:
-            glm = sm.GLM(y, design.matrix, family=sm.families.Poisson())
-            result = glm.fit(start_params=initial, wls_method="qr")
+    glm = sm.GLM(y, design.matrix, family=sm.families.Poisson())
+    try:
+        result = _irls(glm, initial)
+    except (ValueError, np.linalg.LinAlgError):
+        try:  # a start far from this model's optimum can overflow: start afresh
+            result = _irls(glm, None)
         except (ValueError, np.linalg.LinAlgError) as error:
             raise ModelError(f"the model could not be fitted ({error})") from None
     return Fit(
@@ -189,6 +193,12 @@ def fit(designs: Designs, counts: NDArray[np.int64], model: Model, start: Fit | 
         n_params=design.matrix.shape[1] + len(empty),
         result=result,
     )
+
+
+def _irls(glm: Any, initial: list[float] | None) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # near-boundary fits are judged by the checks instead
+        return glm.fit(start_params=initial, wls_method="qr")
 
 
 def bic(result: Fit, observed: int) -> float:

@@ -8,6 +8,7 @@ repeats the choice on multinomial resamples of the observed cases for a BCa inte
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
@@ -158,18 +159,23 @@ def bca_interval(
         rows = counts.reshape(len(flat), cells)
         return np.array([total(row) for row in rows]).reshape(sample.shape[:-1])
 
-    result = bootstrap(
-        (cases,),
-        statistic,
-        n_resamples=replicates,
-        batch=BATCH,
-        vectorized=True,
-        confidence_level=CONFIDENCE,
-        method="BCa",
-        rng=np.random.default_rng(seed),
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a degenerate distribution is reported below
+        result = bootstrap(
+            (cases,),
+            statistic,
+            n_resamples=replicates,
+            batch=BATCH,
+            vectorized=True,
+            confidence_level=CONFIDENCE,
+            method="BCa",
+            rng=np.random.default_rng(seed),
+        )
     low, high = result.confidence_interval
-    notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise EstimationError("the bootstrap gave no interval (resamples without an estimate)")
+        raise EstimationError(
+            f"no bootstrap interval: {len(failed)} resampled tables had no estimate "
+            "(the table is too sparse to resample; try without --bootstrap)"
+        )
+    notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
     return float(low), float(high), notes

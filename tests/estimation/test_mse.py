@@ -143,3 +143,11 @@ def test_bootstrap_interval_is_reproducible_and_covers_the_estimate() -> None:
     low, high = first.interval
     assert first.observed < low < first.estimate < high
     assert math.isfinite(high)
+
+
+def test_a_list_without_cases_in_a_resample_leaves_the_fit() -> None:
+    # list C empty: the main-effects fit is that of A and B alone, Lincoln-Petersen 150
+    data = table("ABC", {"100": 40, "010": 30, "110": 20})
+    result = fit(Designs(3), data.counts, ())
+    assert result.empty == ((2,),)
+    assert data.observed + result.hidden == pytest.approx(150, rel=1e-6)

@@ -26,6 +26,7 @@ Term = tuple[int, ...]
 Model = tuple[Term, ...]
 
 LP_TOLERANCE = 1e-7
+MAX_LOG = math.log(np.finfo(np.float64).max)
 
 
 class ModelError(ValueError):
@@ -66,7 +67,8 @@ class Fit:
 
     @property
     def hidden(self) -> float:
-        return math.exp(self.intercept)
+        """The fitted count of the unobserved history; infinite past float range."""
+        return math.exp(self.intercept) if self.intercept < MAX_LOG else math.inf
 
 
 def canonical(model: Model) -> Model:

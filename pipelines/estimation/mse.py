@@ -57,7 +57,6 @@ class Estimate:
     empty_terms: tuple[str, ...]
     interval: tuple[float, float]
     interval_method: str
-    replicates: int = 0
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -91,7 +90,6 @@ def estimate(table: CaptureTable, options: Options) -> Estimate:
         empty_terms=_names(table.lists, chosen.empty),
         interval=interval,
         interval_method=how,
-        replicates=options.replicates,
         notes=notes,
     )
 
@@ -145,13 +143,16 @@ def bca_interval(
         key = counts.tobytes()
         if key not in memo:
             try:
-                memo[key] = float(counts.sum()) + selector(counts).hidden
+                value = float(counts.sum()) + selector(counts).hidden
             except ModelError:
+                value = math.nan
+            if not math.isfinite(value):
                 failed.append(1)
-                memo[key] = math.nan
+            memo[key] = value
         return memo[key]
 
     def statistic(sample: NDArray[np.int64], axis: int = -1) -> NDArray[np.float64]:
+        # scipy passes resamples of case indices, last axis; count them per cell
         flat = sample.reshape(-1, sample.shape[-1])
         cells = len(table.counts)
         offsets = np.arange(len(flat))[:, None] * cells
@@ -173,9 +174,11 @@ def bca_interval(
         )
     low, high = result.confidence_interval
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise EstimationError(
-            f"no bootstrap interval: {len(failed)} resampled tables had no estimate "
-            "(the table is too sparse to resample; try without --bootstrap)"
+        why = (
+            f"{len(failed)} resampled tables had no estimate (too sparse to resample)"
+            if failed
+            else "every resample gave the same estimate"
         )
+        raise EstimationError(f"no bootstrap interval: {why}; try without --bootstrap")
     notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
     return float(low), float(high), notes

@@ -79,12 +79,19 @@ class Scored:
 
 def bic_search(designs: Designs, counts: NDArray[np.int64], max_order: int) -> list[Scored]:
     """Admissible hierarchical models by BIC, best first: every model when the space is
-    small, else those met on a greedy add-or-drop-one-term descent from main effects."""
+    small; else a greedy add-or-drop-one-term descent, from the best two-list model when
+    those are few enough to try all, else from main effects."""
     models = enumerate_hierarchical(designs.t, max_order, EXHAUSTIVE_LIMIT)
     if models is not None:
-        scored = [_score(designs, counts, model) for model in models]
-        return sorted((s for s in scored if s is not None), key=lambda s: s.bic)
-    return _greedy(designs, counts, max_order)
+        return _exhaustive(designs, counts, models)
+    pair_models = enumerate_hierarchical(designs.t, 2, EXHAUSTIVE_LIMIT)
+    seeds = [] if pair_models is None else _exhaustive(designs, counts, pair_models)
+    return _greedy(designs, counts, max_order, seeds)
+
+
+def _exhaustive(designs: Designs, counts: NDArray[np.int64], models: list[Model]) -> list[Scored]:
+    scored = [_score(designs, counts, model) for model in models]
+    return sorted((s for s in scored if s is not None), key=lambda s: s.bic)
 
 
 def _score(designs: Designs, counts: NDArray[np.int64], model: Model) -> Scored | None:
@@ -135,12 +142,14 @@ def _neighbours(model: Model, t: int, max_order: int) -> Iterator[Model]:
             yield tuple(other for other in model if other != term)
 
 
-def _greedy(designs: Designs, counts: NDArray[np.int64], max_order: int) -> list[Scored]:
-    seen: dict[Model, Scored | None] = {}
-    current = _score(designs, counts, MAIN)
+def _greedy(
+    designs: Designs, counts: NDArray[np.int64], max_order: int, seeds: list[Scored]
+) -> list[Scored]:
+    seen: dict[Model, Scored | None] = {s.model: s for s in seeds}
+    current = seeds[0] if seeds else _score(designs, counts, MAIN)
     if current is None:
         return []
-    seen[MAIN] = current
+    seen[current.model] = current
     while True:
         for model in _neighbours(current.model, designs.t, max_order):
             if model not in seen:

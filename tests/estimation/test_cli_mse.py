@@ -51,6 +51,16 @@ def test_text_output_names_terms_with_the_file_columns() -> None:
     assert "interval" in lines
 
 
+def test_max_order_all_reaches_three_list_terms() -> None:
+    # Kosovo: Ball et al. (2002) estimated 10,356 with a three-list interaction
+    args = ["--capture-histories", str(PUBLIC / "Kosovo.csv"), "--method", "bic", "--json"]
+    pairs = json.loads(run(*args, "--max-order", "2").output)
+    every = json.loads(run(*args, "--max-order", "all").output)
+    assert all(term.count(":") == 1 for term in pairs["terms"])
+    assert any(term.count(":") == 2 for term in every["terms"])
+    assert every["estimate"] == pytest.approx(10_356, rel=0.01)
+
+
 def test_bootstrap_with_a_seed_is_repeatable() -> None:
     args = ["--capture-histories", str(PUBLIC / "Korea.csv"), "--bootstrap", "200", "--seed", "3"]
     first = json.loads(run(*args, "--json").output)

@@ -1,7 +1,9 @@
-"""Benchmarks, run on demand (`make bench`): generator scaling and a full pipeline run.
+"""Benchmarks, run on demand (`make bench`): generator scaling, a full pipeline run, and
+the MSE bootstrap (1,000 replicates of a stepwise fit on the six UK lists).
 
-Writes benchmarks/results/<UTC timestamp>.json with the machine, the sizes and the seconds.
-Not part of the test suite: timings are measurements, never assertions.
+`python benchmarks/run.py [section ...]` runs only the named sections (generator, pipeline,
+mse). Writes benchmarks/results/<UTC timestamp>.json with the machine, the sizes and the
+seconds. Not part of the test suite: timings are measurements, never assertions.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipelines.estimation.capture import read_table
+from pipelines.estimation.mse import Options, estimate
 from synthetic import generate_world
 
 RESULTS = Path(__file__).parent / "results"
+MSE_TABLE = Path(__file__).parents[1] / "tests" / "fixtures" / "mse" / "UKdat.csv"
+MSE_REPLICATES = 1_000
 GENERATOR_SIZES = (100, 1_000, 10_000)
 PIPELINE_SIZE = 1_000
 YEARS = range(2012, 2025)
@@ -65,20 +71,49 @@ def pipeline_run(scratch: Path) -> dict[str, object]:
     }
 
 
+def mse_bootstrap(_scratch: Path) -> dict[str, object]:
+    """Wall and CPU seconds: the CPU time does not grow when other jobs share the cores."""
+    table = read_table(MSE_TABLE)
+    options = Options(method="stepwise", p_threshold=0.02, replicates=MSE_REPLICATES, seed=1)
+    load_before = os.getloadavg()[0]
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = estimate(table, options)
+    return {
+        "table": MSE_TABLE.name,
+        "lists": len(table.lists),
+        "method": options.method,
+        "replicates": MSE_REPLICATES,
+        "wall_seconds": round(time.perf_counter() - wall, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "load_average_before": round(load_before, 2),
+        "estimate": round(result.estimate),
+        "interval": [round(bound) for bound in result.interval],
+    }
+
+
+SECTIONS = {"generator": generator_scaling, "pipeline": pipeline_run, "mse": mse_bootstrap}
+
+
 def main() -> None:
+    chosen = sys.argv[1:] or list(SECTIONS)
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        sys.exit(
+            f"unknown benchmark section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}"
+        )
     with tempfile.TemporaryDirectory() as scratch:
-        result = {
+        result: dict[str, object] = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
                 "python": platform.python_version(),
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
             },
-            "generator": generator_scaling(Path(scratch)),
-            "pipeline": pipeline_run(Path(scratch)),
         }
+        for name in chosen:
+            result[name] = SECTIONS[name](Path(scratch))
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{result['when'].replace(':', '')}.json"
+    path = RESULTS / f"{str(result['when']).replace(':', '')}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     print(f"written to {path}")

@@ -286,3 +286,77 @@ def quarantine(agency: str | None, run_id: str | None, out: Path) -> None:
         click.echo(f"{rows.height} quarantined cells written to {out}")
 
     _guarded(body)
+
+
+@main.group()
+def mse() -> None:
+    """Multiple systems estimation: how many cases no list found."""
+
+
+@mse.command("estimate")
+@click.option(
+    "--capture-histories",
+    "path",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV: one 0/1 column per list, then a column with the count of each history.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["main", "stepwise", "bic"]),
+    default="stepwise",
+    show_default=True,
+    help="main effects; stepwise two-list interactions (Chan, Silverman & Vincent); "
+    "or the hierarchical model with the lowest BIC.",
+)
+@click.option(
+    "--p-threshold",
+    default=0.02,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Stepwise: add an interaction only below this p-value.",
+)
+@click.option(
+    "--max-order",
+    type=click.Choice(["2", "all"]),
+    default="2",
+    show_default=True,
+    help="BIC: highest order of the interactions (2 lists, or all but the full one).",
+)
+@click.option(
+    "--bootstrap",
+    "replicates",
+    default=0,
+    type=click.IntRange(0),
+    help="Resamples for a BCa interval that repeats the model choice (0: the model's own "
+    "interval).",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def mse_estimate(
+    path: Path,
+    method: str,
+    p_threshold: float,
+    max_order: str,
+    replicates: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Estimate the total population, seen and unseen, from a table of capture histories."""
+    from pipelines.estimation.capture import TableError, read_table
+    from pipelines.estimation.mse import EstimationError, Options, estimate
+    from pipelines.estimation.report import render_json, render_text
+
+    if 0 < replicates < 100:
+        raise BadInvocation("--bootstrap needs at least 100 replicates for a BCa interval")
+    try:
+        table = read_table(path)
+    except TableError as error:
+        raise BadInvocation(str(error)) from None
+    order = len(table.lists) if max_order == "all" else 2
+    options = Options(method, p_threshold, order, replicates, seed)  # type: ignore[arg-type]
+    try:
+        result = estimate(table, options)
+    except EstimationError as error:
+        raise click.ClickException(f"{path.name}: no estimate: {error}") from None
+    click.echo(render_json(result) if as_json else render_text(result))

@@ -1,0 +1,1 @@
+"""Estimates beyond counting: multiple systems estimation of the victims no agency found."""

@@ -1,0 +1,184 @@
+"""Multiple systems estimation of a population from overlapping lists.
+
+`estimate` chooses a model (main effects, stepwise, or BIC), fits it and, on request,
+repeats the choice on multinomial resamples of the observed cases for a BCa interval
+(scipy.stats.bootstrap; its jackknife leaves out one case at a time).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import bootstrap, norm
+
+from pipelines.estimation.capture import CaptureTable, check_informative
+from pipelines.estimation.models import Designs, Fit, ModelError, Term
+from pipelines.estimation.models import problem as model_problem
+from pipelines.estimation.selection import (
+    MAIN,
+    Selector,
+    bic_search,
+    bic_selector,
+    main_effects,
+    stepwise,
+)
+
+Method = Literal["main", "stepwise", "bic"]
+CONFIDENCE = 0.95
+BATCH = 64  # resamples per vectorised call: memory is BATCH x cases
+
+
+class EstimationError(ValueError):
+    """No estimate can be given for this table with this method: one line for the user."""
+
+
+@dataclass(frozen=True)
+class Options:
+    method: Method = "stepwise"
+    p_threshold: float = 0.02
+    max_order: int = 2
+    replicates: int = 0
+    seed: int = 1
+
+
+@dataclass(frozen=True)
+class Estimate:
+    lists: tuple[str, ...]
+    method: Method
+    observed: int
+    estimate: float
+    terms: tuple[str, ...]
+    empty_terms: tuple[str, ...]
+    interval: tuple[float, float]
+    interval_method: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def hidden(self) -> float:
+        return self.estimate - self.observed
+
+
+def estimate(table: CaptureTable, options: Options) -> Estimate:
+    """Choose, fit and (optionally) bootstrap a model; EstimationError when impossible."""
+    try:
+        check_informative(table)
+    except ValueError as error:
+        raise EstimationError(str(error)) from None
+    designs = Designs(len(table.lists))
+    counts = table.counts
+    selector = _selector(designs, counts, options)
+    try:
+        chosen = selector(counts)
+    except ModelError as error:
+        raise EstimationError(str(error)) from None
+    total = table.observed + chosen.hidden
+    if not math.isfinite(total):
+        raise EstimationError("the fitted model gives no finite estimate")
+    interval, how, notes = _interval(table, chosen, selector, options)
+    return Estimate(
+        lists=table.lists,
+        method=options.method,
+        observed=table.observed,
+        estimate=total,
+        terms=_names(table.lists, chosen.model),
+        empty_terms=_names(table.lists, chosen.empty),
+        interval=interval,
+        interval_method=how,
+        notes=notes,
+    )
+
+
+def _selector(designs: Designs, counts: NDArray[np.int64], options: Options) -> Selector:
+    if options.method == "bic":
+        candidates = bic_search(designs, counts, options.max_order)
+        if not candidates:
+            raise EstimationError("no hierarchical model is identifiable with an estimate")
+        return bic_selector(designs, candidates)
+    reason = model_problem(designs, counts, MAIN)
+    if reason is not None:
+        raise EstimationError(f"the main-effects model {reason} on this table")
+    start = main_effects(designs, counts)  # resamples start their fits from it
+    if options.method == "main":
+        return partial(main_effects, designs, start=start)
+    return partial(stepwise, designs, p_threshold=options.p_threshold, start=start)
+
+
+def _names(lists: tuple[str, ...], terms: tuple[Term, ...]) -> tuple[str, ...]:
+    return tuple(":".join(lists[i] for i in term) for term in terms)
+
+
+def _interval(
+    table: CaptureTable, chosen: Fit, selector: Selector, options: Options
+) -> tuple[tuple[float, float], str, tuple[str, ...]]:
+    if options.replicates:
+        low, high, notes = bca_interval(table, selector, options.replicates, options.seed)
+        return (low, high), f"BCa bootstrap, {options.replicates} replicates", notes
+    return _log_normal(table.observed, chosen), "normal on the log of the hidden count", ()
+
+
+def _log_normal(observed: int, chosen: Fit) -> tuple[float, float]:
+    """The model's own interval: intercept +- z * its standard error, given the model."""
+    z = norm.ppf(0.5 + CONFIDENCE / 2)
+    low = observed + math.exp(chosen.intercept - z * chosen.intercept_se)
+    high = observed + math.exp(chosen.intercept + z * chosen.intercept_se)
+    return low, high
+
+
+def bca_interval(
+    table: CaptureTable, selector: Selector, replicates: int, seed: int
+) -> tuple[float, float, tuple[str, ...]]:
+    """BCa interval of the total from resampling the observed cases, repeating the model
+    choice on each resample. Identical resampled tables are estimated once."""
+    cases = np.repeat(np.arange(len(table.counts)), table.counts)
+    memo: dict[bytes, float] = {}
+    failed: list[int] = []
+
+    def total(counts: NDArray[np.int64]) -> float:
+        key = counts.tobytes()
+        if key not in memo:
+            try:
+                value = float(counts.sum()) + selector(counts).hidden
+            except ModelError:
+                value = math.nan
+            if not math.isfinite(value):
+                failed.append(1)
+            memo[key] = value
+        return memo[key]
+
+    def statistic(sample: NDArray[np.int64], axis: int = -1) -> NDArray[np.float64]:
+        # scipy passes resamples of case indices, last axis; count them per cell
+        flat = sample.reshape(-1, sample.shape[-1])
+        cells = len(table.counts)
+        offsets = np.arange(len(flat))[:, None] * cells
+        counts = np.bincount((flat + offsets).ravel(), minlength=len(flat) * cells)
+        rows = counts.reshape(len(flat), cells)
+        return np.array([total(row) for row in rows]).reshape(sample.shape[:-1])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a degenerate distribution is reported below
+        result = bootstrap(
+            (cases,),
+            statistic,
+            n_resamples=replicates,
+            batch=BATCH,
+            vectorized=True,
+            confidence_level=CONFIDENCE,
+            method="BCa",
+            rng=np.random.default_rng(seed),
+        )
+    low, high = result.confidence_interval
+    if not (math.isfinite(low) and math.isfinite(high)):
+        why = (
+            f"{len(failed)} resampled tables had no estimate (too sparse to resample)"
+            if failed
+            else "every resample gave the same estimate"
+        )
+        raise EstimationError(f"no bootstrap interval: {why}; try without --bootstrap")
+    notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
+    return float(low), float(high), notes

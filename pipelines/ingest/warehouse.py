@@ -77,6 +77,23 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         for schema in STAGE_SCHEMAS:
             columns = _columns_sql(unified_schema(table))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
+            _add_new_columns(con, schema, table)
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
+    """A warehouse built by an earlier release gets the columns added since (null in the rows
+    it already holds), so the models can read them even on a run with no new file."""
+    existing = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    for name, dtype in unified_schema(table).items():
+        if name not in existing:
+            con.execute(f'ALTER TABLE {schema}.{table} ADD COLUMN "{name}" {duckdb_type(dtype)}')
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

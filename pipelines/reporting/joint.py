@@ -28,7 +28,7 @@ codelist seed is read by `form_group` as is). A new dimension goes into `KEY` an
 `dimensions` (its complete categories, or None for an open list such as countries, whose
 categories are those the release shows plus `REST`). The public table is then
 `joint.apply(frame, cells, release)`: each mapped count replaced by its published form,
-with a `<column>_status` column for rates and shares derived from it.
+with a `status_of(<column>)` column for rates and shares derived from it.
 """
 
 from __future__ import annotations
@@ -654,14 +654,21 @@ def protect(tables: dict[str, pl.DataFrame], years: Iterable[int]) -> ProtectedR
     )
 
 
+STATUS_SUFFIX = "__sdc_status"  # apart from any table column (e.g. legal_status)
+
+
+def status_of(column: str) -> str:
+    return f"{column}{STATUS_SUFFIX}"
+
+
 def apply(frame: pl.DataFrame, table: str, release: ProtectedRelease) -> pl.DataFrame:
     """`frame` with each mapped count replaced by its published form (text) and a
-    `<column>_status` column beside it."""
+    `status_of(column)` column beside it."""
     found = release.lookup(CELLS[table](frame))
     out = frame.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
     for column in found[COLUMN].unique(maintain_order=True):
         mine = found.filter(pl.col(COLUMN) == column).select(
-            ROW, pl.col(sdc.SHOWN).alias("_shown"), pl.col(sdc.STATUS).alias(f"{column}_status")
+            ROW, pl.col(sdc.SHOWN).alias("_shown"), pl.col(sdc.STATUS).alias(status_of(column))
         )
         out = (
             out.join(mine, on=ROW, how="left")

@@ -74,11 +74,13 @@ def published_number(shown: pl.Expr) -> pl.Expr:
 
 def _rate(count: str, population: pl.Expr) -> pl.Expr:
     """A rate from the published (rounded) count; empty where the count is hidden."""
-    return masked(published_number(pl.col(count)) * 100_000 / population, pl.col(f"{count}_status"))
+    return masked(
+        published_number(pl.col(count)) * 100_000 / population, pl.col(joint.status_of(count))
+    )
 
 
 def _statuses(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.endswith("_status")]
+    return [c for c in frame.columns if c.endswith(joint.STATUS_SUFFIX)]
 
 
 def victims_by_year(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
@@ -99,7 +101,7 @@ def victims_by_county(
     return public.with_columns(
         masked(
             queries.rate(published_number(pl.col("victims")), population_sum),
-            pl.col("victims_status"),
+            pl.col(joint.status_of("victims")),
         ).alias("rate_per_100k")
     ).select(frame.columns)
 
@@ -123,7 +125,7 @@ def victims_by_form(
     return public.with_columns(
         pl.when(pl.col("exploitation_form") == "unknown")
         .then(None)
-        .otherwise(masked(share, pl.col("victims_status")))
+        .otherwise(masked(share, pl.col(joint.status_of("victims"))))
         .round(6)
         .alias("share_of_known")
     ).select(frame.columns)

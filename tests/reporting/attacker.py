@@ -21,6 +21,8 @@ import openpyxl
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from pipelines.reporting import catalog
+
 CODELIST = Path(__file__).parents[2] / "dbt_project/seeds/codelists/codelist_exploitation_form.csv"
 WIDTH = 10  # the rule: every hidden count keeps a range this wide (or its baseline's)
 BIG = 1e6  # stands for "no upper bound": no count of these tables comes near it
@@ -50,10 +52,30 @@ def _csv(folder: Path, name: str) -> list[dict[str, str]]:
 
 
 def _sheet(folder: Path, book: str, sheet: str) -> list[dict[str, object]]:
+    """A sheet's rows by column name: below its title and units rows, the header gives each
+    column's English heading (a code column is headed '<label> (code)'), read back through
+    the workbook catalogue; the label columns beside the codes are left out."""
     rows = list(openpyxl.load_workbook(folder / book, read_only=True)[sheet].values)
-    if rows[0] == ("note",):  # a sheet withheld by an earlier release rule: nothing shown
-        return []
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    header = rows[HEADER_ROW]
+    names = [_COLUMN_OF.get(str(h)) for h in header]
+    return [
+        {name: value for name, value in zip(names, row, strict=False) if name is not None}
+        for row in rows[HEADER_ROW + 1 :]
+    ]
+
+
+HEADER_ROW = 2  # 0-based: title, units/notes, header
+_COLUMN_OF = {
+    catalog.heading(c): c
+    for c in (
+        *catalog.HEADINGS,
+        *catalog.LABEL_HEADINGS,
+        "sex",
+        "age_group",
+        "exploitation_form",
+        "sdg_form",
+    )
+}
 
 
 def _forms_of(column: str) -> dict[str, list[str]]:
@@ -75,8 +97,9 @@ def read_release(folder: Path) -> Model:
     years = sorted({r["year"] for r in sdg})
     sexes, ages = ("F", "M", "U"), ("child", "adult", "unknown")
     forms = sorted({r["exploitation_form"] for r in sdg} - {"total"})
+    series = _forms_of("sdg_form")
     for r in sdg:
-        m.see(v(r["year"], r["sex"], r["age_group"], r["exploitation_form"]), r["victims"])
+        _see_sdg(m, r, series)
     for y in years:
         for a in (*ages, "total"):
             for f in (*forms, "total"):
@@ -168,11 +191,107 @@ def read_release(folder: Path) -> Model:
     for r in _sheet(folder, "eurostat_thb.xlsx", "victims_by_sex_age"):
         m.see(v(str(r["year"]), str(r["sex"]), str(r["age_group"])), r["victims"])
     for r in _sheet(folder, "unodc_glotip.xlsx", "sdg_16_2_2"):
-        y, s, a, f = (str(r[c]) for c in ("year", "sex", "age_group", "exploitation_form"))
-        m.see(v(y, s, a, f), r["victims"])
+        _see_sdg(m, {k: "" if x is None else str(x) for k, x in r.items()}, series)
     for r in _sheet(folder, "greta.xlsx", "victims_by_form"):
         m.see(v("period", form=str(r["exploitation_form"])), r["victims"])
+    _read_yearly(m, folder, years, tip)
+    _read_justice(m, folder)
     return m
+
+
+def _see_sdg(m: Model, r: dict[str, str], series: dict[str, list[str]]) -> None:
+    """A project-form row is a cell of the cube; a UN series row (form total, one SDG form)
+    is the sum of that form's project forms."""
+    y, s, a, f = r["year"], r["sex"], r["age_group"], r["exploitation_form"]
+    if f != "total" or r["sdg_form"] == "total":
+        m.see(v(y, s, a, f), r["victims"])
+        return
+    var = ("sdg", y, s, a, r["sdg_form"])
+    m.see(var, r["victims"])
+    m.sums.append((var, [v(y, s, a, member) for member in series[r["sdg_form"]]]))
+
+
+def _read_yearly(m: Model, folder: Path, years: list[str], tip: dict[str, list[str]]) -> None:
+    """The per-year tables; each period table is the sum of its years."""
+    for r in _csv(folder, "victims_by_form_year.csv"):
+        m.see(v(r["year"], form=r["exploitation_form"]), r["victims"])
+    for name, key in (("county", "county_code"), ("country", "country_code")):
+        per_year = _csv(
+            folder,
+            f"victims_by_{'county' if name == 'county' else 'exploitation_country'}_year.csv",
+        )
+        codes: dict[str, list[Var]] = defaultdict(list)
+        for y in years:
+            rows = [r for r in per_year if r["year"] == y]
+            for r in rows:
+                m.see((name, y, r[key]), r["victims"])
+                codes[r[key]].append((name, y, r[key]))
+            m.unknowns.add((name, y, "_rest"))
+            m.sums.append((v(y), [*((name, y, r[key]) for r in rows), (name, y, "_rest")]))
+        for code, parts in codes.items():
+            if (name, code) in m.shown:
+                m.sums.append(((name, code), parts))
+    for y in years:
+        rows = [r for r in _csv(folder, "victims_by_citizenship_year.csv") if r["year"] == y]
+        parts: list[Var] = []
+        for r in rows:
+            code = r["citizenship_code"]
+            var = (
+                ("cit", y, {"RO": "RO", "": "unknown"}.get(code, ""))
+                if code in ("RO", "")
+                else ("nat", y, code)
+            )
+            m.see(var, r["victims"])
+            if var[0] == "nat":
+                parts.append(var)
+        m.unknowns.add(("nat", y, "_rest"))
+        m.sums.append((v(y), [*parts, ("nat", y, "_rest")]))
+    for r in _sheet(folder, "tip_report.xlsx", "child_victims_by_sex"):
+        y, cat = str(r["year"]), str(r["tip_category"])
+        for column, sex in (("girls", "F"), ("boys", "M")):
+            var = (column, y, cat)
+            m.see(var, r[column])
+            m.sums.append((var, [v(y, sex, "child", f) for f in tip[cat]]))
+        m.see(("tip_children", y, cat), r["children"])
+    for r in _sheet(folder, "greta.xlsx", "victims_assisted"):
+        y = str(r["year"])
+        flags = ("anitp_accepted_assistance", "anitp_declined_assistance")
+        names = (*flags, "anitp_assistance_not_recorded")
+        for column in names:
+            m.see(("assist", y, column), r[column])
+        m.sums.append((v(y), [("assist", y, c) for c in names]))
+
+
+LEGAL_STATUS = {
+    "suspected": "persons_suspected",
+    "prosecuted": "persons_sent_to_court",
+    "convicted": "persons_convicted_final",
+}
+
+
+def _read_justice(m: Model, folder: Path) -> None:
+    """Persons by legal status: the sexes, and the citizenships, add up to the year's column
+    of criminal_justice_by_year."""
+    for r in _csv(folder, "criminal_justice_by_year.csv"):
+        for column in LEGAL_STATUS.values():
+            m.see(("cj", r["year"], column), r[column])
+    by_total: dict[Var, list[Var]] = defaultdict(list)
+    for r in _csv(folder, "persons_by_legal_status_sex.csv"):
+        total = ("cj", r["year"], LEGAL_STATUS[r["legal_status"]])
+        var = (*total, r["sex"])
+        m.see(var, r["persons"])
+        by_total[total].append(var)
+    for total, parts in by_total.items():
+        m.sums.append((total, parts))
+    by_total = defaultdict(list)
+    for r in _csv(folder, "persons_by_legal_status_citizenship.csv"):
+        total = ("cj", r["year"], LEGAL_STATUS[r["legal_status"]])
+        var = (*total, "citizenship", r["citizenship_code"])
+        m.see(var, r["persons"])
+        by_total[total].append(var)
+    for total, parts in by_total.items():
+        m.unknowns.add((*total, "citizenship", "_rest"))
+        m.sums.append((total, [*parts, (*total, "citizenship", "_rest")]))
 
 
 def interval(text: str, *, baseline: bool = False) -> tuple[float, float]:

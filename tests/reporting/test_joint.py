@@ -146,3 +146,21 @@ def test_two_tables_giving_one_quantity_different_counts_is_refused() -> None:
     # One year only: the period's victims of a form are that year's.
     with pytest.raises(ValueError, match=r"(different|add up)"):
         joint.protect({"victims_by_form": a, "sdg_16_2_2": b}, [2020])
+
+
+def test_a_public_table_keeps_every_column_of_the_internal_one() -> None:
+    """A column that merely ends like the status columns (legal_status) is the table's own."""
+    from pipelines.reporting import publish
+
+    frame = pl.DataFrame(
+        {
+            "year": [2020, 2020],
+            "legal_status": ["convicted", "convicted"],
+            "sex": ["female", "male"],
+            "persons": [12, 3],
+        }
+    )
+    release = joint.protect({"persons_by_legal_status_sex": frame}, [2020])
+    public = publish.counts_only(frame, "persons_by_legal_status_sex", release)
+    assert public.columns == frame.columns
+    assert public["legal_status"].to_list() == ["convicted", "convicted"]

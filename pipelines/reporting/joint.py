@@ -55,6 +55,7 @@ KEY = (
     "county",
     "country",
     "nationality",
+    "person_nationality",
     "participation",
     "assistance",
     "detail",
@@ -104,6 +105,7 @@ def dimensions(years: Iterable[int]) -> dict[str, tuple[str, ...] | None]:
         "county": None,
         "country": None,
         "nationality": None,
+        "person_nationality": None,
         "participation": ("yes", "no", "unknown"),
         "assistance": ("yes", "no", "unknown"),
     }
@@ -200,20 +202,62 @@ def _victims_by_country_year(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _complete(found: pl.DataFrame, dim: str) -> pl.DataFrame:
+    """`found` (cells of one count column) lists every category of the open dimension `dim`
+    that has a count, as a table of every citizenship does: the categories it leaves out,
+    and the rest, are known zeros (without them the attacker's remainder would look free)."""
+    if found.is_empty():
+        return found
+    others = [c for c in KEY if c != dim]
+    categories = pl.concat(
+        [found.select(dim).unique(), pl.DataFrame({dim: [REST]}, schema={dim: pl.Utf8})]
+    )
+    every = found.select(others).unique().join(categories, how="cross")
+    zeros = every.join(found.select(KEY), on=list(KEY), how="anti", nulls_equal=True)
+    return pl.concat(
+        [
+            found,
+            zeros.select(
+                pl.lit(-1, pl.Int64).alias(ROW),
+                pl.lit(found[COLUMN][0]).alias(COLUMN),
+                *KEY,
+                pl.lit(0, pl.Int64).alias(COUNT),
+            ),
+        ]
+    )
+
+
 def _victims_by_citizenship_year(frame: pl.DataFrame) -> pl.DataFrame:
-    """Romanian and unknown citizenship are the citizenship groups' own quantities (the same
-    counts as in victims_by_year and the Eurostat table); other countries are `nationality`,
-    whose remainder holds Romania and the unknown."""
-    code = pl.col("citizenship_code")
-    own_group = code.is_null() | (code == "RO")
-    return cells(
+    """Every citizenship with victims, and the unknown: their sum is the year's victims.
+    Romanian and unknown citizenship are also the citizenship groups' quantities (the same
+    counts as in victims_by_year and the Eurostat table): see `_identities`."""
+    found = cells(
         frame,
         "victims",
         measure="victims",
         year=pl.col("year"),
-        citizenship=pl.when(code.is_null()).then(pl.lit("unknown")).when(code == "RO").then(code),
-        nationality=pl.when(~own_group).then(code),
+        nationality=pl.col("citizenship_code").fill_null("unknown"),
     )
+    return _complete(found, "nationality")
+
+
+# A count under two dimensions: (nationality, code) is the same as (citizenship, group).
+SAME_AS_GROUP = {"RO": "RO", "unknown": "unknown"}
+
+
+def _identities(keys: Sequence[Key]) -> list[tuple[Key, list[Key]]]:
+    """Relations `a = b` between the keys that name one count twice."""
+    known = set(keys)
+    at_nationality, at_group = KEY.index("nationality"), KEY.index("citizenship")
+    found = []
+    for key in keys:
+        group_value = SAME_AS_GROUP.get(str(key[at_nationality]))
+        if group_value is None or key[at_group] is not None:
+            continue
+        other = _with(_with(key, at_nationality, None), at_group, group_value)
+        if other in known:
+            found.append((key, [other]))
+    return found
 
 
 def _victims_assisted(frame: pl.DataFrame) -> pl.DataFrame:
@@ -391,13 +435,15 @@ def _legal_status_sex(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _legal_status_citizenship(frame: pl.DataFrame) -> pl.DataFrame:
-    return cells(
+    """Every citizenship (and 'unknown') of each status: they add up to its column."""
+    found = cells(
         frame,
         "persons",
         measure=pl.col("legal_status").replace_strict(LEGAL_STATUS),
         year=pl.col("year"),
-        nationality=pl.col("citizenship_code"),
+        person_nationality=pl.col("citizenship_code"),
     )
+    return _complete(found, "person_nationality")
 
 
 def _detailed(
@@ -629,6 +675,7 @@ def protect(tables: dict[str, pl.DataFrame], years: Iterable[int]) -> ProtectedR
     every = pl.concat([CELLS[name](frame) for name, frame in tables.items() if name in CELLS])
     counts = _merged_counts(every)
     system = _system(list(counts), dimensions(years))
+    system.relations.extend(_identities(system.keys))
     position = {key: row for row, key in enumerate(system.keys)}
     shown_in_a_table = len(counts)
     frame = pl.DataFrame(

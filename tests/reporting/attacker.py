@@ -231,21 +231,16 @@ def _read_yearly(m: Model, folder: Path, years: list[str], tip: dict[str, list[s
         for code, parts in codes.items():
             if (name, code) in m.shown:
                 m.sums.append(((name, code), parts))
+    # Every citizenship recorded, and the unknown: the year's rows add up to its victims.
+    citizenship = _csv(folder, "victims_by_citizenship_year.csv")
     for y in years:
-        rows = [r for r in _csv(folder, "victims_by_citizenship_year.csv") if r["year"] == y]
         parts: list[Var] = []
-        for r in rows:
+        for r in (r for r in citizenship if r["year"] == y):
             code = r["citizenship_code"]
-            var = (
-                ("cit", y, {"RO": "RO", "": "unknown"}.get(code, ""))
-                if code in ("RO", "")
-                else ("nat", y, code)
-            )
+            var: Var = ("cit", y, code or "unknown") if code in ("RO", "") else ("nat", y, code)
             m.see(var, r["victims"])
-            if var[0] == "nat":
-                parts.append(var)
-        m.unknowns.add(("nat", y, "_rest"))
-        m.sums.append((v(y), [*parts, ("nat", y, "_rest")]))
+            parts.append(var)
+        m.sums.append((v(y), parts))
     for r in _sheet(folder, "tip_report.xlsx", "child_victims_by_sex"):
         y, cat = str(r["year"]), str(r["tip_category"])
         for column, sex in (("girls", "F"), ("boys", "M")):
@@ -270,8 +265,8 @@ LEGAL_STATUS = {
 
 
 def _read_justice(m: Model, folder: Path) -> None:
-    """Persons by legal status: the sexes, and the citizenships, add up to the year's column
-    of criminal_justice_by_year."""
+    """Persons by legal status: the sexes, and the citizenships (with 'unknown'), add up to
+    the year's column of criminal_justice_by_year."""
     for r in _csv(folder, "criminal_justice_by_year.csv"):
         for column in LEGAL_STATUS.values():
             m.see(("cj", r["year"], column), r[column])
@@ -289,9 +284,8 @@ def _read_justice(m: Model, folder: Path) -> None:
         var = (*total, "citizenship", r["citizenship_code"])
         m.see(var, r["persons"])
         by_total[total].append(var)
-    for total, parts in by_total.items():
-        m.unknowns.add((*total, "citizenship", "_rest"))
-        m.sums.append((total, [*parts, (*total, "citizenship", "_rest")]))
+    for total, parts in by_total.items():  # every citizenship, and 'unknown'
+        m.sums.append((total, parts))
 
 
 def interval(text: str, *, baseline: bool = False) -> tuple[float, float]:

@@ -132,6 +132,51 @@ TABLES: dict[str, TableInfo] = {
         "Number of child victims (under 18) per year.",
         "A child whose sex is unknown is neither a girl nor a boy.",
     ),
+    "criminal_justice_by_offence_year": TableInfo(
+        "Criminal-justice counts by offence and year",
+        "Number of cases and persons per offence of the codelist (trafficking and related).",
+        "A person with two offences is in both rows, so the rows do not add up to the "
+        "trafficking totals; is_trafficking_offence marks Criminal Code art. 210, 211 and Law "
+        "678/2001 arts. 12, 13.",
+    ),
+    "offence_reclassification": TableInfo(
+        "Persons charged under one offence and finally convicted under another",
+        "Number of persons, by year of the final decision.",
+        "A person is in every (dropped charge, new conviction offence) pair.",
+    ),
+    "persons_by_legal_status_sex": TableInfo(
+        "Persons suspected, prosecuted and convicted of trafficking, by sex",
+        "Number of persons per year; prosecuted = sent to court; convicted = final conviction.",
+        "The sexes add up to the criminal-justice table's columns.",
+    ),
+    "persons_by_legal_status_citizenship": TableInfo(
+        "Persons suspected, prosecuted and convicted of trafficking, by citizenship",
+        "Number of persons per year (ISO 3166-1 alpha-2 code, or unknown).",
+        "The courts do not record citizenship: a convicted person's comes from their police or "
+        "DIICOT record.",
+    ),
+    "sentences_by_length": TableInfo(
+        "Final trafficking convictions by sentence length",
+        "Number of persons per year (one sentence per person and year: the longest).",
+        "Below the statutory minimum: a prison term (suspended or not) shorter than the "
+        "minimum in force at the decision, or a fine only.",
+    ),
+    "court_outcomes": TableInfo(
+        "Final court decisions on trafficking offences, by outcome",
+        "Number of persons per year.",
+        "The court extract records no reason for an acquittal or termination (not_recorded).",
+    ),
+    "compensation": TableInfo(
+        "Damages ordered for victims in final trafficking decisions",
+        "Court files and victims (numar_victime, once per file); amounts in lei, ordered, not "
+        "recovered or paid.",
+    ),
+    "case_durations": TableInfo(
+        "Case durations (Kaplan-Meier), by registration year",
+        "Median days from police registration to indictment and from indictment to the final "
+        "decision; open cases are censored at the latest extract date.",
+        "An empty median: fewer than half the cases reached the stage (not reached).",
+    ),
     "metadata": TableInfo(
         "About these tables",
         "Period, extracts used, counting rules, breaks in series and disclosure control.",

@@ -2,65 +2,18 @@
 
 The suppression of every table mapped in `joint.CELLS` is decided once for the whole
 release (`joint.protect`); the functions here put the published forms into each table and
-mask what is derived from a hidden count (rates, shares, amounts). `protect_long` protects
-a table on its own, for a table not yet mapped onto the joint model: an attacker who
-combines it with the other tables is not modelled, so map every published table.
+mask what is derived from a hidden count (rates, shares, amounts). A new public table is
+mapped in `joint.CELLS` first: a table protected on its own would leave the attacker who
+combines it with the others unmodelled.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import polars as pl
 
 from pipelines.reporting import dominance, joint, queries, sdc
 
 HIDDEN = (sdc.PRIMARY, sdc.SECONDARY)
-_EXTRA = "_extra"
-
-
-def _checked(protected: sdc.ProtectedTable, table: str) -> pl.DataFrame:
-    audit = protected.audit
-    if audit is None:  # protect() always audits; an unaudited table is never released
-        raise sdc.DisclosureError(f"{table}: no disclosure audit was run")
-    if not audit.passed:
-        cells = audit.failures(10).drop("status").to_dicts()
-        raise sdc.DisclosureError(f"{table}: hidden cells can be narrowed down: {cells}")
-    return protected.table
-
-
-def _refuse_hidden_known(known: pl.DataFrame, table: str) -> None:
-    """A total another table publishes cannot be a complement: hiding it here hides nothing."""
-    if known.filter(pl.col("status") == sdc.SECONDARY).height:
-        raise sdc.DisclosureError(
-            f"{table}: protecting it would need to hide a total that another table publishes"
-        )
-
-
-def protect_long(
-    frame: pl.DataFrame, dims: Sequence[str], count: str, table: str, total_over: Sequence[str] = ()
-) -> pl.DataFrame:
-    """Protect a long table; totals over `total_over` are known to the attacker but not written."""
-    extras = [
-        frame.group_by([d for d in dims if d != dim])
-        .agg(pl.col(count).sum())
-        .with_columns(pl.lit(sdc.TOTAL).alias(dim))
-        for dim in total_over
-    ]
-    full = pl.concat(
-        [
-            frame.select(*dims, count).with_columns(pl.lit(False).alias(_EXTRA)),
-            *[e.select(*dims, count).with_columns(pl.lit(True).alias(_EXTRA)) for e in extras],
-        ]
-    )
-    protected = _checked(sdc.protect(full, dims, count), table)
-    _refuse_hidden_known(protected.filter(pl.col(_EXTRA)), table)
-    shown = protected.filter(~pl.col(_EXTRA)).select(*dims, "shown", "status")
-    return (
-        frame.join(shown, on=list(dims), how="left", nulls_equal=True)
-        .with_columns(pl.col("shown").alias(count))
-        .drop("shown")
-    )
 
 
 def masked(value: pl.Expr, status: pl.Expr) -> pl.Expr:

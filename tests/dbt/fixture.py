@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.ingest import warehouse as wh
+from pipelines.ingest.validation import QUARANTINE_SCHEMA
 from schemas.unified import UNIFIED_MODELS
 
 
@@ -51,9 +52,20 @@ class Builder:
     def __init__(self) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in UNIFIED_MODELS}
         self.files: list[dict[str, Any]] = []
+        self.quarantine: list[dict[str, Any]] = []
 
-    def file(self, agency: str, period: str, extract: dt.date, quarantined: int = 0) -> str:
-        name = f"{agency}_{period}_{extract:%Y%m%d}"
+    def file(
+        self,
+        agency: str,
+        period: str,
+        extract: dt.date,
+        quarantined: int = 0,
+        *,
+        rows_read: int = 0,
+        status: str = "loaded",
+        suffix: str = "",
+    ) -> str:
+        name = f"{agency}_{period}_{extract:%Y%m%d}{suffix}"
         self.files.append(
             {
                 "file_id": name.ljust(64, "0"),
@@ -62,9 +74,9 @@ class Builder:
                 "period": period,
                 "extract_date": extract,
                 "size_bytes": 1,
-                "status": "loaded",
+                "status": status,
                 "reason": None,
-                "rows_read": 0,
+                "rows_read": rows_read,
                 "rows_accepted": 0,
                 "rows_quarantined": quarantined,
                 "run_id": "fixture",
@@ -72,6 +84,24 @@ class Builder:
             }
         )
         return name
+
+    def quarantined(
+        self, file: str, row: int, rule: str, column: str | None = None, sheet: str | None = None
+    ) -> None:
+        meta = next(f for f in self.files if f["source_file"] == file)
+        self.quarantine.append(
+            {
+                "source_agency": meta["source_agency"],
+                "source_file": file,
+                "source_sheet": sheet,
+                "source_row": row,
+                "column_name": column,
+                "rule": rule,
+                "reason": rule,
+                "value": None,
+                "stage": "validate",
+            }
+        )
 
     def _lineage(self, file: str, row: int, sheet: str | None = None) -> dict[str, Any]:
         meta = next(f for f in self.files if f["source_file"] == file)
@@ -95,6 +125,9 @@ class Builder:
         county: str | None = "RO-IS",
         citizenship: str | None = "RO",
         sheet: str | None = None,
+        *,
+        born: dt.date | None = None,
+        birth_year: int | None = None,
     ) -> None:
         self.tables["person_record"].append(
             {
@@ -105,8 +138,8 @@ class Builder:
                 "name_birth_year_key": None,
                 "role": role,
                 "sex": sex,
-                "birth_date": None,
-                "birth_year": None,
+                "birth_date": born,
+                "birth_year": born.year if born else birth_year,
                 "citizenship_code": citizenship,
                 "residence_county_code": county,
             }
@@ -129,8 +162,10 @@ class Builder:
         sheet: str | None = None,
         participates: str | None = None,
         assistance: str | None = None,
+        born: dt.date | None = None,
+        country: str | None = "by scope",
     ) -> None:
-        self.person(file, row, person, "victim", sex, county, citizenship, sheet)
+        self.person(file, row, person, "victim", sex, county, citizenship, sheet, born=born)
         self.tables["victim_identification"].append(
             {
                 **self._lineage(file, row, sheet),
@@ -140,7 +175,9 @@ class Builder:
                 "age_group": "child" if age < 18 else "adult",
                 "exploitation_form": form,
                 "exploitation_forms": [form],
-                "exploitation_country_code": "RO" if scope == "domestic" else "DE",
+                "exploitation_country_code": (
+                    ("RO" if scope == "domestic" else "DE") if country == "by scope" else country
+                ),
                 "trafficking_scope": scope,
                 "recruitment_method": None,
                 "residence_area": None,
@@ -162,6 +199,11 @@ class Builder:
         prosecutor: str | None = None,
         sheet: str | None = None,
         offences: tuple[str, ...] = ("CP210",),
+        *,
+        court: str | None = None,
+        organised: bool | None = None,
+        cross_border: bool | None = None,
+        status: str | None = None,
     ) -> None:
         self.tables["case_record"].append(
             {
@@ -172,14 +214,14 @@ class Builder:
                 "registration_date": registered,
                 "referral_mode": None,
                 **offence_columns(offences),
-                "police_case_status": None,
+                "police_case_status": status,
                 "prosecutor_case_number": prosecutor
                 or (number if stage == "prosecution" else None),
                 "prosecutor_decision": decision,
                 "prosecutor_decision_date": decided,
-                "court_name": None,
-                "organised_crime_group": None,
-                "cross_border": None,
+                "court_name": court,
+                "organised_crime_group": organised,
+                "cross_border": cross_border,
                 "seized_value_lei": None,
             }
         )
@@ -225,13 +267,14 @@ class Builder:
         damages: float | None = None,
         prosecutor: str | None = "10/D/P/2020",
         offences: tuple[str, ...] = ("CP210",),
+        court: str = "Tribunalul Iași",
     ) -> None:
         self.person(file, row, person, "defendant", "M")
         self.tables["court_decision"].append(
             {
                 **self._lineage(file, row),
                 "court_case_number": f"{row}/99/2021",
-                "court_name": "Tribunalul Iași",
+                "court_name": court,
                 "court_level": level,
                 "prosecutor_case_number": prosecutor,
                 "registration_date": None,
@@ -249,18 +292,42 @@ class Builder:
             }
         )
 
-    def assisted(self, file: str, row: int, person: str, when: dt.date) -> None:
-        self.person(file, row, person, "assisted_person", "M", "RO-CJ", sheet="Beneficiari")
+    def assisted(
+        self,
+        file: str,
+        row: int,
+        person: str | None,
+        when: dt.date | None,
+        *,
+        provider: str = "ADPARE",
+        sex: str = "M",
+        county: str | None = "RO-CJ",
+        citizenship: str | None = "RO",
+        birth_year: int | None = None,
+        participates: str | None = None,
+        case: str | None = None,
+    ) -> None:
+        self.person(
+            file,
+            row,
+            person,
+            "assisted_person",
+            sex,
+            county,
+            citizenship,
+            sheet="Beneficiari",
+            birth_year=birth_year,
+        )
         self.tables["assistance_episode"].append(
             {
                 **self._lineage(file, row, "Beneficiari"),
-                "provider_name": "ADPARE",
+                "provider_name": provider,
                 "beneficiary_code_key": None,
                 "programme_entry_date": when,
                 "exploitation_form": "labour",
                 "exploitation_country_code": None,
-                "participates_in_proceedings": None,
-                "case_number": None,
+                "participates_in_proceedings": participates,
+                "case_number": case,
             }
         )
 
@@ -276,6 +343,9 @@ class Builder:
                 model.validate(frame)
                 wh.insert(con, f"unified.{table}", frame)
             wh.insert(con, "ops.file_manifest", pl.DataFrame(self.files, schema=wh.MANIFEST_SCHEMA))
+            wh.insert(
+                con, "ops.quarantine", pl.DataFrame(self.quarantine, schema=QUARANTINE_SCHEMA)
+            )
 
 
 def build(path: Path) -> None:

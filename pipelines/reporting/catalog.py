@@ -121,6 +121,33 @@ TABLES: dict[str, TableInfo] = {
         "Victims identified, by form of exploitation, sex and age group",
         "Number of victims per year (the rows of the SDG 16.2.2 table by project form).",
     ),
+    "data_quality": TableInfo(
+        "Data-quality scorecard of the agencies' extracts, by agency, period and measure",
+        "Shares of rows (0-100%), days or counts of files, with a traffic light (green, amber, "
+        "red) by the thresholds of the sheet measures, and the change since the agency's "
+        "previous period.",
+        "Internal: about the agencies' data, not persons; not part of the public release. "
+        "not applicable = the agency does not record the field; no data = nothing to measure.",
+    ),
+    "data_quality_measures": TableInfo(
+        "Data-quality measures: definitions and traffic-light thresholds",
+        "Thresholds in the measure's unit (share 0-1, days or count). Higher is better: green "
+        "at or above green, amber at or above amber, else red; lower is better: the reverse.",
+    ),
+    "assistance_programme": TableInfo(
+        "Assistance programmes: persons assisted and their criminal cases, by organisation "
+        "and year",
+        "Number of persons (once per organisation and year) and of distinct criminal cases.",
+        "Internal, not disclosure-controlled. Cases are linked by the case number the "
+        "organisation gives to the police, DIICOT and court records; a case found in none has "
+        "no stage. Group and cross-border flags are DIICOT's.",
+    ),
+    "assistance_court_regions": TableInfo(
+        "Assistance programmes: cases of the persons assisted, by court-of-appeal region",
+        "Number of distinct cases tried in the region (a case tried in two regions counts in "
+        "each).",
+        "Internal. unknown = a court that cannot be placed in a region.",
+    ),
     "victims_assisted": TableInfo(
         "Victims assisted, by year",
         "Number of persons.",

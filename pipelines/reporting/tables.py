@@ -1,5 +1,12 @@
 """`tipstats tables`: the standard tables for a period, as CSV and/or the four workbooks.
 
+Beside them, in the internal variant only, the data-quality scorecard (`data_quality.csv`,
+`data_quality.xlsx`) and the assistance-programme view (`assistance_programme.csv`,
+`assistance_court_regions.csv`, `assistance_programme.xlsx`). They are never part of the
+public release (`--publish`): the scorecard's small row counts and cross-agency agreements and
+the assistance view's person counts per organisation are not covered by the joint disclosure
+control, so they stay with the agencies and ANITP.
+
 CSV files are UTF-8, comma-separated, one header row; an empty cell means unknown (or, in
 the public variant, not published), 0 means none. Rates are rounded to 6 decimals. Files
 are written to a temporary folder and moved into place only when every table is ready, so
@@ -53,6 +60,10 @@ CSV_TABLES = (
     "compensation",
     "case_durations",
 )
+
+# Internal only: written without --publish, never with it (see the module's docstring).
+INTERNAL_CSV_TABLES = ("data_quality", "assistance_programme", "assistance_court_regions")
+INTERNAL_WORKBOOKS = ("data_quality.xlsx", "assistance_programme.xlsx")
 
 TIP_COUNTS = ("victims", "children", "foreign_citizens")
 
@@ -116,6 +127,11 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
             con, "rpt_victims_by_citizenship_group_year", period
         ),
         "participation": queries.read_mart(con, "rpt_victim_participation_by_year", period),
+        "data_quality": queries.read_mart(
+            con, "rpt_data_quality", period, "cast(left(period, 4) as integer)"
+        ),
+        "assistance_programme": queries.read_mart(con, "rpt_assistance_programme", period),
+        "assistance_court_regions": queries.read_mart(con, "rpt_assistance_court_regions", period),
     }
 
 
@@ -349,6 +365,69 @@ def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str,
     }
 
 
+def _scorecard(quality: pl.DataFrame) -> pl.DataFrame:
+    """The scorecard as a sheet: shares and other numbers in columns of their own, so each is
+    shown in its format (a share as a percentage, days and counts as whole numbers)."""
+    is_share = pl.col("unit") == "share"
+
+    def split(column: str, name: str) -> list[pl.Expr]:
+        return [
+            pl.when(is_share).then(pl.col(column)).alias(f"share{name}"),
+            pl.when(~is_share).then(pl.col(column)).alias(f"number{name}"),
+        ]
+
+    return quality.select(
+        "source_agency",
+        "period",
+        "dimension",
+        "measure",
+        "rule",
+        "status",
+        *split("value", ""),
+        "numerator",
+        "denominator",
+        "previous_period",
+        "previous_status",
+        *split("previous_value", "_previous"),
+        *split("change", "_change"),
+    )
+
+
+def _measures(quality: pl.DataFrame) -> pl.DataFrame:
+    """Each measure's definition and thresholds (as text: they are shares, days or counts)."""
+    return (
+        quality.select(
+            "dimension",
+            "measure",
+            "unit",
+            "better",
+            pl.col("green_threshold").cast(pl.Utf8),
+            pl.col("amber_threshold").cast(pl.Utf8),
+            "definition",
+        )
+        .unique()
+        .sort("dimension", "measure")
+    )
+
+
+def _internal_workbooks(
+    tables: dict[str, pl.DataFrame], meta: pl.DataFrame
+) -> dict[str, dict[str, Sheet]]:
+    quality = tables["data_quality"]
+    return {
+        "data_quality.xlsx": {
+            "scorecard": Sheet("data_quality", _scorecard(quality)),
+            "measures": Sheet("data_quality_measures", _measures(quality)),
+            "metadata": Sheet("metadata", meta),
+        },
+        "assistance_programme.xlsx": {
+            "assistance_programme": Sheet("assistance_programme", tables["assistance_programme"]),
+            "court_regions": Sheet("assistance_court_regions", tables["assistance_court_regions"]),
+            "metadata": Sheet("metadata", meta),
+        },
+    }
+
+
 def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) -> list[str]:
     """Write every file into a temporary folder, then move them into `target` together."""
     out.mkdir(parents=True, exist_ok=True)
@@ -408,13 +487,17 @@ def write_tables(
     )
     meta = metadata(period.label, extracts, breaks, disclosure)
     writers: dict[str, Callable[[Path], None]] = {}
+    csv_tables = CSV_TABLES if publish_ else (*CSV_TABLES, *INTERNAL_CSV_TABLES)
     if fmt in ("csv", "both"):
-        for name in CSV_TABLES:
+        for name in csv_tables:
             writers[f"{name}.csv"] = partial(_write_csv, tables[name])
         writers.update(_sdmx_writers(tables, publish_))
     if fmt in ("xlsx", "both"):
         stamp = creation_date(extracts)
-        for name, sheets in _workbooks(tables, meta).items():
+        workbooks = _workbooks(tables, meta)
+        if not publish_:
+            workbooks.update(_internal_workbooks(tables, meta))
+        for name, sheets in workbooks.items():
             writers[name] = partial(
                 write_workbook, sheets=sheets, created=stamp, labels=labels, period=period.label
             )

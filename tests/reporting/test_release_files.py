@@ -288,3 +288,39 @@ def test_sdg_series_by_form_group_the_project_forms(release: Path) -> None:
                 and r["exploitation_form"] in members
             )
             assert series[(code, year)] == expected, (code, year)
+
+
+INTERNAL_ONLY = [
+    *(f"{name}.csv" for name in tables.INTERNAL_CSV_TABLES),
+    *tables.INTERNAL_WORKBOOKS,
+]
+
+
+def test_quality_and_assistance_files_are_internal_only(release: Path) -> None:
+    written = {path.name for path in release.iterdir()}
+    public = release.name == "public"
+    assert {name for name in INTERNAL_ONLY if name in written} == (
+        set() if public else set(INTERNAL_ONLY)
+    )
+    if public:
+        return
+    rows = csv_rows(release / "data_quality.csv")
+    cnp = next(
+        r
+        for r in rows
+        if (r["source_agency"], r["period"], r["measure"]) == ("anitp", "2020", "cnp_valid")
+    )
+    assert (cnp["value"], cnp["status"]) == ("0.75", "amber")  # K1 K1 K3 of 4 rows
+    sheet = openpyxl.load_workbook(release / "data_quality.xlsx")["scorecard"]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    share, number = header.index("Share"), header.index("Number")
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1):
+        if [row[i].value for i in range(4)] == ["anitp", "2020", "completeness", "cnp_valid"]:
+            assert (row[share].value, row[share].number_format) == (0.75, "0.0%")
+            assert row[number].value is None
+        if row[3].value == "days_to_first_extract" and row[0].value == "anitp":
+            assert row[number].value == 15  # 2021-01-15 after 31 December
+    assistance = csv_rows(release / "assistance_programme.csv")
+    assert [(r["provider_name"], r["year"], r["persons_assisted"]) for r in assistance] == [
+        ("ADPARE", "2020", "1")
+    ]

@@ -2,8 +2,19 @@
 -- assisted by sex and citizenship, their participation in criminal proceedings, and the
 -- cases they take part in (linked by the case number the NGO gives to the police, DIICOT and
 -- court records; int_assistance_episodes) with the stage each has reached and DIICOT's flags.
--- A person counts once per organisation and year (the first row of the extract gives the
--- attributes); a case once per organisation and year.
+-- A person counts once per organisation and year (the attributes of the record with the
+-- smallest record_id); a case once per organisation and year.
+{% set person_columns = [
+    'persons_assisted', 'female', 'male', 'sex_unknown', 'romanian_citizens',
+    'foreign_citizens', 'citizenship_unknown', 'persons_in_proceedings',
+    'persons_not_in_proceedings', 'persons_with_case_number', 'persons_in_linked_cases'
+] %}
+{% set case_columns = [
+    'cases', 'cases_linked', 'cases_not_found', 'cases_investigation',
+    'cases_closed_without_trial', 'cases_sent_to_court', 'cases_first_instance_decision',
+    'cases_final_decision', 'cases_organised_group', 'cases_cross_border'
+] %}
+
 with
 
 persons as (
@@ -86,20 +97,12 @@ case_counts as (
 select
     p.provider_name,
     cast(p.year as integer) as year,
-    {% for column in [
-        'persons_assisted', 'female', 'male', 'sex_unknown', 'romanian_citizens',
-        'foreign_citizens', 'citizenship_unknown', 'persons_in_proceedings',
-        'persons_not_in_proceedings', 'persons_with_case_number', 'persons_in_linked_cases'
-    ] %}
+    {%- for column in person_columns %}
         cast(p.{{ column }} as bigint) as {{ column }},
-    {% endfor %}
-    {% for column in [
-        'cases', 'cases_linked', 'cases_not_found', 'cases_investigation',
-        'cases_closed_without_trial', 'cases_sent_to_court', 'cases_first_instance_decision',
-        'cases_final_decision', 'cases_organised_group', 'cases_cross_border',
-        'cases_flags_unknown'
-    ] %}
-        cast(coalesce(c.{{ column }}, 0) as bigint) as {{ column }}{{ "," if not loop.last }}
-    {% endfor %}
+    {%- endfor %}
+    {%- for column in case_columns %}
+        cast(coalesce(c.{{ column }}, 0) as bigint) as {{ column }},
+    {%- endfor %}
+    cast(coalesce(c.cases_flags_unknown, 0) as bigint) as cases_flags_unknown
 from person_counts as p
 left join case_counts as c using (provider_name, year)

@@ -33,7 +33,8 @@ files as (
 ),
 
 latest_files as (
-    select * from files where recency = 1
+    select * from files
+    where recency = 1
 ),
 
 periods as (

@@ -127,11 +127,32 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
             con, "rpt_victims_by_citizenship_group_year", period
         ),
         "participation": queries.read_mart(con, "rpt_victim_participation_by_year", period),
-        "data_quality": queries.read_mart(
-            con, "rpt_data_quality", period, "cast(left(period, 4) as integer)"
-        ),
-        "assistance_programme": queries.read_mart(con, "rpt_assistance_programme", period),
-        "assistance_court_regions": queries.read_mart(con, "rpt_assistance_court_regions", period),
+        **_read_internal(con, period),
+    }
+
+
+# Internal table -> (its mart, the expression of its year).
+_INTERNAL_MARTS = {
+    "data_quality": ("rpt_data_quality", "cast(left(period, 4) as integer)"),
+    "assistance_programme": ("rpt_assistance_programme", "year"),
+    "assistance_court_regions": ("rpt_assistance_court_regions", "year"),
+}
+
+
+def _read_internal(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFrame]:
+    """The internal-only tables; none from a publication made before they existed, so that
+    `--as-of` gives back exactly the files of that date."""
+    marts = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'"
+        ).fetchall()
+    }
+    if not {mart for mart, _ in _INTERNAL_MARTS.values()} <= marts:
+        return {}
+    return {
+        name: queries.read_mart(con, mart, period, year)
+        for name, (mart, year) in _INTERNAL_MARTS.items()
     }
 
 
@@ -487,7 +508,8 @@ def write_tables(
     )
     meta = metadata(period.label, extracts, breaks, disclosure)
     writers: dict[str, Callable[[Path], None]] = {}
-    csv_tables = CSV_TABLES if publish_ else (*CSV_TABLES, *INTERNAL_CSV_TABLES)
+    internal = not publish_ and "data_quality" in tables
+    csv_tables = (*CSV_TABLES, *INTERNAL_CSV_TABLES) if internal else CSV_TABLES
     if fmt in ("csv", "both"):
         for name in csv_tables:
             writers[f"{name}.csv"] = partial(_write_csv, tables[name])
@@ -495,7 +517,7 @@ def write_tables(
     if fmt in ("xlsx", "both"):
         stamp = creation_date(extracts)
         workbooks = _workbooks(tables, meta)
-        if not publish_:
+        if internal:
             workbooks.update(_internal_workbooks(tables, meta))
         for name, sheets in workbooks.items():
             writers[name] = partial(

@@ -8,8 +8,10 @@ machine-readable values), and labels with the seed files themselves.
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
@@ -324,3 +326,21 @@ def test_quality_and_assistance_files_are_internal_only(release: Path) -> None:
     assert [(r["provider_name"], r["year"], r["persons_assisted"]) for r in assistance] == [
         ("ADPARE", "2020", "1")
     ]
+
+
+def test_a_publication_from_before_the_internal_marts_gives_its_own_files(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """`tables --as-of` on an older publication writes what was written then: no scorecard."""
+    older = tmp_path / "older.duckdb"
+    shutil.copyfile(warehouse, older)
+    with duckdb.connect(str(older)) as con:
+        for mart in (
+            "rpt_data_quality",
+            "rpt_assistance_programme",
+            "rpt_assistance_court_regions",
+        ):
+            con.execute(f"DROP TABLE marts.{mart}")
+    report = tables.write_tables(older, 2020, 2021, tmp_path / "out", "both", False)
+    assert report.files
+    assert not set(INTERNAL_ONLY) & set(report.files)

@@ -167,12 +167,14 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     }
 
 
-
-def release(con: duckdb.DuckDBPyConnection, period: Period, public: bool) -> dict[str, pl.DataFrame]:
+def release(
+    con: duckdb.DuckDBPyConnection, period: Period, public: bool
+) -> dict[str, pl.DataFrame]:
     """The standard tables of a period as `write_tables` writes them: with `public`, the
     protected release of the public workbooks (for the annual report, `report/`)."""
     tables = _read(con, period)
     return _protect(tables) if public else tables
+
 
 # The SDG table's rows over all forms (its per-SDG-form series rows excluded).
 _all_forms = (pl.col("exploitation_form") == "total") & (pl.col("sdg_form") == "total")

@@ -9,7 +9,6 @@ protected release of the public workbooks) and the marts, and writes
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from contextlib import closing
@@ -110,7 +109,9 @@ def print_pdf(html: Path, pdf: Path) -> None:
             finally:
                 browser.close()
     except PlaywrightError as error:
-        raise PdfError(f"chromium could not print the PDF: {error.message.splitlines()[0]}") from None
+        raise PdfError(
+            f"chromium could not print the PDF: {error.message.splitlines()[0]}"
+        ) from None
 
 
 def write_report(
@@ -138,4 +139,4 @@ def _write_atomically(path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
     ) as handle:
         handle.write(text)
-    os.replace(handle.name, path)
+    Path(handle.name).replace(path)

@@ -33,7 +33,9 @@ class Trace:
             if isinstance(value, tuple):
                 parts.append(f"{column} BETWEEN {value[0]} AND {value[1]}")
             else:
-                parts.append(f"{column} = {value!r}" if isinstance(value, str) else f"{column} = {value}")
+                parts.append(
+                    f"{column} = {value!r}" if isinstance(value, str) else f"{column} = {value}"
+                )
         return " AND ".join(parts)
 
     def label(self) -> str:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-STYLE = {
+STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "tipstats",
     "font.family": "sans-serif",
@@ -34,14 +35,14 @@ Values = Sequence[float | None]
 
 @contextmanager
 def figure(width: float, height: float) -> Iterator[Figure]:
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # keys typed as literals
         yield Figure(figsize=(width, height), layout="constrained")
 
 
 def to_svg(fig: Figure, prefix: str) -> str:
     """The figure as an `<svg>` element (no XML prolog), its ids prefixed with `prefix`."""
     buffer = io.StringIO()
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # keys typed as literals
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -54,7 +55,7 @@ def _heights(values: Values) -> np.ndarray:
 
 def bars(
     categories: Sequence[str],
-    series: dict[str, Values],
+    series: Mapping[str, Values],
     ylabel: str,
     prefix: str,
     horizontal: bool = False,
@@ -87,7 +88,7 @@ def bars(
         return to_svg(fig, prefix)
 
 
-def lines(x: Sequence[str], series: dict[str, Values], ylabel: str, prefix: str) -> str:
+def lines(x: Sequence[str], series: Mapping[str, Values], ylabel: str, prefix: str) -> str:
     """One line per series with its points; a missing value breaks the line."""
     with figure(7.5, 3.0) as fig:
         ax = fig.add_subplot()

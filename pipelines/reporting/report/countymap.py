@@ -99,7 +99,9 @@ def _legend(bounds: list[float], colours: list[str], public: bool) -> list[Patch
     entries = [Patch(facecolor=ZERO_COLOUR, edgecolor="#999999", label="0")]
     low = 0.0
     for bound, colour in zip(bounds, colours, strict=True):
-        entries.append(Patch(facecolor=colour, edgecolor="#999999", label=f"{low:.2f} – {bound:.2f}"))
+        entries.append(
+            Patch(facecolor=colour, edgecolor="#999999", label=f"{low:.2f} – {bound:.2f}")
+        )
         low = bound
     if public:
         entries.append(
@@ -109,20 +111,23 @@ def _legend(bounds: list[float], colours: list[str], public: bool) -> list[Patch
     return entries
 
 
-def choropleth(
-    rates: dict[str, float | None], hidden: set[str], title: str, public: bool
-) -> str:
+def choropleth(rates: dict[str, float | None], hidden: set[str], title: str, public: bool) -> str:
     """The map of `rates` (ISO code -> rate per 100,000; None = no rate); counties in `hidden`
     are grey (their count was not published)."""
     shown = [r for code, r in rates.items() if r is not None and code not in hidden]
     bounds = breaks(shown)
     cmap = mpl.colormaps["YlOrRd"]
-    colours = [mpl.colors.to_hex(cmap(0.2 + 0.75 * i / max(len(bounds) - 1, 1))) for i in range(len(bounds))]
+    colours = [
+        mpl.colors.to_hex(cmap(0.2 + 0.75 * i / max(len(bounds) - 1, 1)))
+        for i in range(len(bounds))
+    ]
     with charts.figure(7.2, 5.4) as fig:
         ax = fig.add_subplot()
         for county in counties():
             rate = rates.get(county.code)
-            path = MplPath.make_compound_path(*(MplPath(ring, closed=True) for ring in county.rings))
+            path = MplPath.make_compound_path(
+                *(MplPath(ring, closed=True) for ring in county.rings)
+            )
             fill = _colour(rate, county.code in hidden, bounds, colours)
             patch = PathPatch(
                 path,
@@ -134,7 +139,15 @@ def choropleth(
             ax.add_patch(patch)
             x, y = _label_point(county)
             dark = fill in colours[len(colours) // 2 :]
-            ax.text(x, y, county.name, fontsize=5.5, ha="center", va="center", color="white" if dark else "#222222")
+            ax.text(
+                x,
+                y,
+                county.name,
+                fontsize=5.5,
+                ha="center",
+                va="center",
+                color="white" if dark else "#222222",
+            )
         ax.autoscale_view()
         ax.set_aspect(1 / math.cos(math.radians(45.9)))  # equirectangular at Romania's latitude
         ax.set_axis_off()
@@ -158,7 +171,9 @@ def _annotate(svg: str, rates: dict[str, float | None], hidden: set[str]) -> str
     def group(match: re.Match[str]) -> str:
         code = match.group(1)
         rate = rates.get(code)
-        shown = "not published" if code in hidden else ("no rate" if rate is None else f"{rate:.2f}")
+        shown = (
+            "not published" if code in hidden else ("no rate" if rate is None else f"{rate:.2f}")
+        )
         value = "" if rate is None or code in hidden else f' data-rate="{rate!r}"'
         name = html.escape(names[code])
         return (

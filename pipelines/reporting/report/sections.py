@@ -83,10 +83,11 @@ class Context:
             if mine.is_empty():
                 parts.append(f"{agency}: none")
                 continue
+            periods = mine["period"].sort().to_list()
+            dates = mine["extract_date"].sort().cast(pl.Utf8).to_list()
             parts.append(
-                f"{agency}: {mine.height} extracts for {mine['period'].min()}–"
-                f"{mine['period'].max()} (extract dates {mine['extract_date'].min()} to "
-                f"{mine['extract_date'].max()})"
+                f"{agency}: {mine.height} extracts for {periods[0]}–{periods[-1]} "
+                f"(extract dates {dates[0]} to {dates[-1]})"
             )
         return "; ".join(parts) + "; the files are listed under Sources."
 
@@ -127,29 +128,67 @@ def headline(ctx: Context) -> Section:
     rows: list[list[Cell]] = []
 
     def counted(label: str, frame: pl.DataFrame, mart: str, table: str, column: str) -> None:
-        shown = [cells.count((_rows(frame, year=y) or {}).get(column), ctx.trace(mart, column, {"year": y}, table)) for y in (last, before)]
-        rows.append([cells.text(label), *shown, cells.change(shown[0].value, shown[1].value, False)])
+        shown = [
+            cells.count(
+                (_rows(frame, year=y) or {}).get(column),
+                ctx.trace(mart, column, {"year": y}, table),
+            )
+            for y in (last, before)
+        ]
+        rows.append(
+            [cells.text(label), *shown, cells.change(shown[0].value, shown[1].value, False)]
+        )
 
     def shared(label: str, part: str, whole: str) -> None:
         shown = []
         for year in (last, before):
             row = _rows(victims, year=year) or {}
-            trace = ctx.trace("rpt_victims_by_year", f"{part} / {whole}", {"year": year}, "victims_by_year")
-            shown.append(cells.share(cells.number(row.get(part)), cells.number(row.get(whole)), trace, f"{part} / {whole}"))
+            trace = ctx.trace(
+                "rpt_victims_by_year", f"{part} / {whole}", {"year": year}, "victims_by_year"
+            )
+            shown.append(
+                cells.share(
+                    cells.number(row.get(part)),
+                    cells.number(row.get(whole)),
+                    trace,
+                    f"{part} / {whole}",
+                )
+            )
         rows.append([cells.text(label), *shown, cells.change(shown[0].value, shown[1].value, True)])
 
     counted("Victims identified", victims, "rpt_victims_by_year", "victims_by_year", "victims")
     shared("Share of children", "children", "victims")
     shared("Domestic share (exploited in Romania)", "domestic", "victims")
-    counted("Persons sent to court", justice, "rpt_criminal_justice_by_year", "criminal_justice_by_year", "persons_sent_to_court")
-    counted("Final convictions (persons)", justice, "rpt_criminal_justice_by_year", "criminal_justice_by_year", "persons_convicted_final")
+    counted(
+        "Persons sent to court",
+        justice,
+        "rpt_criminal_justice_by_year",
+        "criminal_justice_by_year",
+        "persons_sent_to_court",
+    )
+    counted(
+        "Final convictions (persons)",
+        justice,
+        "rpt_criminal_justice_by_year",
+        "criminal_justice_by_year",
+        "persons_convicted_final",
+    )
     table = Table(f"{last} against {before}", ["", str(last), str(before), "change"], rows)
     notes = [
-        *ctx.note("rpt_victims_by_year", "queries.victims_by_year", VICTIM_SOURCES, "victims_by_year")[:2],
-        *ctx.note("rpt_criminal_justice_by_year", "queries.criminal_justice_by_year", JUSTICE_SOURCES, "criminal_justice_by_year"),
+        *ctx.note(
+            "rpt_victims_by_year", "queries.victims_by_year", VICTIM_SOURCES, "victims_by_year"
+        )[:2],
+        *ctx.note(
+            "rpt_criminal_justice_by_year",
+            "queries.criminal_justice_by_year",
+            JUSTICE_SOURCES,
+            "criminal_justice_by_year",
+        ),
         "Shares are of all victims of the year (unknown age or scope included in the denominator).",
     ]
-    return Section("headline", "Headline figures", tables=[table], notes=notes, classes=("headline",))
+    return Section(
+        "headline", "Headline figures", tables=[table], notes=notes, classes=("headline",)
+    )
 
 
 # --- victims ----------------------------------------------------------------------------------
@@ -167,14 +206,26 @@ def victims_by_sex_age(ctx: Context) -> Section:
         (pl.col("exploitation_form") == "total") & (pl.col("sdg_form") == "total")
     )
     groups: list[tuple[str, str, str]] = [*SEX_AGE, ("U", "total", "Sex unknown")]
-    groups += [(sex, "unknown", f"{who}, age unknown") for sex, who in (("F", "Female"), ("M", "Male"))]
+    groups += [
+        (sex, "unknown", f"{who}, age unknown") for sex, who in (("F", "Female"), ("M", "Male"))
+    ]
     header = ["year", *(name for _, _, name in groups), "all victims"]
-    rows, series = [], {name: [] for _, _, name in groups}
+    rows: list[list[Cell]] = []
+    series: dict[str, list[float | None]] = {name: [] for _, _, name in groups}
     for year in ctx.years():
         row = [cells.text(str(year))]
         for sex, age, name in [*groups, ("total", "total", "all victims")]:
-            key: dict[str, cells.KeyValue] = {"year": year, "sex": sex, "age_group": age, "exploitation_form": "total", "sdg_form": "total"}
-            cell = cells.count((_rows(sdg, year=year, sex=sex, age_group=age) or {}).get("victims"), ctx.trace("rpt_sdg_16_2_2", "victims", key, "sdg_16_2_2"))
+            key: dict[str, cells.KeyValue] = {
+                "year": year,
+                "sex": sex,
+                "age_group": age,
+                "exploitation_form": "total",
+                "sdg_form": "total",
+            }
+            cell = cells.count(
+                (_rows(sdg, year=year, sex=sex, age_group=age) or {}).get("victims"),
+                ctx.trace("rpt_sdg_16_2_2", "victims", key, "sdg_16_2_2"),
+            )
             row.append(cell)
             if name in series:
                 series[name].append(cell.value)
@@ -184,22 +235,42 @@ def victims_by_sex_age(ctx: Context) -> Section:
         "victims-sex-age",
         "Victims per year by sex and age group",
         figure=figure,
-        tables=[Table("Victims identified by sex and age group (child: under 18 at identification)", header, rows)],
-        notes=ctx.note("rpt_sdg_16_2_2", "queries.sdg_16_2_2 (rows of all forms)", VICTIM_SOURCES, "sdg_16_2_2"),
+        tables=[
+            Table(
+                "Victims identified by sex and age group (child: under 18 at identification)",
+                header,
+                rows,
+            )
+        ],
+        notes=ctx.note(
+            "rpt_sdg_16_2_2", "queries.sdg_16_2_2 (rows of all forms)", VICTIM_SOURCES, "sdg_16_2_2"
+        ),
     )
 
 
 def victims_by_form(ctx: Context) -> Section:
     frame = ctx.tables["victims_by_form_year"]
-    present = [f for f in frame["exploitation_form"].unique(maintain_order=True).to_list() if _shown_anywhere(frame.filter(pl.col("exploitation_form") == f)["victims"])]
+    present = [
+        f
+        for f in frame["exploitation_form"].unique(maintain_order=True).to_list()
+        if _shown_anywhere(frame.filter(pl.col("exploitation_form") == f)["victims"])
+    ]
     forms = sorted(present, key=lambda f: (f == "unknown", f))
     names = {f: ctx.label("exploitation_form", f) for f in forms}
-    rows, series = [], {names[f]: [] for f in forms}
+    rows: list[list[Cell]] = []
+    series: dict[str, list[float | None]] = {names[f]: [] for f in forms}
     for year in ctx.years():
         row = [cells.text(str(year))]
         for form in forms:
-            trace = ctx.trace("rpt_victims_by_form_year", "victims", {"year": year, "exploitation_form": form}, "victims_by_form_year")
-            cell = cells.count((_rows(frame, year=year, exploitation_form=form) or {}).get("victims"), trace)
+            trace = ctx.trace(
+                "rpt_victims_by_form_year",
+                "victims",
+                {"year": year, "exploitation_form": form},
+                "victims_by_form_year",
+            )
+            cell = cells.count(
+                (_rows(frame, year=year, exploitation_form=form) or {}).get("victims"), trace
+            )
             row.append(cell)
             series[names[form]].append(cell.value)
         rows.append(row)
@@ -207,10 +278,16 @@ def victims_by_form(ctx: Context) -> Section:
     return Section(
         "forms",
         "Forms of exploitation per year",
-        intro="Main form of exploitation of each victim; forms with no victim in the period are left out.",
+        intro="Main form of exploitation of each victim; forms with no victim in the period "
+        "are left out.",
         figure=figure,
         tables=[Table("Victims by main form of exploitation", ["year", *names.values()], rows)],
-        notes=ctx.note("rpt_victims_by_form_year", "queries.victims_by_form_year", VICTIM_SOURCES, "victims_by_form_year"),
+        notes=ctx.note(
+            "rpt_victims_by_form_year",
+            "queries.victims_by_form_year",
+            VICTIM_SOURCES,
+            "victims_by_form_year",
+        ),
     )
 
 
@@ -225,19 +302,42 @@ def countries(ctx: Context) -> Section:
     rows, names, values = [], [], []
     for row in frame.iter_rows(named=True):
         name = ctx.label("country_code", row["country_code"])
-        trace = ctx.trace("rpt_victims_by_exploitation_country_year", "sum(victims)", {"country_code": row["country_code"], "year": span}, "victims_by_exploitation_country")
+        trace = ctx.trace(
+            "rpt_victims_by_exploitation_country_year",
+            "sum(victims)",
+            {"country_code": row["country_code"], "year": span},
+            "victims_by_exploitation_country",
+        )
         cell = cells.count(row["victims"], trace)
         rows.append([cells.text(name), cell])
         names.append(name)
         values.append(cell.value)
-    figure = charts.bars(names, {"victims": values}, f"victims {ctx.period.label}", "countries", horizontal=True) if names else None
+    figure = (
+        charts.bars(
+            names, {"victims": values}, f"victims {ctx.period.label}", "countries", horizontal=True
+        )
+        if names
+        else None
+    )
     return Section(
         "countries",
         "Countries of exploitation",
-        intro=f"Victims exploited abroad, by country, {ctx.period.label} (victims exploited in Romania are the domestic count).",
+        intro=f"Victims exploited abroad, by country, {ctx.period.label} (victims exploited "
+        "in Romania are the domestic count).",
         figure=figure,
-        tables=[Table(f"Victims by country of exploitation, {ctx.period.label}", ["country", "victims"], rows)],
-        notes=ctx.note("rpt_victims_by_exploitation_country_year", "queries.victims_by_exploitation_country (sum over the years)", VICTIM_SOURCES, "victims_by_exploitation_country"),
+        tables=[
+            Table(
+                f"Victims by country of exploitation, {ctx.period.label}",
+                ["country", "victims"],
+                rows,
+            )
+        ],
+        notes=ctx.note(
+            "rpt_victims_by_exploitation_country_year",
+            "queries.victims_by_exploitation_country (sum over the years)",
+            VICTIM_SOURCES,
+            "victims_by_exploitation_country",
+        ),
     )
 
 
@@ -258,25 +358,48 @@ TRANSITIONS = {
 
 def justice_flow(ctx: Context) -> Section:
     frame = ctx.tables["criminal_justice_by_year"]
-    rows, series = [], {name: [] for _, name in FLOW}
+    rows: list[list[Cell]] = []
+    series: dict[str, list[float | None]] = {name: [] for _, name in FLOW}
     for year in ctx.years():
         found = _rows(frame, year=year) or {}
         row = [cells.text(str(year))]
         for column, name in FLOW:
-            cell = cells.count(found.get(column), ctx.trace("rpt_criminal_justice_by_year", column, {"year": year}, "criminal_justice_by_year"))
+            cell = cells.count(
+                found.get(column),
+                ctx.trace(
+                    "rpt_criminal_justice_by_year",
+                    column,
+                    {"year": year},
+                    "criminal_justice_by_year",
+                ),
+            )
             row.append(cell)
             series[name].append(cell.value)
         rows.append(row)
     figure = charts.lines([str(y) for y in ctx.years()], series, "cases / persons", "justice")
     durations = _durations_table(ctx)
-    notes = ctx.note("rpt_criminal_justice_by_year", "queries.criminal_justice_by_year", JUSTICE_SOURCES, "criminal_justice_by_year")
-    notes += ctx.note("fct_case_duration", "queries.case_durations (Kaplan-Meier, statsmodels SurvfuncRight)", JUSTICE_SOURCES, "case_durations")
+    notes = ctx.note(
+        "rpt_criminal_justice_by_year",
+        "queries.criminal_justice_by_year",
+        JUSTICE_SOURCES,
+        "criminal_justice_by_year",
+    )
+    notes += ctx.note(
+        "fct_case_duration",
+        "queries.case_durations (Kaplan-Meier, statsmodels SurvfuncRight)",
+        JUSTICE_SOURCES,
+        "case_durations",
+    )
     return Section(
         "justice",
         "Criminal-justice flow",
-        intro="Registered → sent to court → convicted, trafficking offences only; and how long the steps take (Kaplan-Meier medians, open cases censored at the extract date).",
+        intro="Registered → sent to court → convicted, trafficking offences only; and how "
+        "long the steps take (Kaplan-Meier medians, open cases censored at the extract date).",
         figure=figure,
-        tables=[Table("Cases and persons per year", ["year", *(name for _, name in FLOW)], rows), durations],
+        tables=[
+            Table("Cases and persons per year", ["year", *(name for _, name in FLOW)], rows),
+            durations,
+        ],
         notes=notes,
     )
 
@@ -285,15 +408,36 @@ def _durations_table(ctx: Context) -> Table:
     frame = ctx.tables["case_durations"]
     rows = []
     for row in frame.iter_rows(named=True):
-        key: dict[str, cells.KeyValue] = {"registration_year": row["registration_year"], "transition": row["transition"]}
-        median = Trace("fct_case_duration", "Kaplan-Meier median of duration_days (event: event_observed)", key, f"public/case_durations.csv" if ctx.public else None, sql=False)
-        rows.append([
-            cells.text(str(row["registration_year"])),
-            cells.text(TRANSITIONS.get(row["transition"], row["transition"])),
-            cells.count(row["cases"], ctx.trace("fct_case_duration", "count(*)", key, "case_durations")),
-            cells.count(row["still_open"], ctx.trace("fct_case_duration", "count(*) FILTER (WHERE NOT event_observed)", key, "case_durations")),
-            _median(row["median_days"], median),
-        ])
+        key: dict[str, cells.KeyValue] = {
+            "registration_year": row["registration_year"],
+            "transition": row["transition"],
+        }
+        median = Trace(
+            "fct_case_duration",
+            "Kaplan-Meier median of duration_days (event: event_observed)",
+            key,
+            "public/case_durations.csv" if ctx.public else None,
+            sql=False,
+        )
+        rows.append(
+            [
+                cells.text(str(row["registration_year"])),
+                cells.text(TRANSITIONS.get(row["transition"], row["transition"])),
+                cells.count(
+                    row["cases"], ctx.trace("fct_case_duration", "count(*)", key, "case_durations")
+                ),
+                cells.count(
+                    row["still_open"],
+                    ctx.trace(
+                        "fct_case_duration",
+                        "count(*) FILTER (WHERE NOT event_observed)",
+                        key,
+                        "case_durations",
+                    ),
+                ),
+                _median(row["median_days"], median),
+            ]
+        )
     header = ["registered", "step", "cases", "still open", "median days"]
     return Table("Case durations (median days; – : median not reached)", header, rows)
 
@@ -302,7 +446,11 @@ def _median(value: object, trace: Trace) -> Cell:
     if isinstance(value, str) and value in cells.MARKERS:
         return Cell(value, None, trace, classes=("marker",))
     shown = cells.number(value)
-    return Cell("–", None, trace, classes=("unknown",)) if shown is None else Cell(f"{shown:,.0f}", shown, trace)
+    return (
+        Cell("–", None, trace, classes=("unknown",))
+        if shown is None
+        else Cell(f"{shown:,.0f}", shown, trace)
+    )
 
 
 # --- county map -----------------------------------------------------------------------------------
@@ -317,9 +465,27 @@ def county_map(ctx: Context) -> Section:
     for row in frame.sort("county_name").iter_rows(named=True):
         code = row["county_code"]
         key: dict[str, cells.KeyValue] = {"county_code": code, "year": span}
-        victims = cells.count(row["victims"], ctx.trace("rpt_victims_by_county_year", "sum(victims)", key, "victims_by_county"))
-        rate = cells.decimal(row["rate_per_100k"], ctx.trace("rpt_victims_by_county_year", "round(sum(victims) * 100000 / sum(population), 6)", key, "victims_by_county"), 2)
-        population = cells.decimal(row["population_avg"], ctx.trace("rpt_victims_by_county_year", "round(avg(population), 1)", key, "victims_by_county"), 0)
+        victims = cells.count(
+            row["victims"],
+            ctx.trace("rpt_victims_by_county_year", "sum(victims)", key, "victims_by_county"),
+        )
+        rate = cells.decimal(
+            row["rate_per_100k"],
+            ctx.trace(
+                "rpt_victims_by_county_year",
+                "round(sum(victims) * 100000 / sum(population), 6)",
+                key,
+                "victims_by_county",
+            ),
+            2,
+        )
+        population = cells.decimal(
+            row["population_avg"],
+            ctx.trace(
+                "rpt_victims_by_county_year", "round(avg(population), 1)", key, "victims_by_county"
+            ),
+            0,
+        )
         rows.append([cells.text(row["county_name"]), victims, population, rate])
         rates[code] = rate.value
         if "marker" in victims.classes:
@@ -327,8 +493,16 @@ def county_map(ctx: Context) -> Section:
     title = f"Victims per 100,000 residents by county of residence, {ctx.period.label}"
     figure = countymap.choropleth(rates, hidden, title, ctx.public)
     header = ["county", "victims", "population (average)", "rate per 100,000"]
-    notes = ctx.note("rpt_victims_by_county_year", "queries.victims_by_county", VICTIM_SOURCES, "victims_by_county")
-    notes.append(f"Over a period the rate is the average annual rate: victims of the period / sum of the yearly populations × 100,000. {countymap.ATTRIBUTION}")
+    notes = ctx.note(
+        "rpt_victims_by_county_year",
+        "queries.victims_by_county",
+        VICTIM_SOURCES,
+        "victims_by_county",
+    )
+    notes.append(
+        "Over a period the rate is the average annual rate: victims of the period / sum of "
+        f"the yearly populations × 100,000. {countymap.ATTRIBUTION}"
+    )
     return Section(
         "map",
         "Victims by county of residence",
@@ -357,17 +531,36 @@ NOT_PUBLIC = (
 def reconciliation(ctx: Context) -> Section:
     title = "Cross-agency reconciliation: who saw whom"
     if ctx.public:
-        return withheld("reconciliation", title, NOT_PUBLIC.format(what="the linkage of persons across agencies"))
-    per_year = mart_table(ctx, "rpt_victims_by_agency_year", ["year"], AGENCY_COLUMNS, "Victims recorded by each agency (persons, linked by CNP pseudonym)")
+        return withheld(
+            "reconciliation",
+            title,
+            NOT_PUBLIC.format(what="the linkage of persons across agencies"),
+        )
+    per_year = mart_table(
+        ctx,
+        "rpt_victims_by_agency_year",
+        ["year"],
+        AGENCY_COLUMNS,
+        "Victims recorded by each agency (persons, linked by CNP pseudonym)",
+    )
     frame = queries.read_mart(ctx.con, "rpt_victims_by_agency_year", ctx.period)
     series = {name: frame[column].cast(pl.Float64).to_list() for column, name in AGENCY_COLUMNS}
     figure = charts.lines([str(y) for y in frame["year"].to_list()], series, "persons", "agencies")
     last = Period(ctx.period.last, ctx.period.last)
-    combos = queries.read_mart(ctx.con, "rpt_agency_reconciliation", last).sort("persons", descending=True)
+    combos = queries.read_mart(ctx.con, "rpt_agency_reconciliation", last).sort(
+        "persons", descending=True
+    )
     rows = [
         [
             cells.text(r["seen_by"]),
-            cells.count(r["persons"], Trace("rpt_agency_reconciliation", "persons", {"year": r["year"], "seen_by": r["seen_by"]})),
+            cells.count(
+                r["persons"],
+                Trace(
+                    "rpt_agency_reconciliation",
+                    "persons",
+                    {"year": r["year"], "seen_by": r["seen_by"]},
+                ),
+            ),
             cells.text(r["explanation"]),
         ]
         for r in combos.iter_rows(named=True)
@@ -377,9 +570,17 @@ def reconciliation(ctx: Context) -> Section:
     return Section(
         "reconciliation",
         title,
-        intro="The agencies count different things; the same persons, linked across their records, show where the counts meet.",
+        intro="The agencies count different things; the same persons, linked across their "
+        "records, show where the counts meet.",
         figure=figure,
-        tables=[per_year, Table(f"Persons by the agencies that recorded them, {ctx.period.last}", ["recorded by", "persons", "why"], rows)],
+        tables=[
+            per_year,
+            Table(
+                f"Persons by the agencies that recorded them, {ctx.period.last}",
+                ["recorded by", "persons", "why"],
+                rows,
+            ),
+        ],
         notes=notes,
     )
 
@@ -427,19 +628,38 @@ def mart_section(
     if ctx.public:
         return withheld(mart, title, NOT_PUBLIC.format(what=f"marts.{mart}"))
     table = mart_table(ctx, mart, key, columns, title)
-    return Section(mart, title, intro=intro, tables=[table], notes=ctx.note(mart, "queries.read_mart", agencies, None))
+    return Section(
+        mart,
+        title,
+        intro=intro,
+        tables=[table],
+        notes=ctx.note(mart, "queries.read_mart", agencies, None),
+    )
 
 
-MSE_COLUMNS = (("estimate", "estimate"), ("interval_low", "95% interval, low"), ("interval_high", "95% interval, high"), ("observed", "observed"))
+MSE_COLUMNS = (
+    ("estimate", "estimate"),
+    ("interval_low", "95% interval, low"),
+    ("interval_high", "95% interval, high"),
+    ("observed", "observed"),
+)
 
 
 def mse_estimate(ctx: Context) -> Section:
     title = "Estimated number of victims (multiple systems estimation)"
     if not mart_exists(ctx.con, MSE_MART):
-        return withheld("mse", title, "No estimate yet: the database has no marts.rpt_mse_estimates.")
+        return withheld(
+            "mse", title, "No estimate yet: the database has no marts.rpt_mse_estimates."
+        )
     if ctx.public:
         return withheld("mse", title, NOT_PUBLIC.format(what="the estimate"))
-    table = mart_table(ctx, MSE_MART, ["year", "stratum"], [*MSE_COLUMNS, ("warning", "warning")], "Estimated victims, seen and unseen")
+    table = mart_table(
+        ctx,
+        MSE_MART,
+        ["year", "stratum"],
+        [*MSE_COLUMNS, ("warning", "warning")],
+        "Estimated victims, seen and unseen",
+    )
     return Section(
         "mse",
         title,
@@ -456,8 +676,14 @@ def sources(ctx: Context) -> Section:
             cells.text(r["period"]),
             cells.text(str(r["extract_date"])),
             cells.text(r["source_file"]),
-            cells.count(r["rows_accepted"], Trace("rpt_extracts_used", "rows_accepted", {"source_file": r["source_file"]})),
-            cells.count(r["rows_quarantined"], Trace("rpt_extracts_used", "rows_quarantined", {"source_file": r["source_file"]})),
+            cells.count(
+                r["rows_accepted"],
+                Trace("rpt_extracts_used", "rows_accepted", {"source_file": r["source_file"]}),
+            ),
+            cells.count(
+                r["rows_quarantined"],
+                Trace("rpt_extracts_used", "rows_quarantined", {"source_file": r["source_file"]}),
+            ),
         ]
         for r in ctx.extracts.iter_rows(named=True)
     ]
@@ -465,9 +691,13 @@ def sources(ctx: Context) -> Section:
     return Section(
         "sources",
         "Sources: the extracts used",
-        intro="Every figure uses the latest extract of each agency and period (marts.rpt_extracts_used).",
+        intro="Every figure uses the latest extract of each agency and period "
+        "(marts.rpt_extracts_used).",
         tables=[Table("Extracts used", header, rows)],
-        notes=[f"Source: marts.rpt_extracts_used (is_latest), read by queries.extracts_used. Counting rule: {describe(ctx.con, 'rpt_extracts_used')}"],
+        notes=[
+            "Source: marts.rpt_extracts_used (is_latest), read by queries.extracts_used. "
+            f"Counting rule: {describe(ctx.con, 'rpt_extracts_used')}"
+        ],
     )
 
 

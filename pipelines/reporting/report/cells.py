@@ -25,6 +25,7 @@ class Trace:
     expr: str
     key: dict[str, KeyValue]
     table: str | None = None  # the public standard table the value was read from
+    column: str | None = None  # its column there
     sql: bool = True  # False: a statistic SQL cannot give (Kaplan-Meier), `expr` describes it
 
     def where(self) -> str:
@@ -53,6 +54,8 @@ class Trace:
         }
         if self.table:
             attributes["data-table"] = self.table
+        if self.table and self.column:
+            attributes["data-column"] = self.column
         return attributes
 
 

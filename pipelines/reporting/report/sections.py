@@ -10,7 +10,7 @@ mart outside the protected release is withheld in the public report (`withheld`)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import polars as pl
@@ -54,9 +54,19 @@ class Context:
     labels: dict[str, dict[str, str]]
     extracts: pl.DataFrame  # rpt_extracts_used, latest extract of each (agency, period)
 
-    def trace(self, mart: str, expr: str, key: dict[str, cells.KeyValue], table: str) -> Trace:
-        """Where a value of standard table `table` comes from; its public file when public."""
-        return Trace(mart, expr, key, f"public/{table}.csv" if self.public else None)
+    def trace(
+        self,
+        mart: str,
+        expr: str,
+        key: dict[str, cells.KeyValue],
+        table: str,
+        column: str | None = None,
+    ) -> Trace:
+        """Where a value of standard table `table` (its `column`, else `expr`) comes from; and
+        its public file when public."""
+        if not self.public:
+            return Trace(mart, expr, key)
+        return Trace(mart, expr, key, f"public/{table}.csv", column or expr)
 
     def years(self) -> list[int]:
         return list(range(self.period.first, self.period.last + 1))
@@ -143,8 +153,12 @@ def headline(ctx: Context) -> Section:
         shown = []
         for year in (last, before):
             row = _rows(victims, year=year) or {}
-            trace = ctx.trace(
-                "rpt_victims_by_year", f"{part} / {whole}", {"year": year}, "victims_by_year"
+            # a share is no column of the public table: computed from its published counts
+            trace = replace(
+                ctx.trace(
+                    "rpt_victims_by_year", f"{part} / {whole}", {"year": year}, "victims_by_year"
+                ),
+                column=None,
             )
             shown.append(
                 cells.share(
@@ -307,6 +321,7 @@ def countries(ctx: Context) -> Section:
             "sum(victims)",
             {"country_code": row["country_code"], "year": span},
             "victims_by_exploitation_country",
+            "victims",
         )
         cell = cells.count(row["victims"], trace)
         rows.append([cells.text(name), cell])
@@ -417,6 +432,7 @@ def _durations_table(ctx: Context) -> Table:
             "Kaplan-Meier median of duration_days (event: event_observed)",
             key,
             "public/case_durations.csv" if ctx.public else None,
+            "median_days",
             sql=False,
         )
         rows.append(
@@ -424,7 +440,8 @@ def _durations_table(ctx: Context) -> Table:
                 cells.text(str(row["registration_year"])),
                 cells.text(TRANSITIONS.get(row["transition"], row["transition"])),
                 cells.count(
-                    row["cases"], ctx.trace("fct_case_duration", "count(*)", key, "case_durations")
+                    row["cases"],
+                    ctx.trace("fct_case_duration", "count(*)", key, "case_durations", "cases"),
                 ),
                 cells.count(
                     row["still_open"],
@@ -433,6 +450,7 @@ def _durations_table(ctx: Context) -> Table:
                         "count(*) FILTER (WHERE NOT event_observed)",
                         key,
                         "case_durations",
+                        "still_open",
                     ),
                 ),
                 _median(row["median_days"], median),
@@ -467,7 +485,9 @@ def county_map(ctx: Context) -> Section:
         key: dict[str, cells.KeyValue] = {"county_code": code, "year": span}
         victims = cells.count(
             row["victims"],
-            ctx.trace("rpt_victims_by_county_year", "sum(victims)", key, "victims_by_county"),
+            ctx.trace(
+                "rpt_victims_by_county_year", "sum(victims)", key, "victims_by_county", "victims"
+            ),
         )
         rate = cells.decimal(
             row["rate_per_100k"],
@@ -476,13 +496,18 @@ def county_map(ctx: Context) -> Section:
                 "round(sum(victims) * 100000 / sum(population), 6)",
                 key,
                 "victims_by_county",
+                "rate_per_100k",
             ),
             2,
         )
         population = cells.decimal(
             row["population_avg"],
             ctx.trace(
-                "rpt_victims_by_county_year", "round(avg(population), 1)", key, "victims_by_county"
+                "rpt_victims_by_county_year",
+                "round(avg(population), 1)",
+                key,
+                "victims_by_county",
+                "population_avg",
             ),
             0,
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 STYLE: dict[str, Any] = {
@@ -53,6 +54,21 @@ def _heights(values: Values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+def _nothing_drawn(ax: Axes) -> None:
+    """Every value zero or hidden (public release): say so instead of an empty frame."""
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.text(
+        0.5,
+        0.5,
+        "nothing to draw: every value is 0 or hidden (see the table)",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="#777777",
+    )
+
+
 def bars(
     categories: Sequence[str],
     series: Mapping[str, Values],
@@ -83,6 +99,12 @@ def bars(
         else:
             ax.set_xticks(positions, list(categories))
             ax.set_ylabel(ylabel)
+        if not base.any():
+            _nothing_drawn(ax)
+        elif horizontal:
+            ax.set_xlim(left=0)
+        else:
+            ax.set_ylim(bottom=0)
         if len(series) > 1:
             ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return to_svg(fig, prefix)
@@ -97,6 +119,8 @@ def lines(x: Sequence[str], series: Mapping[str, Values], ylabel: str, prefix: s
             ax.plot(positions, _heights(values), marker="o", color=colour, label=name)
         ax.set_xticks(positions, list(x))
         ax.set_ylabel(ylabel)
+        if all(np.isnan(_heights(v)).all() for v in series.values()):
+            _nothing_drawn(ax)
         ax.set_ylim(bottom=0)
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return to_svg(fig, prefix)

@@ -15,7 +15,6 @@ from pipelines import settings
 from pipelines.defs.dbt.assets import tipstats_dbt
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ops import publication
-from pipelines.reporting.report import PdfError, print_pdf, write_report
 from pipelines.reporting.sdc import DisclosureError
 from pipelines.reporting.tables import write_tables
 
@@ -120,10 +119,15 @@ def annual_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[Any
     if span is None:
         context.log.warning("no victim counts published yet; no report written")
         return dg.MaterializeResult(metadata={"files": 0})
+    # matplotlib and playwright load here, not with the definitions
+    from pipelines.reporting.report import PdfError, print_pdf, published_release, write_report
+
     out = settings.published_dir() / REPORT_FOLDER
     files = []
-    for public in (False, True):
-        html = write_report(source, *span, out, public, pdf=False).html
+    # the public edition reads the release standard_tables has just protected
+    public_tables = published_release(settings.published_dir() / TABLES_FOLDER / "public")
+    for public, release in ((False, None), (True, public_tables)):
+        html = write_report(source, *span, out, public, pdf=False, release=release).html
         files.append(html.name)
         try:
             print_pdf(html, html.with_suffix(".pdf"))

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.reporting import tables
-from pipelines.reporting.report import write_report
+from pipelines.reporting.queries import Period
+from pipelines.reporting.report import published_release, render, write_report
 from tests.reporting import annual
 
 pytestmark = pytest.mark.slow
@@ -207,3 +208,9 @@ def test_cli_bad_invocations(
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_public_report_from_the_published_files_is_the_same(public: Path, warehouse: Path) -> None:
+    """The asset builds the public edition from the CSVs `standard_tables` wrote."""
+    again = render(warehouse, Period(FIRST, LAST), True, published_release(public.parent))
+    assert again == public.read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ from pipelines.reporting.report.cells import Cell
 from pipelines.reporting.workbooks import PUBLIC_NOTES
 
 TEMPLATE = "report.html.j2"
+YEAR_COLUMNS = ("year", "registration_year")
 
 
 class PdfError(Exception):
@@ -55,14 +56,27 @@ def _extracts(extracts: pl.DataFrame, period: Period) -> pl.DataFrame:
     return extracts.filter(year.is_between(period.first, period.last))
 
 
-def render(database: Path, period: Period, public: bool) -> str:
-    """The report's HTML."""
+def published_release(folder: Path) -> dict[str, pl.DataFrame]:
+    """The public tables as `tipstats tables --publish` wrote them into `folder` (cells as
+    text, as published; years as numbers), so that a run protects its release once."""
+    release = {}
+    for name in tables.CSV_TABLES:
+        frame = pl.read_csv(folder / f"{name}.csv", infer_schema=False)
+        years = [c for c in YEAR_COLUMNS if c in frame.columns]
+        release[name] = frame.with_columns(pl.col(years).cast(pl.Int32))
+    return release
+
+
+def render(
+    database: Path, period: Period, public: bool, release: dict[str, pl.DataFrame] | None = None
+) -> str:
+    """The report's HTML; `release`: the standard tables already made for the period."""
     with closing(queries.connect_read_only(database)) as con:
         ctx = sections.Context(
             con=con,
             period=period,
             public=public,
-            tables=tables.release(con, period, public),
+            tables=release if release is not None else tables.release(con, period, public),
             labels=queries.code_labels(con),
             extracts=_extracts(queries.extracts_used(con), period),
         )
@@ -115,13 +129,20 @@ def print_pdf(html: Path, pdf: Path) -> None:
 
 
 def write_report(
-    database: Path, year_from: int, year_to: int, out: Path, public: bool, pdf: bool = True
+    database: Path,
+    year_from: int,
+    year_to: int,
+    out: Path,
+    public: bool,
+    pdf: bool = True,
+    release: dict[str, pl.DataFrame] | None = None,
 ) -> ReportFiles:
-    """Write the report of [year_from, year_to]; raises tables.EmptyPeriodError when no
-    table has data for those years, DisclosureError when the public release is blocked and
-    PdfError (after writing the HTML) when the PDF cannot be printed."""
+    """Write the report of [year_from, year_to] (from `release` when given, else from the
+    standard tables made here); raises tables.EmptyPeriodError when no table has data for
+    those years, DisclosureError when the public release is blocked and PdfError (after
+    writing the HTML) when the PDF cannot be printed."""
     period = Period(year_from, year_to)
-    text = render(database, period, public)
+    text = render(database, period, public, release)
     target = out / "public" if public else out
     target.mkdir(parents=True, exist_ok=True)
     html = target / f"tipstats_report_{period.label}.html"

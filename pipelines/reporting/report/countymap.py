@@ -97,12 +97,10 @@ def _colour(rate: float | None, hidden: bool, bounds: list[float], colours: list
 
 def _legend(bounds: list[float], colours: list[str], public: bool) -> list[Patch]:
     entries = [Patch(facecolor=ZERO_COLOUR, edgecolor="#999999", label="0")]
-    low = 0.0
+    low = "> 0"
     for bound, colour in zip(bounds, colours, strict=True):
-        entries.append(
-            Patch(facecolor=colour, edgecolor="#999999", label=f"{low:.2f} – {bound:.2f}")
-        )
-        low = bound
+        entries.append(Patch(facecolor=colour, edgecolor="#999999", label=f"{low} – {bound:.2f}"))
+        low = f"{bound:.2f}"
     if public:
         entries.append(
             Patch(facecolor=HIDDEN_COLOUR, edgecolor="#999999", label="not published (<10, [c])")

@@ -160,4 +160,6 @@ def _write_atomically(path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
     ) as handle:
         handle.write(text)
-    Path(handle.name).replace(path)
+    written = Path(handle.name)
+    written.chmod(0o644)  # a report to share, not the 0600 of a temporary file
+    written.replace(path)

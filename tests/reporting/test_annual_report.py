@@ -178,6 +178,14 @@ def test_public_report_shows_only_published_figures(public: Path) -> None:
             assert shown(number.text) == pytest.approx(
                 round(float(published), decimals(number.text)), abs=1e-9
             ), number.attributes["title"]
+    unpublished = [
+        cell.text
+        for cell in report.cells
+        if NUMBER.match(cell.text)
+        and "text" not in cell.attributes.get("class", "")
+        and not ({"data-table", "data-derived"} & cell.attributes.keys())
+    ]
+    assert unpublished == []  # e.g. no rows per extract file: they would give counts back
     html = public.read_text(encoding="utf-8")
     assert "<10 = a count from 1 to 9, not published" in html.replace("&lt;", "<")
     assert "Not in the public report" in html

@@ -694,25 +694,27 @@ def mse_estimate(ctx: Context) -> Section:
     )
 
 
+ROW_COUNTS = ("rows_accepted", "rows_quarantined")
+
+
 def sources(ctx: Context) -> Section:
+    """The extracts used; their row counts only internally (a file's rows would give back a
+    count the public release rounds or hides)."""
+    counts = () if ctx.public else ROW_COUNTS
     rows = [
         [
             cells.text(r["source_agency"]),
             cells.text(r["period"]),
             cells.text(str(r["extract_date"])),
             cells.text(r["source_file"]),
-            cells.count(
-                r["rows_accepted"],
-                Trace("rpt_extracts_used", "rows_accepted", {"source_file": r["source_file"]}),
-            ),
-            cells.count(
-                r["rows_quarantined"],
-                Trace("rpt_extracts_used", "rows_quarantined", {"source_file": r["source_file"]}),
+            *(
+                cells.count(r[c], Trace("rpt_extracts_used", c, {"source_file": r["source_file"]}))
+                for c in counts
             ),
         ]
         for r in ctx.extracts.iter_rows(named=True)
     ]
-    header = ["agency", "period", "extract date", "file", "rows accepted", "rows quarantined"]
+    header = ["agency", "period", "extract date", "file", *(c.replace("_", " ") for c in counts)]
     return Section(
         "sources",
         "Sources: the extracts used",

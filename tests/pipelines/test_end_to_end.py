@@ -136,3 +136,15 @@ def test_marts_count_persons_not_rows(world: tuple[Path, Path, Run, Run]) -> Non
         ).fetchone()
     # The latest 2016 extract (2017-06-01) lists 6 distinct persons; the earlier one is superseded.
     assert victims_2016 == (6,)
+
+
+def test_run_writes_the_annual_report(world: tuple[Path, Path, Run, Run]) -> None:
+    """The asset `annual_report`: both editions of the span published, beside the tables."""
+    _, warehouse, first, _ = world
+    assert first.code == 0, first.output[-3000:]
+    report = warehouse.parent / "published" / "report"
+    internal = list(report.glob("tipstats_report_*.html"))
+    public = list((report / "public").glob("tipstats_report_*.html"))
+    assert len(internal) == len(public) == 1
+    assert internal[0].name == public[0].name
+    assert "Disclosure control" in public[0].read_text(encoding="utf-8")

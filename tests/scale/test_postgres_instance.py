@@ -85,7 +85,9 @@ def _dagster_home(folder: Path, url: str) -> Path:
     """The project's dagster.yaml with the instance's storage on PostgreSQL."""
     folder.mkdir()
     settings = (Path(__file__).parents[2] / "dagster.yaml").read_text(encoding="utf-8")
-    storage = f"storage:\n  postgres:\n    postgres_url: {url}\n"
+    # SQLAlchemy's bare postgresql:// means psycopg 3; dagster-postgres brings psycopg2.
+    driver_url = url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    storage = f"storage:\n  postgres:\n    postgres_url: {driver_url}\n"
     (folder / "dagster.yaml").write_text(settings + storage, encoding="utf-8")
     return folder
 

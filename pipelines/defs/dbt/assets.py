@@ -11,6 +11,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from dbt.version import __version__ as dbt_version
 from packaging.version import Version
 
+from pipelines import settings
 from pipelines.defs.dbt.project import dbt_project
 from pipelines.defs.dbt.translator import TipstatsDbtTranslator
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
@@ -46,14 +47,15 @@ def tipstats_dbt() -> dg.AssetsDefinition:
     def tipstats_dbt(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        # Nothing loaded and no dbt code changed since the last build: the marts are current,
-        # and dbt is not started (its outputs are optional, so nothing downstream runs).
+        # Nothing loaded and no dbt code changed since the last build, which is also what is
+        # published: dbt is not started (its outputs are optional, so nothing downstream
+        # runs). A publication that failed after the build is retried with a new build.
         path = warehouse.resolved_path()
         with warehouse.writing():
             state = publication.state_of(path, dbt_state.dbt_code())
             with wh.connect(path) as con:
-                current = dbt_state.last_built(con) == state
-            if current:
+                built = dbt_state.last_built(con)
+            if built == state == publication.published_state(settings.published_dir()):
                 context.log.info("no new data and no dbt change since the last build: dbt skipped")
                 return
             # One kept target folder per warehouse: dbt re-parses only what changed.

@@ -96,6 +96,7 @@ def step_seconds(dagster_home: Path) -> dict[str, float]:
     return steps
 
 
+CHECK_SUFFIXES = ("_rows_conserved", "_sent_recently")
 STAGES = {
     "raw_": "read + pseudonymise",
     "validated_": "validate + map",
@@ -110,5 +111,7 @@ def by_stage(steps: dict[str, float]) -> dict[str, float]:
     totals: dict[str, float] = {}
     for key, seconds in steps.items():
         stage = next((name for prefix, name in STAGES.items() if key.startswith(prefix)), key)
+        if key.endswith(CHECK_SUFFIXES):
+            stage = "asset checks"
         totals[stage] = totals.get(stage, 0.0) + seconds
     return totals

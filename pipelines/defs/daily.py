@@ -22,7 +22,11 @@ def defs() -> dg.Definitions:
         PARALLEL_JOB,
         selection=dg.AssetSelection.all(),
         description="The daily job with the multiprocess executor (a deployment's instance).",
-        executor_def=dg.multiprocess_executor.configured({"max_concurrent": 2}),
+        # forkserver: each step forks from a process that has imported dagster and
+        # pipelines.definitions (the module the job comes from), instead of a fresh Python.
+        executor_def=dg.multiprocess_executor.configured(
+            {"max_concurrent": 2, "start_method": {"forkserver": {}}}
+        ),
     )
     return dg.Definitions(
         jobs=[daily, parallel],

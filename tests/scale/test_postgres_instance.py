@@ -112,7 +112,7 @@ def test_daily_job_runs_multiprocess_on_a_postgres_instance(
         text=True,
         env=env,
         check=False,
-        timeout=1200,
+        timeout=1800,  # a loaded 2-core machine: each step process takes seconds to start
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
 

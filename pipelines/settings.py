@@ -14,6 +14,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_ENV = "TIPSTATS_WAREHOUSE"
 LANDING_ENV = "TIPSTATS_LANDING"
 PUBLISHED_ENV = "TIPSTATS_PUBLISHED"
+PARQUET_ENV = "TIPSTATS_PARQUET"
 FRESHNESS_ENV = "TIPSTATS_FRESHNESS_DAYS"
 DEFAULT_FRESHNESS_DAYS = 400  # most agencies send one extract a year
 
@@ -32,6 +33,12 @@ def published_dir() -> Path:
     """TIPSTATS_PUBLISHED, or `published/` beside the working warehouse."""
     configured = os.environ.get(PUBLISHED_ENV)
     return Path(configured or warehouse_path().parent / "published").expanduser().resolve()
+
+
+def parquet_dir() -> Path:
+    """TIPSTATS_PARQUET, or `parquet/` beside the working warehouse (the Parquet layers)."""
+    configured = os.environ.get(PARQUET_ENV)
+    return Path(configured or warehouse_path().parent / "parquet").expanduser().resolve()
 
 
 def dagster_home() -> Path:

@@ -15,20 +15,13 @@ from pipelines import settings
 from pipelines.defs.dbt.assets import tipstats_dbt
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ops import publication
+from pipelines.ops.dbt_state import dbt_code
 from pipelines.reporting.sdc import DisclosureError
 from pipelines.reporting.tables import write_tables
 
 PUBLISHED = dg.AssetKey("published_database")
 TABLES_FOLDER = "tables"
 REPORT_FOLDER = "report"
-
-
-def _dbt_code() -> list[Path]:
-    """The files that decide what the marts hold, besides the data."""
-    folders = ("models", "macros", "seeds", "tests")
-    root = settings.DBT_PROJECT_DIR
-    files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]
-    return [root / "dbt_project.yml", *files]
 
 
 def _disclosure_audit(database: Path) -> None:
@@ -60,7 +53,7 @@ def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult[Any]:
         with warehouse.writing():
-            state = publication.state_of(warehouse.resolved_path(), _dbt_code())
+            state = publication.state_of(warehouse.resolved_path(), dbt_code())
             done = publication.publish(
                 warehouse.resolved_path(),
                 settings.published_dir(),

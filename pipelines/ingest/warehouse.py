@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -52,6 +53,7 @@ def _columns_sql(schema: dict[str, pl.DataType]) -> str:
     return ", ".join(f'"{name}" {duckdb_type(dtype)}' for name, dtype in schema.items())
 
 
+@cache  # the pandera model's schema is rebuilt on every call otherwise
 def unified_schema(table: str) -> dict[str, pl.DataType]:
     columns = UNIFIED_MODELS[table].to_schema().columns
     return {name: column.dtype.type for name, column in columns.items()}
@@ -67,8 +69,35 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+@cache
+def _fixed_columns() -> frozenset[tuple[str, str, str]]:
+    """(schema, table, column) of every fixed table."""
+    tables = {("ops", "file_manifest"): MANIFEST_SCHEMA, ("ops", "quarantine"): QUARANTINE_SCHEMA}
+    for table in UNIFIED_MODELS:
+        for schema in STAGE_SCHEMAS:
+            tables[(schema, table)] = unified_schema(table)
+    return frozenset((s, t, c) for (s, t), columns in tables.items() for c in columns)
+
+
+def _complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every schema, fixed table and column is there (one query; every step asks)."""
+    schemas = {"ops", "raw", *STAGE_SCHEMAS}
+    found = con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() "
+        "AND table_schema IN ('ops', 'validated', 'unified')"
+    ).fetchall()
+    named = con.execute(
+        "SELECT schema_name FROM information_schema.schemata "
+        "WHERE catalog_name = current_database()"
+    ).fetchall()
+    return _fixed_columns() <= set(found) and schemas <= {name for (name,) in named}
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas and the fixed tables if they do not exist (idempotent)."""
+    if _complete(con):
+        return
     for schema in ("ops", "raw", *STAGE_SCHEMAS):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"CREATE TABLE IF NOT EXISTS ops.file_manifest ({_columns_sql(MANIFEST_SCHEMA)})")

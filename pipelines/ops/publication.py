@@ -58,6 +58,11 @@ def state_of(warehouse: Path, code: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def published_state(published_dir: Path) -> str | None:
+    """The state the current publication was made from (None: nothing published yet)."""
+    return _current_state(published_dir)
+
+
 def _current_state(published_dir: Path) -> str | None:
     current = published_path(published_dir)
     if not current.exists():

@@ -164,3 +164,33 @@ def test_a_public_table_keeps_every_column_of_the_internal_one() -> None:
     public = publish.counts_only(frame, "persons_by_legal_status_sex", release)
     assert public.columns == frame.columns
     assert public["legal_status"].to_list() == ["convicted", "convicted"]
+
+
+def test_registered_is_identified_plus_presumed_and_identified_is_the_years_victims() -> None:
+    """Identified 4 (<10), presumed 12 and registered 16: published as 10 and 15, they would
+    put identified at 1..7 (narrower than the 1..9 of `<10`), so one of them is hidden."""
+    status = pl.DataFrame({"year": [2020], "identified": [4], "presumed": [12], "registered": [16]})
+    by_year = pl.DataFrame(
+        {
+            "year": [2020],
+            **{c: [n] for c, n in zip(_BY_YEAR, [4, 4, 0, 0, 0, 4, 0], strict=True)},
+            **{c: [0] for c in ("domestic", "transnational")},
+            "scope_unknown": [4],
+            "romanian_citizens": [4],
+            "foreign_citizens": [0],
+        }
+    )
+    release = joint.protect({"victims_by_status": status, "victims_by_year": by_year}, [2020])
+    public = joint.apply(status, "victims_by_status", release)
+    assert public["identified"].item() == "<10"
+    assert "[c]" in (public["presumed"].item(), public["registered"].item())
+    year = joint.apply(by_year, "victims_by_year", release)
+    assert year["victims"].item() == public["identified"].item()
+
+
+def test_status_counts_that_do_not_add_up_are_refused() -> None:
+    status = pl.DataFrame(
+        {"year": [2020], "identified": [40], "presumed": [12], "registered": [70]}
+    )
+    with pytest.raises(ValueError, match=r"(different|add up|satisf)"):
+        joint.protect({"victims_by_status": status}, [2020])

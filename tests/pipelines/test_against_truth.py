@@ -304,10 +304,9 @@ def linked_victim_records(truth: Path, landing: Path) -> pl.DataFrame:
         .join(ngo_cnp, on=["file", "row"], how="left")
         .join(cnps, on="person_id", how="left")
         .with_columns(
-            pl.when(carries_cnp)
+            pl.when(carries_cnp & pl.col("cnp").is_not_null())
             .then(pl.col("cnp"))
-            .otherwise(pl.format("{}:{}:{}", "file", "sheet", "row"))
-            .fill_null(pl.format("{}:{}:{}", "file", "sheet", "row"))
+            .otherwise(pl.format("{}:{}:{}", "file", pl.col("sheet").fill_null("-"), "row"))
             .alias("identity")
         )
     )

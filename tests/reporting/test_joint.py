@@ -194,3 +194,25 @@ def test_status_counts_that_do_not_add_up_are_refused() -> None:
     )
     with pytest.raises(ValueError, match=r"(different|add up|satisf)"):
         joint.protect({"victims_by_status": status}, [2020])
+
+
+def test_a_small_presumed_count_hides_registered_not_the_official_count() -> None:
+    """Presumed 7 (<10) beside identified 37 (35: 33..37) and registered 44 (45: 43..47)
+    would be 6..9: a complement is needed, and it is registered, a total of one relation,
+    not the year's victims that the sex, age and scope breakdowns add up to."""
+    status = pl.DataFrame({"year": [2020], "identified": [37], "presumed": [7], "registered": [44]})
+    by_year = pl.DataFrame(
+        {
+            "year": [2020],
+            **{c: [n] for c, n in zip(_BY_YEAR, [37, 30, 7, 0, 12, 25, 0], strict=True)},
+            "domestic": [10],
+            "transnational": [27],
+            "scope_unknown": [0],
+            "romanian_citizens": [37],
+            "foreign_citizens": [0],
+        }
+    )
+    release = joint.protect({"victims_by_status": status, "victims_by_year": by_year}, [2020])
+    public = joint.apply(status, "victims_by_status", release)
+    assert public.select("identified", "presumed", "registered").row(0) == ("35", "<10", "[c]")
+    assert joint.apply(by_year, "victims_by_year", release)["victims"].item() == "35"

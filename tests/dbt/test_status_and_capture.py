@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import openpyxl
 import pytest
 
 from pipelines.reporting.tables import write_tables
@@ -100,3 +101,36 @@ def test_mse_rows_for_every_stratum_with_an_estimate_or_a_warning(marts: Path) -
     # Women: K1 alone, on police, DIICOT and ANITP: every list holds every case.
     women = next(r for r in rows if r[:2] == ("sex", "F"))
     assert women[3] is None and "holds every case" in women[4]
+
+
+def test_sdg_table_carries_the_experimental_estimate_on_the_total_row(
+    marts: Path, tmp_path: Path
+) -> None:
+    (estimate,) = query(
+        marts,
+        "SELECT estimate FROM marts.rpt_mse_estimates WHERE year = 2020 AND stratum = 'all'",
+    )[0]
+    write_tables(marts, 2020, 2021, tmp_path, "both", False)
+    write_tables(marts, 2020, 2021, tmp_path, "csv", True)
+    for folder in (tmp_path, tmp_path / "public"):
+        with (folder / "sdg_16_2_2.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        totals = [
+            r
+            for r in rows
+            if r["year"] == "2020"
+            and r["sex"] == r["age_group"] == r["exploitation_form"] == r["sdg_form"] == "total"
+        ]
+        assert len(totals) == 1
+        others = [r for r in rows if r not in totals and r["year"] == "2020"]
+        assert all(r["estimated_total"] == "" for r in others)
+        shown = totals[0]["estimated_total"]
+        if estimate is None:
+            assert shown == ""
+        elif folder == tmp_path:
+            assert shown == str(round(estimate))
+        else:  # 4 persons behind it: fewer than 10, withheld
+            assert shown == "[c]"
+    book = openpyxl.load_workbook(tmp_path / "unodc_glotip.xlsx", read_only=True)
+    items = [row[0] for row in book["metadata"].iter_rows(values_only=True)]
+    assert "experimental estimate" in items

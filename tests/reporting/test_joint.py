@@ -216,3 +216,29 @@ def test_a_small_presumed_count_hides_registered_not_the_official_count() -> Non
     public = joint.apply(status, "victims_by_status", release)
     assert public.select("identified", "presumed", "registered").row(0) == ("35", "<10", "[c]")
     assert joint.apply(by_year, "victims_by_year", release)["victims"].item() == "35"
+
+
+def test_estimates_are_published_to_the_nearest_ten_or_withheld_over_few_persons() -> None:
+    from pipelines.reporting import publish
+
+    sdg = pl.DataFrame(
+        {
+            "year": [2020, 2021],
+            "sex": ["total"] * 2,
+            "age_group": ["total"] * 2,
+            "exploitation_form": ["total"] * 2,
+            "sdg_form": ["total"] * 2,
+            "victims": [40, 30],
+            "population": [19_000_000] * 2,
+            "rate_per_100k": [0.2, 0.15],
+            "estimated_total": [64, 47],
+            "estimated_total_low": [55, 31],
+            "estimated_total_high": [125, 80],
+        }
+    )
+    estimates = pl.DataFrame({"year": [2020, 2021], "observed": [52, 9]})
+    release = joint.protect({"sdg_16_2_2": sdg}, [2020, 2021])
+    public = publish.sdg_16_2_2(sdg, release, estimates)
+    columns = ("estimated_total", "estimated_total_low", "estimated_total_high")
+    assert public.select(columns).rows() == [("60", "60", "130"), ("[c]", "[c]", "[c]")]
+    assert public.columns == sdg.columns

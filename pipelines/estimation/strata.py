@@ -73,17 +73,17 @@ def estimate_one(histories: pl.DataFrame, options: Options = OPTIONS) -> Row:
         why = "only one list recorded anybody" if table.lists else "no list recorded anybody"
         return Row(table.lists, table.observed, None, f"{why}: at least two are needed")
     try:
-        return Row(table.lists, table.observed, estimate(table, options), None)
+        point = estimate(table, replace(options, replicates=0))
     except EstimationError as error:
-        if not options.replicates or "bootstrap" not in str(error):
-            return Row(table.lists, table.observed, None, f"no estimate: {error}")
-    # The point estimate stands; only resampling failed: the model's own interval instead.
-    return Row(
-        table.lists,
-        table.observed,
-        estimate(table, replace(options, replicates=0)),
-        "too sparse to bootstrap: interval from the chosen model only",
-    )
+        return Row(table.lists, table.observed, None, f"no estimate: {error}")
+    if not options.replicates:
+        return Row(table.lists, table.observed, point, None)
+    try:
+        return Row(table.lists, table.observed, estimate(table, options), None)
+    except EstimationError:
+        # The point estimate stands; only resampling failed: the model's own interval.
+        warning = "too sparse to bootstrap: interval from the chosen model only"
+        return Row(table.lists, table.observed, point, warning)
 
 
 def _rows(histories: pl.DataFrame, options: Options) -> Iterator[dict[str, object]]:

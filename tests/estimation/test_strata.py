@@ -98,3 +98,17 @@ def test_the_same_histories_give_the_same_rows() -> None:
     first = estimate_strata(histories(rows))
     assert first["estimate"].item() > first["observed"].item() == 96
     assert first.equals(estimate_strata(histories(rows)))
+
+
+def test_a_table_too_sparse_to_resample_keeps_its_estimate_with_the_models_interval() -> None:
+    # four persons, each on another combination: resamples lose whole lists
+    rows = [
+        ("all", "all", "1110", 1),
+        ("all", "all", "0010", 1),
+        ("all", "all", "0011", 1),
+        ("all", "all", "1000", 1),
+    ]
+    row = estimate_strata(histories(rows)).row(0, named=True)
+    assert row["estimate"] is not None and row["estimate"] >= row["observed"] == 4
+    assert "bootstrap" not in row["interval_method"]
+    assert row["warning"] == "too sparse to bootstrap: interval from the chosen model only"

@@ -24,7 +24,7 @@ TABLES_FOLDER = "tables"
 
 def _dbt_code() -> list[Path]:
     """The files that decide what the marts hold, besides the data: the dbt project, and
-    the estimation code its Python model rpt_mse_estimates runs."""
+    the estimation code its Python model int_mse_estimates runs."""
     folders = ("models", "macros", "seeds", "tests")
     root = settings.DBT_PROJECT_DIR
     files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]

@@ -3,7 +3,7 @@
 `estimate_strata` reads `marts.rpt_capture_histories` (one row per year, stratum and
 observed history) and gives one row per (year, stratum): the estimate with its interval
 and model, or, where the lists are too sparse to estimate, a readable warning and no
-estimate. It runs inside dbt (the python model `rpt_mse_estimates`).
+estimate. It runs inside dbt (the Python model `int_mse_estimates`).
 
 Fixed method, so every run gives the same figures: stepwise selection with p < 0.02
 (Chan, Silverman & Vincent 2021; the method of the UK Home Office estimate, which suits

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
 
@@ -244,4 +245,104 @@ def test_yearly_county_and_citizenship_tables_match_the_truth(
     citizenship = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_citizenship_year")
     assert as_dict(citizenship, ["year", "citizenship_code"], "victims") == as_dict(
         counted.group_by("year", "citizenship").len(), ["year", "citizenship"], "len"
+    )
+
+
+# The lists of a victim (agency, role in truth/agency_records.csv) -> capture list.
+VICTIM_LISTS = {
+    ("politie", "victim"): "police",
+    ("diicot", "victim"): "diicot",
+    ("anitp", "victim"): "anitp",
+    ("ong", "assisted_person"): "ngo",
+}
+
+
+def ngo_rows_with_cnp(landing: Path) -> pl.DataFrame:
+    """(file, row) of the NGO rows that carry a CNP: NGO lists often give none."""
+    found = []
+    for path in sorted((landing / "ong").glob("*.xlsx")):
+        sheet = openpyxl.load_workbook(path, read_only=True)["Beneficiari"]
+        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+            if row[2]:
+                found.append({"file": path.name, "row": number})
+    return pl.DataFrame(found, schema={"file": pl.Utf8, "row": pl.Int64})
+
+
+def linked_victim_records(truth: Path, landing: Path) -> pl.DataFrame:
+    """Every victim record the marts count (latest extracts, quarantined rows left out; a CNP
+    failing its check digit keeps its row, unlinked) with the person it stands for under
+    the documented linkage: the CNP where the row carries a valid one, else the row itself."""
+    lists = pl.DataFrame(
+        [(agency, role, name) for (agency, role), name in VICTIM_LISTS.items()],
+        schema=["agency", "role", "list"],
+        orient="row",
+    )
+    records = (
+        pl.read_csv(truth / "agency_records.csv")
+        .join(lists, on=["agency", "role"])
+        .with_columns(
+            pl.col("file").str.extract(r"_(\d{4})_").cast(pl.Int64).alias("period"),
+            pl.col("file").str.extract(r"_(\d{8})\.").alias("extract"),
+        )
+        .filter(pl.col("extract") == pl.col("extract").max().over("agency", "period"))
+    )
+    errors = pl.read_csv(truth / "injected_errors.csv")
+    quarantined = errors.filter(pl.col("kind") != "invalid_check_digit").select("file", "row")
+    bad_cnp = errors.filter(pl.col("kind") == "invalid_check_digit").select(
+        "file", "row", pl.lit(True).alias("bad_cnp")
+    )
+    cnps = pl.read_csv(truth / "identities.csv", schema_overrides={"cnp": pl.Utf8}).select(
+        "person_id", pl.when(pl.col("cnp") != "").then(pl.col("cnp")).alias("cnp")
+    )
+    ngo_cnp = ngo_rows_with_cnp(landing).with_columns(pl.lit(True).alias("ngo_cnp"))
+    carries_cnp = ~pl.col("bad_cnp").fill_null(False) & (
+        (pl.col("agency") != "ong") | pl.col("ngo_cnp").fill_null(False)
+    )
+    return (
+        records.join(quarantined, on=["file", "row"], how="anti")
+        .join(bad_cnp, on=["file", "row"], how="left")
+        .join(ngo_cnp, on=["file", "row"], how="left")
+        .join(cnps, on="person_id", how="left")
+        .with_columns(
+            pl.when(carries_cnp & pl.col("cnp").is_not_null())
+            .then(pl.col("cnp"))
+            .otherwise(pl.format("{}:{}:{}", "file", pl.col("sheet").fill_null("-"), "row"))
+            .alias("identity")
+        )
+    )
+
+
+def first_year_histories(records: pl.DataFrame) -> pl.DataFrame:
+    """One row per person: the year of their earliest record and every list that had them."""
+    return records.group_by("identity").agg(
+        pl.col("period").min().alias("year"),
+        *((pl.col("list") == name).any().alias(name) for name in VICTIM_LISTS.values()),
+    )
+
+
+def test_presumed_victims_and_capture_histories_match_the_truth(
+    world: tuple[Path, Path, Run],
+) -> None:
+    truth, warehouse, _ = world
+    persons = first_year_histories(linked_victim_records(truth, truth.parent / "landing"))
+    presumed = as_dict(persons.filter(~pl.col("anitp")).group_by("year").len(), ["year"], "len")
+    status = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_status_year")
+    assert as_dict(status, ["year"], "presumed") == presumed
+    assert as_dict(status, ["year"], "identified") == as_dict(
+        counted_victims(truth).group_by("year").len(), ["year"], "len"
+    )
+    assert (status["registered"] == status["identified"] + status["presumed"]).all()
+
+    lists = list(VICTIM_LISTS.values())
+    histories = persons.group_by("year", *lists).len()
+    got = mart(
+        warehouse,
+        "SELECT * FROM marts.rpt_capture_histories WHERE stratum = 'all'",
+    ).with_columns(pl.col(name).cast(pl.Boolean) for name in lists)
+    assert as_dict(got, ["year", *lists], "persons") == as_dict(histories, ["year", *lists], "len")
+    estimates = mart(
+        warehouse, "SELECT year, observed FROM marts.rpt_mse_estimates WHERE stratum = 'all'"
+    )
+    assert as_dict(estimates, ["year"], "observed") == as_dict(
+        persons.group_by("year").len(), ["year"], "len"
     )

@@ -194,8 +194,22 @@ def test_public_report_shows_only_published_figures(public: Path) -> None:
     ]
 
 
-def test_mse_section_waits_for_its_mart(internal: Path) -> None:
-    assert "No estimate yet" in internal.read_text(encoding="utf-8")
+def test_mse_section_shows_each_years_estimate(internal: Path, warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        years = con.execute(
+            "SELECT year FROM marts.rpt_mse_estimates WHERE stratum = 'all' "
+            "AND estimate IS NOT NULL AND year BETWEEN ? AND ?",
+            [FIRST, LAST],
+        ).fetchall()
+    shown_years = {
+        n.key["year"]
+        for n in annual.read(internal).numbers
+        if n.attributes["data-mart"] == "rpt_mse_estimates"
+        and n.attributes["data-expr"] == "estimate"
+        and n.key.get("stratum") == "all"
+    }
+    assert years, "the test warehouse has no estimate to show"
+    assert shown_years == {year for (year,) in years}
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ mart outside the protected release is withheld in the public report (`withheld`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -617,10 +617,14 @@ def mart_table(
     columns: Sequence[tuple[str, str]],
     caption: str,
     year: str = "year",
+    only: Mapping[str, str] | None = None,
 ) -> Table:
     """A yearly mart as a table: `key` columns as text, `columns` (name, heading) as traced
-    numbers (whole numbers as counts, others with 2 decimals)."""
+    numbers (whole numbers as counts, others with 2 decimals); `only` keeps the rows with
+    these values."""
     frame = queries.read_mart(ctx.con, mart, ctx.period, year)
+    for column, value in (only or {}).items():
+        frame = frame.filter(pl.col(column) == value)
     rows = []
     for row in frame.iter_rows(named=True):
         where: dict[str, cells.KeyValue] = {k: row[k] for k in key}
@@ -681,9 +685,10 @@ def mse_estimate(ctx: Context) -> Section:
     table = mart_table(
         ctx,
         MSE_MART,
-        ["year", "stratum"],
+        ["year", "stratum", "stratum_value"],
         [*MSE_COLUMNS, ("warning", "warning")],
-        "Estimated victims, seen and unseen",
+        "Estimated victims, seen and unseen (whole year; strata in marts.rpt_mse_estimates)",
+        only={"stratum": "all"},
     )
     return Section(
         "mse",

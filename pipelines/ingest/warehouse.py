@@ -67,6 +67,24 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+# Written by the linkage (pipelines/linkage); created empty so dbt can read them before it ran.
+LINK_TABLES = {
+    "unified.person_link": (
+        "record_id VARCHAR, source_agency VARCHAR, person_id VARCHAR, "
+        "link_method VARCHAR, match_probability DOUBLE"
+    ),
+    "ops.linkage_review": (
+        "pair_id VARCHAR, record_id_l VARCHAR, record_id_r VARCHAR, source_agency_l VARCHAR, "
+        "source_agency_r VARCHAR, match_probability DOUBLE, match_weight DOUBLE, "
+        "evidence VARCHAR, decision VARCHAR"
+    ),
+    "ops.linkage_model": (
+        "linked_at TIMESTAMP, records BIGINT, persons BIGINT, threshold DOUBLE, "
+        "trained BOOLEAN, model_json VARCHAR"
+    ),
+}
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas and the fixed tables if they do not exist (idempotent)."""
     for schema in ("ops", "raw", *STAGE_SCHEMAS):
@@ -78,6 +96,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             columns = _columns_sql(unified_schema(table))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
             _add_new_columns(con, schema, table)
+    for table, columns in LINK_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:

@@ -1,0 +1,236 @@
+"""Link person records: deterministic on the CNP stem, Splink for the rest, reviewed pairs.
+
+Everything runs in a private in-memory DuckDB (Splink's scratch tables never reach the
+warehouse); only the results are written back: `unified.person_link`,
+`ops.linkage_review` and a row of `ops.linkage_model`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from splink import DuckDBAPI, Linker
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from pipelines.ingest import warehouse as wh
+from pipelines.linkage import model
+from pipelines.linkage.review import MATCH, NO_MATCH, pair_id_sql, read_decisions
+
+log = logging.getLogger(__name__)
+
+# Below this many records EM has too few pairs to learn from: the prior model is used.
+MIN_RECORDS_TO_TRAIN = 2000
+U_SAMPLE_PAIRS = 2_000_000
+EM_MAX_PAIRS = 2_000_000
+SEED = 9
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    records: int
+    persons: int
+    review_pairs: int
+    trained: bool
+
+
+def _input_sql() -> str:
+    columns = ", ".join(c if c != "sex" else "nullif(sex, 'U') AS sex" for c in model.INPUT_COLUMNS)
+    name = "nullif(concat_ws('|', surname_key, given_name_key), '') AS name_key"
+    return f"SELECT {columns}, {name} FROM unified.person_record"
+
+
+def _train(linker: Linker) -> None:
+    """u by random sampling, m by EM, the share of matches from certain pairs (no labels)."""
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+    )
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
+    for rule in model.TRAINING_BLOCKS:
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=EM_MAX_PAIRS
+        )
+
+
+def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[str, dict[str, Any], bool]:
+    """Score the blocked pairs (probability >= low) into the table `pairs`."""
+    db_api = DuckDBAPI(connection=scratch)
+    records = db_api.register("person_input")
+    linker = Linker(records, model.settings(), log_level=logging.WARNING)
+    ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
+    trained = count >= MIN_RECORDS_TO_TRAIN
+    if trained:
+        _train(linker)
+    predictions = linker.inference.predict(threshold_match_probability=low)
+    scratch.execute(f"CREATE TABLE pairs AS SELECT * FROM {predictions.physical_name}")
+    return "pairs", linker.misc.save_model_to_json(), trained
+
+
+def _evidence_sql(columns: list[str]) -> str:
+    """Per comparison: its match weight (log2 of the Bayes factor, with the term-frequency
+    adjustment where there is one; 0 where a value is missing), as one JSON text."""
+    parts = []
+    for name in (c["output_column_name"] for c in model.COMPARISONS):
+        weight = f"mw_{name}" + (f" + mw_tf_adj_{name}" if f"mw_tf_adj_{name}" in columns else "")
+        parts.append(f"'{name}': round({weight}, 3)")
+    return f"to_json({{{', '.join(parts)}}})"
+
+
+def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
+    """Edges of the person graph: CNP stems, scored pairs, reviewers' decisions."""
+    scratch.register("decisions_in", decisions.to_arrow())
+    pair = pair_id_sql("record_id_l", "record_id_r")
+    scratch.execute(
+        f"""
+        CREATE TABLE edges AS
+        WITH scored AS (
+            SELECT p.record_id_l, p.record_id_r, {pair} AS pair_id,
+                   CASE WHEN l.cnp_stem_key <> r.cnp_stem_key THEN 0.0
+                        ELSE p.match_probability END AS match_probability
+            FROM pairs p
+            JOIN person_input l ON l.record_id = p.record_id_l
+            JOIN person_input r ON r.record_id = p.record_id_r
+        ),
+        stems AS (  -- every record of a CNP stem to the first one: one person
+            SELECT min(record_id) OVER (PARTITION BY cnp_stem_key) AS record_id_l,
+                   record_id AS record_id_r
+            FROM person_input WHERE cnp_stem_key IS NOT NULL
+        )
+        SELECT s.record_id_l, s.record_id_r,
+               CASE d.decision WHEN '{MATCH}' THEN 1.0 WHEN '{NO_MATCH}' THEN 0.0
+                    ELSE s.match_probability END AS match_probability,
+               CASE WHEN d.decision IS NOT NULL THEN 'review' ELSE 'probabilistic' END
+                   AS link_method
+        FROM scored s LEFT JOIN decisions_in d USING (pair_id)
+        UNION ALL
+        SELECT record_id_l, record_id_r, 1.0, 'cnp' FROM stems
+        WHERE record_id_l <> record_id_r
+        """
+    )
+
+
+def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFrame:
+    """Connected components of the edges at or above the threshold -> person ids."""
+    db_api = DuckDBAPI(connection=scratch)
+    clusters = cluster_pairwise_predictions_at_threshold(
+        "person_input",
+        "edges",
+        db_api,
+        node_id_column_name="record_id",
+        edge_id_column_name_left="record_id_l",
+        edge_id_column_name_right="record_id_r",
+        threshold_match_probability=threshold,
+    )
+    frame: pl.DataFrame = scratch.sql(
+        f"""
+        WITH accepted AS (
+            SELECT record_id_l AS record_id, link_method, match_probability FROM edges
+            WHERE match_probability >= {threshold}
+            UNION ALL
+            SELECT record_id_r, link_method, match_probability FROM edges
+            WHERE match_probability >= {threshold}
+        ),
+        how AS (
+            SELECT record_id,
+                   arg_max(link_method, CASE link_method WHEN 'cnp' THEN 3
+                       WHEN 'review' THEN 2 ELSE 1 END) AS link_method,
+                   max(match_probability) AS match_probability
+            FROM accepted GROUP BY record_id
+        )
+        SELECT c.record_id, i.source_agency,
+               coalesce(min(k.person_key) OVER (PARTITION BY c.cluster_id),
+                        'person:' || min(c.record_id) OVER (PARTITION BY c.cluster_id))
+                   AS person_id,
+               coalesce(h.link_method, 'single') AS link_method,
+               h.match_probability
+        FROM {clusters.physical_name} c
+        JOIN person_input i USING (record_id)
+        LEFT JOIN person_keys k USING (record_id)
+        LEFT JOIN how h USING (record_id)
+        """
+    ).pl()
+    return frame
+
+
+def _review(scratch: duckdb.DuckDBPyConnection, band: tuple[float, float]) -> pl.DataFrame:
+    pair = pair_id_sql("record_id_l", "record_id_r")
+    columns = [
+        row[0] for row in scratch.execute("DESCRIBE pairs").fetchall()
+    ]
+    review: pl.DataFrame = scratch.sql(
+        f"""
+        SELECT {pair} AS pair_id, p.record_id_l, p.record_id_r,
+               p.source_agency_l, p.source_agency_r, p.match_probability, p.match_weight,
+               {_evidence_sql(columns)} AS evidence, d.decision
+        FROM pairs p LEFT JOIN decisions_in d ON d.pair_id = {pair}
+        WHERE p.match_probability >= {band[0]} AND p.match_probability < {band[1]}
+        ORDER BY pair_id
+        """
+    ).pl()
+    return review
+
+
+def link_persons(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float,
+    band: tuple[float, float],
+    decisions_path: Path,
+) -> LinkOutcome:
+    """Link every person record of the warehouse and write the three linkage tables."""
+    wh.ensure_tables(con)
+    records = con.sql(_input_sql()).pl()
+    keys = con.sql("SELECT record_id, person_key FROM unified.person_record").pl()
+    decisions = read_decisions(decisions_path)
+    with duckdb.connect() as scratch:
+        scratch.register("records_in", records.to_arrow())
+        scratch.execute("CREATE TABLE person_input AS SELECT * FROM records_in")
+        scratch.register("keys_in", keys.to_arrow())
+        scratch.execute("CREATE TABLE person_keys AS SELECT * FROM keys_in")
+        _, settings_json, trained = _predict(scratch, min(band[0], threshold))
+        _edges(scratch, decisions)
+        links = _clusters(scratch, threshold)
+        review = _review(scratch, band)
+    persons = links["person_id"].n_unique()
+    _write(con, links, review, settings_json, threshold, trained)
+    return LinkOutcome(records.height, persons, review.height, trained)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    links: pl.DataFrame,
+    review: pl.DataFrame,
+    settings_json: dict[str, Any],
+    threshold: float,
+    trained: bool,
+) -> None:
+    row = pl.DataFrame(
+        {
+            "linked_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            "records": [links.height],
+            "persons": [links["person_id"].n_unique()],
+            "threshold": [threshold],
+            "trained": [trained],
+            "model_json": [json.dumps(settings_json, sort_keys=True, default=str)],
+        }
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in (("unified.person_link", links), ("ops.linkage_review", review)):
+            con.execute(f"DELETE FROM {table}")
+            con.register("_frame", frame.to_arrow())
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+            con.unregister("_frame")
+        con.register("_frame", row.to_arrow())
+        con.execute("INSERT INTO ops.linkage_model BY NAME SELECT * FROM _frame")
+        con.unregister("_frame")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -62,9 +62,9 @@ def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[str, dict[
     """Score the blocked pairs (probability >= low) into the table `pairs`."""
     db_api = DuckDBAPI(connection=scratch)
     records = db_api.register("person_input")
-    linker = Linker(records, model.settings(), log_level=logging.WARNING)
     ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
     trained = count >= MIN_RECORDS_TO_TRAIN
+    linker = Linker(records, model.settings(term_frequencies=trained), log_level=logging.WARNING)
     if trained:
         _train(linker)
     predictions = linker.inference.predict(threshold_match_probability=low)

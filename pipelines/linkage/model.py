@@ -65,9 +65,9 @@ NAME = _comparison(
             0.00005,
         ),
         _level(f"{_PHONETIC_SAME} OR {_PHONETIC_SWAPPED}", "phonetic", 0.15, 0.001),
-        _level(f"{_DICE} >= 0.7", "bigrams >= 0.7", 0.1, 0.002),
+        _level(f"{_DICE} >= 0.7", "bigrams >= 0.7", 0.1, 0.0005),
         _level(_ONE_PART, "one part phonetic", 0.05, 0.03),
-        _level("ELSE", "else", 0.02, 0.9665),
+        _level("ELSE", "else", 0.02, 0.968),
     ],
 )
 BIRTH = _comparison(
@@ -189,12 +189,25 @@ INPUT_COLUMNS = (
 )
 
 
-def settings() -> dict[str, Any]:
+def _without_term_frequencies(comparison: dict[str, Any]) -> dict[str, Any]:
+    levels = [
+        {k: v for k, v in level.items() if not k.startswith("tf_")}
+        for level in comparison["comparison_levels"]
+    ]
+    return comparison | {"comparison_levels": levels}
+
+
+def settings(term_frequencies: bool) -> dict[str, Any]:
+    """Splink settings; term frequencies only on enough records to count them on (in a
+    handful of records every name is frequent)."""
+    comparisons = (
+        COMPARISONS if term_frequencies else [_without_term_frequencies(c) for c in COMPARISONS]
+    )
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "record_id",
         "probability_two_random_records_match": PRIOR_MATCH_PROBABILITY,
-        "comparisons": COMPARISONS,
+        "comparisons": comparisons,
         "blocking_rules_to_generate_predictions": PREDICTION_BLOCKS,
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": False,

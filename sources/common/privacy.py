@@ -170,20 +170,23 @@ def folded_name_expr(name: pl.Expr) -> pl.Expr:
     )
 
 
+def romanian_fold(token: str) -> str:
+    """One spelling for the transliterations of a Romanian name, double letters single."""
+    for old, new in _FOLDS:
+        token = token.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", token)
+
+
 def phonetic_name(name: str) -> str:
     """Metaphone of each token after a Romanian-aware folding of transliterations."""
-    codes = []
-    for token in name.split():
-        for old, new in _FOLDS:
-            token = token.replace(old, new)
-        token = re.sub(r"(.)\1+", r"\1", token)
-        codes.append(jellyfish.metaphone(token) or token)
-    return " ".join(codes)
+    folded = (romanian_fold(token) for token in name.split())
+    return " ".join(jellyfish.metaphone(token) or token for token in folded)
 
 
 def name_bigrams(name: str) -> list[str]:
-    """Letter bigrams of each token, padded, as a set (order of tokens does not matter)."""
-    grams = {f"{a}{b}" for token in name.split() for a, b in zip(f"_{token}", f"{token}_")}
+    """Letter bigrams of each folded token, padded, as a set (token order does not matter)."""
+    tokens = [romanian_fold(token) for token in name.split()]
+    grams = {f"{a}{b}" for token in tokens for a, b in zip(f"_{token}", f"{token}_")}
     return sorted(grams)
 
 

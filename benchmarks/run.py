@@ -1,8 +1,9 @@
 """Benchmarks, run on demand (`make bench`): generator scaling, a full pipeline run, and
-the MSE bootstrap (1,000 replicates of a stepwise fit on the six UK lists).
+the MSE bootstrap (1,000 replicates of a stepwise fit on the six UK lists), and the
+linkage of a million person records.
 
 `python benchmarks/run.py [section ...]` runs only the named sections (generator, pipeline,
-mse). Writes benchmarks/results/<UTC timestamp>.json with the machine, the sizes and the
+mse, linkage). Writes benchmarks/results/<UTC timestamp>.json with the machine, the sizes and the
 seconds. Not part of the test suite: timings are measurements, never assertions.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,7 @@ MSE_TABLE = Path(__file__).parents[1] / "tests" / "fixtures" / "mse" / "UKdat.cs
 MSE_REPLICATES = 1_000
 GENERATOR_SIZES = (100, 1_000, 10_000)
 PIPELINE_SIZE = 1_000
+LINKAGE_RECORDS = 1_000_000
 YEARS = range(2012, 2025)
 
 
@@ -91,7 +94,29 @@ def mse_bootstrap(_scratch: Path) -> dict[str, object]:
     }
 
 
-SECTIONS = {"generator": generator_scaling, "pipeline": pipeline_run, "mse": mse_bootstrap}
+def linkage(_scratch: Path) -> dict[str, object]:
+    """Link a million keyed person records (benchmarks/linkage_records.py) in a child
+    process: its seconds, and its peak memory (the child's maximum resident set)."""
+    child = Path(__file__).with_name("linkage_records.py")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, str(child), str(LINKAGE_RECORDS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result | {"peak_memory_gib": round(peak_kib / 2**20, 2)}
+
+
+SECTIONS = {
+    "generator": generator_scaling,
+    "pipeline": pipeline_run,
+    "mse": mse_bootstrap,
+    "linkage": linkage,
+}
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ U_SAMPLE_PAIRS = 2_000_000
 EM_MAX_PAIRS = 2_000_000
 SEED = 9
 
+
 @dataclass(frozen=True)
 class LinkOutcome:
     records: int
@@ -53,9 +54,7 @@ def _train(linker: Linker) -> None:
     )
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
     for rule in model.TRAINING_BLOCKS:
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=EM_MAX_PAIRS
-        )
+        training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
 
 
 def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[str, dict[str, Any], bool]:
@@ -160,9 +159,7 @@ def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFr
 
 def _review(scratch: duckdb.DuckDBPyConnection, band: tuple[float, float]) -> pl.DataFrame:
     pair = pair_id_sql("record_id_l", "record_id_r")
-    columns = [
-        row[0] for row in scratch.execute("DESCRIBE pairs").fetchall()
-    ]
+    columns = [row[0] for row in scratch.execute("DESCRIBE pairs").fetchall()]
     review: pl.DataFrame = scratch.sql(
         f"""
         SELECT {pair} AS pair_id, p.record_id_l, p.record_id_r,

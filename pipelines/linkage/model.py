@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from splink import block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 # Dice similarity of the keyed letter-bigram sets of two names.
 _DICE = (
@@ -101,9 +102,7 @@ CITIZENSHIP = _comparison(
     "citizenship",
     "Citizenship",
     [
-        _level(
-            "citizenship_code_l IS NULL OR citizenship_code_r IS NULL", "null", 0, 0, null=True
-        ),
+        _level("citizenship_code_l IS NULL OR citizenship_code_r IS NULL", "null", 0, 0, null=True),
         _level(
             "citizenship_code_l = citizenship_code_r",
             "same",
@@ -164,7 +163,7 @@ TRAINING_BLOCKS = [
     block_on("surname_phonetic_key", "given_name_phonetic_key"),
 ]
 # Pairs that are certainly one person, to estimate how many pairs match at all.
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[str | BlockingRuleCreator] = [
     block_on("cnp_stem_key"),
     block_on("surname_key", "given_name_key", "birth_date"),
 ]
@@ -205,6 +204,7 @@ def settings(term_frequencies: bool) -> dict[str, Any]:
     )
     return {
         "link_type": "dedupe_only",
+        "linker_uid": "tipstats",  # not a random id: the saved model is the same on the same data
         "unique_id_column_name": "record_id",
         "probability_two_random_records_match": PRIOR_MATCH_PROBABILITY,
         "comparisons": comparisons,

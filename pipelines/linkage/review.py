@@ -48,8 +48,6 @@ def read_decisions(path: Path) -> pl.DataFrame:
     )
     unknown = decisions.filter(~pl.col("decision").is_in(DECISIONS)).height
     if unknown:
-        raise DecisionFileError(
-            f"{path}: {unknown} decision(s) other than 'match' / 'no match'"
-        )
+        raise DecisionFileError(f"{path}: {unknown} decision(s) other than 'match' / 'no match'")
     # The last line about a pair wins: a reviewer may change their mind further down.
     return decisions.unique("pair_id", keep="last", maintain_order=True)

@@ -140,9 +140,7 @@ def person_records(
     person belongs to (the prosecutor's number where the agency has it), for linkage."""
     nothing = pl.lit(None, pl.Utf8)
     born = birth_date if birth_date is not None else pl.lit(None, pl.Date)
-    name_keys = [
-        pl.col(c) if c in rows.columns else nothing.alias(c) for c in NAME_KEY_COLUMNS
-    ]
+    name_keys = [pl.col(c) if c in rows.columns else nothing.alias(c) for c in NAME_KEY_COLUMNS]
     bigrams = (
         pl.col("name_bigram_keys")
         if "name_bigram_keys" in rows.columns

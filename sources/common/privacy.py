@@ -153,8 +153,19 @@ def _stem_expr(cnp: pl.Expr, status: pl.Expr) -> pl.Expr:
 
 # Spellings that transliteration and hurried typing make of one Romanian name
 # ('SHERBAN' / 'SERBAN', 'TZURCANU' / 'TURCANU', 'MIHAY' / 'MIHAI', 'GHEORGHE' / 'GEORGE').
-_FOLDS = (("SH", "S"), ("TZ", "T"), ("TS", "T"), ("GH", "G"), ("PH", "F"), ("TH", "T"),
-          ("Y", "I"), ("W", "V"), ("K", "C"), ("Q", "C"), ("X", "CS"))
+_FOLDS = (
+    ("SH", "S"),
+    ("TZ", "T"),
+    ("TS", "T"),
+    ("GH", "G"),
+    ("PH", "F"),
+    ("TH", "T"),
+    ("Y", "I"),
+    ("W", "V"),
+    ("K", "C"),
+    ("Q", "C"),
+    ("X", "CS"),
+)
 _NAME_KEY_CHARS = 16  # bigram pseudonyms: a short key is enough to compare sets
 
 
@@ -186,7 +197,7 @@ def phonetic_name(name: str) -> str:
 def name_bigrams(name: str) -> list[str]:
     """Letter bigrams of each folded token, padded, as a set (token order does not matter)."""
     tokens = [romanian_fold(token) for token in name.split()]
-    grams = {f"{a}{b}" for token in tokens for a, b in zip(f"_{token}", f"{token}_")}
+    grams = {f"{a}{b}" for token in tokens for a, b in zip(f"_{token}", f"{token}_", strict=True)}
     return sorted(grams)
 
 
@@ -272,14 +283,18 @@ def pseudonymise_name(
         pl.concat_str("_name", "_dob", separator="|").alias("_name_dob"),
         pl.concat_str("_name", "_yob", separator="|").alias("_name_yob"),
     )
-    return with_parts.with_columns(
-        _pseudonymise_series(with_parts["_name_dob"], key, "tipstats-name-dob-v1").alias(
-            "name_birth_date_key"
-        ),
-        _pseudonymise_series(with_parts["_name_yob"], key, "tipstats-name-yob-v1").alias(
-            "name_birth_year_key"
-        ),
-    ).drop(*name_columns, "_name", "_dob", "_yob", "_name_dob", "_name_yob").hstack(linkage)
+    return (
+        with_parts.with_columns(
+            _pseudonymise_series(with_parts["_name_dob"], key, "tipstats-name-dob-v1").alias(
+                "name_birth_date_key"
+            ),
+            _pseudonymise_series(with_parts["_name_yob"], key, "tipstats-name-yob-v1").alias(
+                "name_birth_year_key"
+            ),
+        )
+        .drop(*name_columns, "_name", "_dob", "_yob", "_name_dob", "_name_yob")
+        .hstack(linkage)
+    )
 
 
 def pseudonymise_code(df: pl.DataFrame, column: str, key: bytes, domain: str) -> pl.DataFrame:

@@ -35,13 +35,16 @@ def labelled_records(database: Path, truth: Path) -> pl.DataFrame:
 def _pairs(records: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Number of record pairs sharing `keys`, per (agency_l, agency_r) with agency_l <= agency_r."""
     counts = records.group_by(*keys, "agency").len("n")
-    joined = counts.join(counts, on=keys, suffix="_r").filter(pl.col("agency") <= pl.col("agency_r"))
-    pairs = pl.when(pl.col("agency") == pl.col("agency_r")).then(
-        pl.col("n") * (pl.col("n") - 1) // 2
-    ).otherwise(pl.col("n") * pl.col("n_r"))
-    return (
-        joined.group_by(pl.col("agency").alias("agency_l"), "agency_r")
-        .agg(pairs.sum().alias("pairs"))
+    joined = counts.join(counts, on=keys, suffix="_r").filter(
+        pl.col("agency") <= pl.col("agency_r")
+    )
+    pairs = (
+        pl.when(pl.col("agency") == pl.col("agency_r"))
+        .then(pl.col("n") * (pl.col("n") - 1) // 2)
+        .otherwise(pl.col("n") * pl.col("n_r"))
+    )
+    return joined.group_by(pl.col("agency").alias("agency_l"), "agency_r").agg(
+        pairs.sum().alias("pairs")
     )
 
 
@@ -51,9 +54,11 @@ def pairwise_quality(records: pl.DataFrame) -> pl.DataFrame:
     true = _pairs(records, ["true"]).rename({"pairs": "true_pairs"})
     both = _pairs(records, ["predicted", "true"]).rename({"pairs": "correct_pairs"})
     keys = ["agency_l", "agency_r"]
-    table = true.join(predicted, on=keys, how="full", coalesce=True).join(
-        both, on=keys, how="full", coalesce=True
-    ).fill_null(0)
+    table = (
+        true.join(predicted, on=keys, how="full", coalesce=True)
+        .join(both, on=keys, how="full", coalesce=True)
+        .fill_null(0)
+    )
     total = table.select(
         pl.lit("all").alias("agency_l"), pl.lit("all").alias("agency_r"), pl.exclude(keys).sum()
     )

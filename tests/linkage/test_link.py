@@ -114,7 +114,9 @@ def test_a_cnp_failing_only_its_check_digit_is_the_person_of_the_valid_one() -> 
 
 
 def review_pair(con: duckdb.DuckDBPyConnection) -> tuple[str, float, str]:
-    rows = con.execute("SELECT pair_id, match_probability, evidence FROM ops.linkage_review").fetchall()
+    rows = con.execute(
+        "SELECT pair_id, match_probability, evidence FROM ops.linkage_review"
+    ).fetchall()
     assert len(rows) == 1
     pair_id, probability, evidence = rows[0]
     return str(pair_id), float(probability), str(evidence)
@@ -174,9 +176,7 @@ def test_a_reviewer_can_split_a_pair_the_model_would_link(tmp_path: Path) -> Non
     assert len(set(persons(con, decisions).values())) == 2
 
 
-@pytest.mark.parametrize(
-    "content", ["pair_id,decision\nabc,maybe\n", "pair,verdict\nabc,match\n"]
-)
+@pytest.mark.parametrize("content", ["pair_id,decision\nabc,maybe\n", "pair,verdict\nabc,match\n"])
 def test_an_unusable_decision_file_is_refused_in_one_line(tmp_path: Path, content: str) -> None:
     decisions = tmp_path / "decisions.csv"
     decisions.write_text(content)

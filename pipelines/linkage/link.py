@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from pipelines.ingest import warehouse as wh
@@ -41,34 +42,66 @@ class LinkOutcome:
 
 
 def _input_sql() -> str:
-    columns = ", ".join(c if c != "sex" else "nullif(sex, 'U') AS sex" for c in model.INPUT_COLUMNS)
-    name = "nullif(concat_ws('|', surname_key, given_name_key), '') AS name_key"
-    return f"SELECT {columns}, {name} FROM unified.person_record"
+    """The compared attributes of every person record; a victim's or assisted person's
+    episode adds when and how they were exploited (same record id, same source row)."""
+    columns = ", ".join(
+        f"p.{c}" if c != "sex" else "nullif(p.sex, 'U') AS sex" for c in model.INPUT_COLUMNS
+    )
+    return f"""
+        SELECT {columns},
+               nullif(concat_ws('|', p.surname_key, p.given_name_key), '') AS name_key,
+               coalesce(v.identification_date, a.programme_entry_date) AS event_date,
+               nullif(coalesce(v.exploitation_form, a.exploitation_form), 'unknown')
+                   AS exploitation_form
+        FROM unified.person_record p
+        LEFT JOIN unified.victim_identification v USING (record_id)
+        LEFT JOIN unified.assistance_episode a USING (record_id)
+    """
 
 
-def _train(linker: Linker) -> None:
-    """u by random sampling, m by EM, the share of matches from certain pairs (no labels)."""
+def _train(records: SplinkDataFrame) -> dict[str, Any]:
+    """u by random sampling, m by EM, the share of matches from certain pairs (no labels).
+
+    An EM session that fails (a level never seen among matches drives its m to 0) leaves
+    the parameters as they were before it."""
+    linker = Linker(records, model.settings(term_frequencies=True), log_level=logging.WARNING)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
     )
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
+    trained = linker.misc.save_model_to_json()
     for rule in model.TRAINING_BLOCKS:
-        training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=EM_MAX_PAIRS
+            )
+        except ValueError as error:
+            log.warning("linkage: an EM session kept the earlier parameters (%s)", error)
+            linker = Linker(records, trained, log_level=logging.WARNING)
+        trained = linker.misc.save_model_to_json()
+    return _with_m_floor(trained)
 
 
-def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[str, dict[str, Any], bool]:
+def _with_m_floor(settings: dict[str, Any]) -> dict[str, Any]:
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("m_probability") is not None:
+                level["m_probability"] = max(level["m_probability"], model.M_FLOOR)
+    return settings
+
+
+def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[dict[str, Any], bool]:
     """Score the blocked pairs (probability >= low) into the table `pairs`."""
     db_api = DuckDBAPI(connection=scratch)
     records = db_api.register("person_input")
     ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
     trained = count >= MIN_RECORDS_TO_TRAIN
-    linker = Linker(records, model.settings(term_frequencies=trained), log_level=logging.WARNING)
-    if trained:
-        _train(linker)
+    settings = _train(records) if trained else model.settings(term_frequencies=False)
+    linker = Linker(records, settings, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=low)
     scratch.execute(f"CREATE TABLE pairs AS SELECT * FROM {predictions.physical_name}")
-    return "pairs", linker.misc.save_model_to_json(), trained
+    return linker.misc.save_model_to_json(), trained
 
 
 def _evidence_sql(columns: list[str]) -> str:
@@ -190,7 +223,7 @@ def link_persons(
         scratch.execute("CREATE TABLE person_input AS SELECT * FROM records_in")
         scratch.register("keys_in", keys.to_arrow())
         scratch.execute("CREATE TABLE person_keys AS SELECT * FROM keys_in")
-        _, settings_json, trained = _predict(scratch, min(band[0], threshold))
+        settings_json, trained = _predict(scratch, min(band[0], threshold))
         _edges(scratch, decisions)
         links = _clusters(scratch, threshold)
         review = _review(scratch, band)

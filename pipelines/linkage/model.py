@@ -146,7 +146,36 @@ CNP = _comparison(
         _level("ELSE", "else", 0.03, 0.9999999),
     ],
 )
-COMPARISONS = [NAME, BIRTH, SEX, CITIZENSHIP, COUNTY, CASE, CNP]
+# A victim's identification and an NGO's intake follow each other within weeks.
+EPISODE = _comparison(
+    "episode",
+    "Date identified or taken into assistance",
+    [
+        _level("event_date_l IS NULL OR event_date_r IS NULL", "null", 0, 0, null=True),
+        _level(
+            "abs(date_diff('day', event_date_l, event_date_r)) <= 60", "within 60 days", 0.8, 0.02
+        ),
+        _level(
+            "abs(date_diff('day', event_date_l, event_date_r)) <= 366", "within a year", 0.15, 0.1
+        ),
+        _level("ELSE", "else", 0.05, 0.88),
+    ],
+)
+EXPLOITATION = _comparison(
+    "exploitation",
+    "Form of exploitation (the agencies name the country differently)",
+    [
+        _level(
+            "exploitation_form_l IS NULL OR exploitation_form_r IS NULL", "null", 0, 0, null=True
+        ),
+        _level("exploitation_form_l = exploitation_form_r", "same form", 0.9, 0.4),
+        _level("ELSE", "else", 0.1, 0.6),
+    ],
+)
+# EM drives to 0 the m of a level no match shows in the data at hand; a floor keeps such a
+# level strong evidence against, never an absolute veto on the next data.
+M_FLOOR = 0.0001
+COMPARISONS = [NAME, BIRTH, SEX, CITIZENSHIP, COUNTY, CASE, CNP, EPISODE, EXPLOITATION]
 
 # Pairs scored at all: candidates must share one of these (swapped names included).
 PREDICTION_BLOCKS = [
@@ -156,6 +185,10 @@ PREDICTION_BLOCKS = [
     "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key",
     block_on("case_number", "sex"),
     block_on("birth_date", "sex", "citizenship_code"),
+    # ANITP records carry no name: birth year, sex and county meet an NGO's list.
+    block_on("birth_year", "sex", "residence_county_code"),
+    "l.birth_year = r.birth_year AND l.sex = r.sex AND l.exploitation_form = r.exploitation_form "
+    "AND year(l.event_date) = year(r.event_date)",
 ]
 # Expectation maximisation on pairs blocked on one attribute estimates the others.
 TRAINING_BLOCKS = [

@@ -18,7 +18,7 @@ from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
 from tests.cnp import make_cnp
 
 KEY = b"linkage-test-key-0123456789"
-THRESHOLD = 0.9
+THRESHOLD = 0.95
 BAND = (0.5, 0.99)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
-from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from pipelines.ingest import warehouse as wh
 from pipelines.linkage import model

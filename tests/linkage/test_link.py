@@ -135,7 +135,17 @@ def test_a_doubtful_pair_goes_to_review_with_pseudonymous_evidence() -> None:
     pair_id, probability, evidence = review_pair(con)
     assert BAND[0] <= probability < BAND[1]
     weights = json.loads(evidence)
-    assert set(weights) == {"name", "birth", "sex", "citizenship", "county", "case", "cnp"}
+    assert set(weights) == {
+        "name",
+        "birth",
+        "sex",
+        "citizenship",
+        "county",
+        "case",
+        "cnp",
+        "episode",
+        "exploitation",
+    }
     assert weights["name"] > 0 and weights["county"] < 0
     assert "Ionescu".lower() not in evidence.lower() and "1994" not in evidence
     again = warehouse(DOUBTFUL)

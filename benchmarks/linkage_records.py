@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -71,10 +72,9 @@ def person_records(n: int, seed: int = 1) -> pl.DataFrame:
 
 def main() -> None:
     n = int(sys.argv[1])
-    records = person_records(n)
-    with duckdb.connect() as con:
+    with tempfile.TemporaryDirectory() as scratch, duckdb.connect(f"{scratch}/w.duckdb") as con:
         wh.ensure_tables(con)
-        wh.insert(con, "unified.person_record", records)
+        wh.insert(con, "unified.person_record", person_records(n))  # a file, as in a run
         start = time.perf_counter()
         outcome = link_persons(
             con, threshold=0.9, band=(0.5, 0.99), decisions_path=Path("/nonexistent")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,8 @@ MIN_RECORDS_TO_TRAIN = 2000
 U_SAMPLE_PAIRS = 2_000_000
 EM_MAX_PAIRS = 2_000_000
 SEED = 9
+# DuckDB spills beyond this; the rest of the run (Python, Splink) stays well under 4 GiB.
+SCRATCH_MEMORY = "2GB"
 
 
 @dataclass(frozen=True)
@@ -215,21 +220,42 @@ def link_persons(
 ) -> LinkOutcome:
     """Link every person record of the warehouse and write the three linkage tables."""
     wh.ensure_tables(con)
-    records = con.sql(_input_sql()).pl()
-    keys = con.sql("SELECT record_id, person_key FROM unified.person_record").pl()
     decisions = read_decisions(decisions_path)
-    with duckdb.connect() as scratch:
-        scratch.register("records_in", records.to_arrow())
-        scratch.execute("CREATE TABLE person_input AS SELECT * FROM records_in")
-        scratch.register("keys_in", keys.to_arrow())
-        scratch.execute("CREATE TABLE person_keys AS SELECT * FROM keys_in")
+    with (
+        tempfile.TemporaryDirectory(prefix="tipstats-linkage-") as spill,
+        _scratch(spill) as scratch,
+    ):
+        count = _load(con, scratch)
         settings_json, trained = _predict(scratch, min(band[0], threshold))
         _edges(scratch, decisions)
         links = _clusters(scratch, threshold)
         review = _review(scratch, band)
     persons = links["person_id"].n_unique()
     _write(con, links, review, settings_json, threshold, trained)
-    return LinkOutcome(records.height, persons, review.height, trained)
+    return LinkOutcome(count, persons, review.height, trained)
+
+
+@contextmanager
+def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A private in-memory DuckDB that spills to disk beyond SCRATCH_MEMORY."""
+    with duckdb.connect() as scratch:
+        scratch.execute(f"SET memory_limit = '{SCRATCH_MEMORY}'")
+        scratch.execute(f"SET temp_directory = '{spill}'")
+        scratch.execute("SET preserve_insertion_order = false")
+        yield scratch
+
+
+def _load(con: duckdb.DuckDBPyConnection, scratch: duckdb.DuckDBPyConnection) -> int:
+    """Copy the compared attributes (and CNP pseudonyms) into the scratch database."""
+    for table, sql in (
+        ("person_input", _input_sql()),
+        ("person_keys", "SELECT record_id, person_key FROM unified.person_record"),
+    ):
+        scratch.register("_in", con.sql(sql).to_arrow_table())
+        scratch.execute(f"CREATE TABLE {table} AS SELECT * FROM _in")
+        scratch.unregister("_in")
+    ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
+    return int(count)
 
 
 def _write(

@@ -104,8 +104,11 @@ def linkage(_scratch: Path) -> dict[str, object]:
         capture_output=True,
         text=True,
         env=env,
-        check=True,
+        check=False,
     )
+    if done.returncode != 0:  # the child's last line says why (e.g. DuckDB out of memory)
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"records": LINKAGE_RECORDS, "failed": last}
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result | {"peak_memory_gib": round(peak_kib / 2**20, 2)}

@@ -7,9 +7,10 @@ measurements, not assertions.
 Sections: p1 (the bundled sample: full refresh, nothing new, one new extract, fixed
 overhead), p2 (generated landing zones of --sizes person-rows, per stage, with the DuckDB
 floor and the growth slope), p3 (event latency), p4 (validation: pandera polars vs pandas vs
-pure polars), generator, pipeline, mse. Without a section, all of them. Every figure is the
-median of --repeat runs (default 3); side-by-side comparisons are ratios. Writes
-benchmarks/results/<UTC timestamp>.json and .md (a table with the machine and versions).
+pure polars), generator, pipeline, mse, linkage (a million keyed person records). Without
+a section, all of them. Every figure is the median of --repeat runs (default 3);
+side-by-side comparisons are ratios. Writes benchmarks/results/<UTC timestamp>.json and .md
+(a table with the machine and versions).
 For a quick look: `python benchmarks/run.py p1 p2 p4 --sizes 1e5 --validation-rows 5e5`.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ MSE_TABLE = Path(__file__).parents[1] / "tests" / "fixtures" / "mse" / "UKdat.cs
 MSE_REPLICATES = 1_000
 GENERATOR_SIZES = (100, 1_000, 10_000)
 PIPELINE_SIZE = 1_000
+LINKAGE_RECORDS = 1_000_000
 YEARS = range(2012, 2025)
 
 
@@ -102,6 +105,26 @@ def mse_bootstrap(_scratch: Path) -> dict[str, object]:
     }
 
 
+def linkage(_scratch: Path) -> dict[str, object]:
+    """Link a million keyed person records (benchmarks/linkage_records.py) in a child
+    process: its seconds, and its peak memory (the child's maximum resident set)."""
+    child = Path(__file__).with_name("linkage_records.py")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, str(child), str(LINKAGE_RECORDS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:  # the child's last line says why (e.g. DuckDB out of memory)
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"records": LINKAGE_RECORDS, "failed": last}
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result | {"peak_memory_gib": round(peak_kib / 2**20, 2)}
+
+
 def _sizes(text: str) -> list[int]:
     return [int(float(size)) for size in text.split(",") if size]
 
@@ -123,7 +146,7 @@ def _arguments() -> argparse.Namespace:
     return arguments
 
 
-SECTIONS = ("p1", "p2", "p3", "p4", "generator", "pipeline", "mse")
+SECTIONS = ("p1", "p2", "p3", "p4", "generator", "pipeline", "mse", "linkage")
 P2_SIZES = [1_000_000, 3_000_000, 10_000_000]
 P4_ROWS = 5_000_000
 
@@ -138,7 +161,12 @@ def _section(name: str, scratch: Path, arguments: argparse.Namespace) -> object:
         return scale.p3_latency(scratch, repeat)
     if name == "p4":
         return validation_bench.p4_validation(arguments.validation_rows, repeat)
-    legacy = {"generator": generator_scaling, "pipeline": pipeline_run, "mse": mse_bootstrap}
+    legacy = {
+        "generator": generator_scaling,
+        "pipeline": pipeline_run,
+        "mse": mse_bootstrap,
+        "linkage": linkage,
+    }
     return legacy[name](scratch)
 
 

@@ -69,6 +69,24 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+# Written by the linkage (pipelines/linkage); created empty so dbt can read them before it ran.
+LINK_TABLES = {
+    "unified.person_link": (
+        "record_id VARCHAR, source_agency VARCHAR, person_id VARCHAR, "
+        "link_method VARCHAR, match_probability DOUBLE"
+    ),
+    "ops.linkage_review": (
+        "pair_id VARCHAR, record_id_l VARCHAR, record_id_r VARCHAR, source_agency_l VARCHAR, "
+        "source_agency_r VARCHAR, match_probability DOUBLE, match_weight DOUBLE, "
+        "evidence VARCHAR, decision VARCHAR"
+    ),
+    "ops.linkage_model": (
+        "linked_at TIMESTAMP, records BIGINT, persons BIGINT, threshold DOUBLE, "
+        "trained BOOLEAN, model_json VARCHAR"
+    ),
+}
+
+
 @cache
 def _fixed_columns() -> frozenset[tuple[str, str, str]]:
     """(schema, table, column) of every fixed table."""
@@ -76,7 +94,11 @@ def _fixed_columns() -> frozenset[tuple[str, str, str]]:
     for table in UNIFIED_MODELS:
         for schema in STAGE_SCHEMAS:
             tables[(schema, table)] = unified_schema(table)
-    return frozenset((s, t, c) for (s, t), columns in tables.items() for c in columns)
+    fixed = {(s, t, c) for (s, t), columns in tables.items() for c in columns}
+    for name, columns_sql in LINK_TABLES.items():
+        schema, table = name.split(".")
+        fixed |= {(schema, table, c.split()[0]) for c in columns_sql.split(", ")}
+    return frozenset(fixed)
 
 
 def _complete(con: duckdb.DuckDBPyConnection) -> bool:
@@ -107,6 +129,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             columns = _columns_sql(unified_schema(table))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
             _add_new_columns(con, schema, table)
+    for table, columns in LINK_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:

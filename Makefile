@@ -23,7 +23,7 @@ PREPARE_DBT := TIPSTATS_WAREHOUSE="$${TIPSTATS_WAREHOUSE:-$(WAREHOUSE_DEFAULT)}"
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
 	$(VENV)/bin/dagster-dbt project prepare-and-package --file pipelines/defs/dbt/project.py
 
-.PHONY: help setup run test check lint dev bench browser
+.PHONY: help setup run test check lint dev bench browser postgres
 
 help:
 	@echo "make run    set up .venv and run the main job on the bundled sample landing zone"
@@ -33,6 +33,7 @@ help:
 	@echo "make dev    open the Dagster UI (dagster dev -w workspace.yaml)"
 	@echo "make bench  run the benchmarks (results in benchmarks/results/)"
 	@echo "make browser install Debian's chromium for the UI test (root only; skipped otherwise)"
+	@echo "make postgres install Debian's postgresql for the Dagster-on-PostgreSQL test (root only)"
 
 $(UV):
 	python3 -m venv $(UV_HOME)
@@ -73,8 +74,9 @@ dev: $(STAMP)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DAGSTER_HOME="$(CURDIR)/data/dagster_home" \
 		$(VENV)/bin/dagster dev -w workspace.yaml
 
+# `make bench BENCH="p1 p4 --validation-rows 5e5"` runs some sections (benchmarks/run.py).
 bench: $(STAMP)
-	$(VENV)/bin/python benchmarks/run.py
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/python benchmarks/run.py $(BENCH)
 
 # The UI test drives Debian's chromium (Playwright cannot download its own browser here).
 browser:
@@ -84,4 +86,15 @@ browser:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 	else \
 		echo "chromium missing and not root: the UI test will skip (install: sudo apt-get install chromium)"; \
+	fi
+
+# The scale-out test starts a real PostgreSQL server (initdb/pg_ctl, Debian's versioned
+# folder is found by the test); skipped only where the binaries are missing.
+postgres:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "postgresql present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	else \
+		echo "postgresql missing and not root: the PostgreSQL test will skip (install: sudo apt-get install postgresql)"; \
 	fi

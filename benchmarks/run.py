@@ -1,22 +1,35 @@
-"""Benchmarks, run on demand (`make bench`): generator scaling, a full pipeline run, and
-the MSE bootstrap (1,000 replicates of a stepwise fit on the six UK lists).
+"""Benchmarks, run on demand (`make bench`), never part of the tests: timings are
+measurements, not assertions.
 
-`python benchmarks/run.py [section ...]` runs only the named sections (generator, pipeline,
-mse). Writes benchmarks/results/<UTC timestamp>.json with the machine, the sizes and the
-seconds. Not part of the test suite: timings are measurements, never assertions.
+    python benchmarks/run.py [section ...] [--repeat N] [--sizes 1e6,3e6,10e6]
+                             [--validation-rows 5e6]
+
+Sections: p1 (the bundled sample: full refresh, nothing new, one new extract, fixed
+overhead), p2 (generated landing zones of --sizes person-rows, per stage, with the DuckDB
+floor and the growth slope), p3 (event latency), p4 (validation: pandera polars vs pandas vs
+pure polars), generator, pipeline, mse, linkage (a million keyed person records). Without
+a section, all of them. Every figure is the median of --repeat runs (default 3);
+side-by-side comparisons are ratios. Writes benchmarks/results/<UTC timestamp>.json and .md
+(a table with the machine and versions).
+For a quick look: `python benchmarks/run.py p1 p2 p4 --sizes 1e5 --validation-rows 5e5`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import platform
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+import report
+import scale
+import validation_bench
 
 from pipelines.estimation.capture import read_table
 from pipelines.estimation.mse import Options, estimate
@@ -27,6 +40,7 @@ MSE_TABLE = Path(__file__).parents[1] / "tests" / "fixtures" / "mse" / "UKdat.cs
 MSE_REPLICATES = 1_000
 GENERATOR_SIZES = (100, 1_000, 10_000)
 PIPELINE_SIZE = 1_000
+LINKAGE_RECORDS = 1_000_000
 YEARS = range(2012, 2025)
 
 
@@ -91,32 +105,94 @@ def mse_bootstrap(_scratch: Path) -> dict[str, object]:
     }
 
 
-SECTIONS = {"generator": generator_scaling, "pipeline": pipeline_run, "mse": mse_bootstrap}
+def linkage(_scratch: Path) -> dict[str, object]:
+    """Link a million keyed person records (benchmarks/linkage_records.py) in a child
+    process: its seconds, and its peak memory (the child's maximum resident set)."""
+    child = Path(__file__).with_name("linkage_records.py")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, str(child), str(LINKAGE_RECORDS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:  # the child's last line says why (e.g. DuckDB out of memory)
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"records": LINKAGE_RECORDS, "failed": last}
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result | {"peak_memory_gib": round(peak_kib / 2**20, 2)}
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(float(size)) for size in text.split(",") if size]
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="tipstats benchmarks (results/ folder)")
+    parser.add_argument("sections", nargs="*", metavar="section")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--sizes", type=_sizes, default=P2_SIZES, help="P2 person-rows")
+    parser.add_argument("--validation-rows", type=lambda t: int(float(t)), default=P4_ROWS)
+    arguments = parser.parse_args()
+    unknown = sorted(set(arguments.sections) - set(SECTIONS))
+    if unknown:
+        parser.exit(
+            2, f"unknown benchmark section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}\n"
+        )
+    if arguments.repeat < 1:
+        parser.exit(2, "--repeat must be at least 1\n")
+    return arguments
+
+
+SECTIONS = ("p1", "p2", "p3", "p4", "generator", "pipeline", "mse", "linkage")
+P2_SIZES = [1_000_000, 3_000_000, 10_000_000]
+P4_ROWS = 5_000_000
+
+
+def _section(name: str, scratch: Path, arguments: argparse.Namespace) -> object:
+    repeat = arguments.repeat
+    if name == "p1":
+        return scale.p1_sample(scratch, repeat)
+    if name == "p2":
+        return scale.p2_scale(scratch, repeat, arguments.sizes)
+    if name == "p3":
+        return scale.p3_latency(scratch, repeat)
+    if name == "p4":
+        return validation_bench.p4_validation(arguments.validation_rows, repeat)
+    legacy = {
+        "generator": generator_scaling,
+        "pipeline": pipeline_run,
+        "mse": mse_bootstrap,
+        "linkage": linkage,
+    }
+    return legacy[name](scratch)
 
 
 def main() -> None:
-    chosen = sys.argv[1:] or list(SECTIONS)
-    unknown = sorted(set(chosen) - set(SECTIONS))
-    if unknown:
-        sys.exit(
-            f"unknown benchmark section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}"
-        )
-    with tempfile.TemporaryDirectory() as scratch:
-        result: dict[str, object] = {
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "python": platform.python_version(),
-                "cpus": os.cpu_count(),
-                "platform": platform.platform(),
-            },
-        }
-        for name in chosen:
-            result[name] = SECTIONS[name](Path(scratch))
+    arguments = _arguments()
+    chosen = arguments.sections or list(SECTIONS)
+    result: dict[str, object] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": report.machine(),
+        "repeat": arguments.repeat,
+    }
+    # The load average beside each section: other jobs on the machine slow the figures down.
+    loads: dict[str, list[float]] = {}
+    for name in chosen:
+        before = scale.cpu_load()
+        with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
+            result[name] = _section(name, Path(scratch), arguments)
+        loads[name] = [before, scale.cpu_load()]
+    result["load_average_before_after"] = loads
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{str(result['when']).replace(':', '')}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
-    print(f"written to {path}")
+    table = report.markdown(result)
+    path.with_suffix(".md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"written to {path} and {path.with_suffix('.md').name}")
 
 
 if __name__ == "__main__":

@@ -214,6 +214,62 @@ def tables(
     _guarded(body)
 
 
+@main.command()
+@click.option(
+    "--database",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="DuckDB file to read (default: the published database).",
+)
+@click.option(
+    "--from", "year_from", required=True, type=click.IntRange(1990, 2100), help="First year."
+)
+@click.option("--to", "year_to", required=True, type=click.IntRange(1990, 2100), help="Last year.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the report into; with --publish it goes to OUT/public/.",
+)
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Public report: only figures of the disclosure-controlled release (the public "
+    "workbooks' tables), with the suppression markers explained.",
+)
+def report(database: Path | None, year_from: int, year_to: int, out: Path, publish: bool) -> None:
+    """Write the annual report of a period: one self-contained HTML file and its PDF.
+
+    Charts and the county map are inline SVG; every number names the mart and row it came
+    from. The PDF is printed by Debian's chromium (`make browser`); without it the HTML is
+    written and the command exits 1. A period without data writes nothing and exits 1.
+    """
+    if year_from > year_to:
+        raise BadInvocation("--from must not be after --to")
+
+    def body() -> None:
+        from pipelines.ops import preflight, publication
+        from pipelines.reporting.report import PdfError, write_report
+        from pipelines.reporting.sdc import DisclosureError
+        from pipelines.reporting.tables import EmptyPeriodError
+
+        source = database or publication.as_of(settings.published_dir(), None).path
+        preflight.check_writable(out, "output")
+        try:
+            files = write_report(source, year_from, year_to, out, publish)
+        except DisclosureError as error:
+            raise click.ClickException(f"release blocked by disclosure control: {error}") from None
+        except duckdb.CatalogException:
+            raise click.ClickException(f"{source} has no report tables") from None
+        except EmptyPeriodError as error:
+            click.echo(f"warning: {error} (read {source})", err=True)
+            sys.exit(1)
+        except PdfError as error:
+            raise click.ClickException(f"HTML written, no PDF: {error}") from None
+        click.echo(str(files))
+
+    _guarded(body)
+
+
 def _moment(as_of: datetime | None) -> date | datetime | None:
     """A bare date means the end of that day; a date with a time, that moment."""
     if as_of is None:

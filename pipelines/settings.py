@@ -14,6 +14,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 WAREHOUSE_ENV = "TIPSTATS_WAREHOUSE"
 LANDING_ENV = "TIPSTATS_LANDING"
 PUBLISHED_ENV = "TIPSTATS_PUBLISHED"
+PARQUET_ENV = "TIPSTATS_PARQUET"
 FRESHNESS_ENV = "TIPSTATS_FRESHNESS_DAYS"
 DEFAULT_FRESHNESS_DAYS = 400  # most agencies send one extract a year
 
@@ -32,6 +33,12 @@ def published_dir() -> Path:
     """TIPSTATS_PUBLISHED, or `published/` beside the working warehouse."""
     configured = os.environ.get(PUBLISHED_ENV)
     return Path(configured or warehouse_path().parent / "published").expanduser().resolve()
+
+
+def parquet_dir() -> Path:
+    """TIPSTATS_PARQUET, or `parquet/` beside the working warehouse (the Parquet layers)."""
+    configured = os.environ.get(PARQUET_ENV)
+    return Path(configured or warehouse_path().parent / "parquet").expanduser().resolve()
 
 
 def dagster_home() -> Path:
@@ -60,3 +67,32 @@ def export_environment(warehouse: Path | None = None, landing: Path | None = Non
     path = os.environ.get("PATH", "")
     if scripts not in path.split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, path]))
+
+
+LINK_THRESHOLD_ENV = "TIPSTATS_LINK_THRESHOLD"
+LINK_REVIEW_BAND_ENV = "TIPSTATS_LINK_REVIEW_BAND"
+LINK_DECISIONS_ENV = "TIPSTATS_LINK_DECISIONS"
+DEFAULT_LINK_THRESHOLD = 0.95
+DEFAULT_LINK_REVIEW_BAND = (0.5, 0.99)
+
+
+def link_threshold() -> float:
+    """Match probability at or above which two person records are one person."""
+    return float(os.environ.get(LINK_THRESHOLD_ENV) or DEFAULT_LINK_THRESHOLD)
+
+
+def link_review_band() -> tuple[float, float]:
+    """Pairs with a match probability in [low, high) go to ops.linkage_review ('0.5,0.99')."""
+    configured = os.environ.get(LINK_REVIEW_BAND_ENV)
+    if not configured:
+        return DEFAULT_LINK_REVIEW_BAND
+    low, high = (float(part) for part in configured.split(","))
+    return low, high
+
+
+def link_decisions_path() -> Path:
+    """The reviewer's decisions (CSV pair_id,decision): `linkage/decisions.csv` beside the
+    warehouse unless TIPSTATS_LINK_DECISIONS names another file. Only ever read."""
+    configured = os.environ.get(LINK_DECISIONS_ENV)
+    default = warehouse_path().parent / "linkage" / "decisions.csv"
+    return Path(configured or default).expanduser().resolve()

@@ -13,7 +13,9 @@ Grain of each table:
 
 - `person_record`: one row per person named in one source row (victim, suspect,
   defendant, assisted person). `person_key` is the keyed pseudonym of a valid
-  CNP (null otherwise); names exist only as keyed pseudonyms.
+  CNP (null otherwise); names exist only as keyed pseudonyms (also the linkage
+  attributes: surname, given name, phonetic codes, bigrams, CNP stem). Who is who
+  is decided by the linkage (pipelines/linkage -> unified.person_link).
 - `victim_identification`: one row per victim recorded in one source row: an
   ANITP identification episode, a police injured party (PV), a DIICOT injured party.
 - `case_record`: one row per criminal case as one agency describes it in one
@@ -50,14 +52,25 @@ class Lineage(pa.DataFrameModel):
 class PersonRecord(Lineage):
     person_key: str = pa.Field(nullable=True, str_length={"min_value": 64, "max_value": 64})
     cnp_status: str = pa.Field(isin=CNP_STATUSES)
+    # Linkage attributes (pipelines/linkage), keyed pseudonyms only: the first 12 digits of
+    # a CNP valid or failing only its check digit; surname and given name apart, their
+    # phonetic codes, and the set of the name's letter bigrams (16 hex characters each).
+    cnp_stem_key: str = pa.Field(nullable=True)
     name_birth_date_key: str = pa.Field(nullable=True)
     name_birth_year_key: str = pa.Field(nullable=True)
+    surname_key: str = pa.Field(nullable=True)
+    given_name_key: str = pa.Field(nullable=True)
+    surname_phonetic_key: str = pa.Field(nullable=True)
+    given_name_phonetic_key: str = pa.Field(nullable=True)
+    name_bigram_keys: list[str] = pa.Field(nullable=True)
     role: str = pa.Field(isin=("victim", "suspect", "defendant", "assisted_person"))
     sex: str = pa.Field(isin=v.codes("sex"))
     birth_date: pl.Date = pa.Field(nullable=True)
     birth_year: int = pa.Field(nullable=True, ge=1900, le=2100)
     citizenship_code: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$")
     residence_county_code: str = pa.Field(nullable=True, str_matches=r"^RO-[A-Z]{1,2}$")
+    # The criminal case the person belongs to (upper case, no spaces), for linkage.
+    case_number: str = pa.Field(nullable=True)
 
 
 class VictimIdentification(Lineage):

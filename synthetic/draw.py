@@ -23,6 +23,10 @@ D = "timedelta64[D]"
 
 def _names(rng: np.random.Generator, sex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     given = np.where(sex == "F", rng.choice(FEMALE, len(sex)), rng.choice(MALE, len(sex)))
+    # About a third of Romanians carry a second given name ('Maria Elena', 'Ion Cătălin').
+    second = np.where(sex == "F", rng.choice(FEMALE, len(sex)), rng.choice(MALE, len(sex)))
+    both = (rng.random(len(sex)) < 0.35) & (second != given)
+    given = np.where(both, np.char.add(np.char.add(given, " "), second), given)
     return rng.choice(SURNAMES, len(sex)), given
 
 

@@ -197,10 +197,14 @@ def write_politie(out: Path, world: World, ledger: Ledger, rng: np.random.Genera
         cnp = part["cnp"].to_list()
         bad_check = rng.random(n) < 0.01
         cnp = [sp.break_check_digit(c) if b else c for c, b in zip(cnp, bad_check, strict=True)]
-        surname = [
-            sp.typo(s, rng) if t else s
-            for s, t in zip(part["surname"], rng.random(n) < 0.05, strict=True)
-        ]
+        surname, given = sp.noisy_names(
+            part["surname"].to_list(),
+            part["given_name"].to_list(),
+            rng,
+            typo_share=0.05,
+            transliterated_share=0.03,
+            swapped_share=0.03,
+        )
         child = (part["age"].fill_null(99) < 18).to_numpy()
         offence = np.where(
             victim,
@@ -225,11 +229,15 @@ def write_politie(out: Path, world: World, ledger: Ledger, rng: np.random.Genera
                 "CALITATE": np.where(victim, "PV", "S"),
                 "CNP": cnp,
                 "NUME": [sp.ascii_upper(s) for s in surname],
-                "PRENUME": [sp.ascii_upper(g) for g in part["given_name"]],
+                "PRENUME": [sp.ascii_upper(g) for g in given],
                 "SEX": part["sex"],
                 "DATA_NASTERII": [_ddmmyyyy(d) for d in part["birth_date"]],
                 "CETATENIE": [sp.ascii_upper(sp.POLICE_COUNTRY[c]) for c in part["citizenship"]],
-                "JUDET_DOMICILIU": sp.county_police(world.counties, part["county"].to_numpy(), rng),
+                "JUDET_DOMICILIU": sp.county_police(
+                    world.counties,
+                    sp.moved(part["county"].to_numpy(), 0.03, len(world.counties.iso), rng),
+                    rng,
+                ),
                 "FORMA_EXPLOATARE": [sp.POLICE_FORM[f] if f else "" for f in part["main_form"]],
                 "TARA_EXPLOATARE": [
                     sp.ascii_upper(sp.POLICE_COUNTRY[c]) if c else ""
@@ -366,6 +374,13 @@ def write_diicot(out: Path, world: World, ledger: Ledger, rng: np.random.Generat
         psheet.write_row(3, 0, PERSON_HEADER)
         prosecutor_case = dict(zip(cases["case_seq"], cases["prosecutor_case"], strict=True))
         counties = sp.county_diicot(world.counties, persons["county"].to_numpy(), rng)
+        surnames, given_names = sp.noisy_names(
+            persons["surname"].to_list(),
+            persons["given_name"].to_list(),
+            rng,
+            typo_share=0.03,
+            transliterated_share=0.05,
+        )
         for i, p in enumerate(persons.iter_rows(named=True)):
             r = 4 + i
             if p["role"] == "victim":
@@ -377,7 +392,7 @@ def write_diicot(out: Path, world: World, ledger: Ledger, rng: np.random.Generat
             psheet.write_row(r, 0, [prosecutor_case[p["case_seq"]], role])
             if p["cnp"]:
                 psheet.write_string(r, 2, p["cnp"])
-            psheet.write_row(r, 3, [f"{p['given_name']} {p['surname']}", p["sex"]])
+            psheet.write_row(r, 3, [f"{given_names[i]} {surnames[i]}", p["sex"]])
             psheet.write_datetime(r, 5, dt.datetime.combine(p["birth_date"], dt.time()), date_style)
             psheet.write_row(
                 r,
@@ -426,7 +441,14 @@ def write_instante(out: Path, world: World, ledger: Ledger, rng: np.random.Gener
         part = decisions.filter(pl.col("decision_year") == year)
         lines: list[str] = []
         persons: list[str] = []
-        for d in part.iter_rows(named=True):
+        surnames, _ = sp.noisy_names(
+            part["surname"].to_list(),
+            part["given_name"].to_list(),
+            rng,
+            typo_share=0.02,
+            transliterated_share=0.0,
+        )
+        for d, surname in zip(part.iter_rows(named=True), surnames, strict=True):
             court_file = f"{d['court_seq']}/99/{d['prosecutor_case'].split('/')[-1]}"
             record: dict[str, object] = {
                 "numar_dosar": court_file + ("/a1" if d["level"] == "apel" else ""),
@@ -437,7 +459,7 @@ def write_instante(out: Path, world: World, ledger: Ledger, rng: np.random.Gener
                 "data_inregistrare": (d["decided"] + dt.timedelta(days=10)).isoformat(),
                 "inculpat": {
                     "cnp": d["cnp"],
-                    "nume": f"{sp.ascii_upper(d['surname'])} {d['given_name']}",
+                    "nume": f"{sp.ascii_upper(surname)} {d['given_name']}",
                     "sex": d["sex"],
                     "data_nasterii": d["birth_date"].isoformat(),
                 },
@@ -511,13 +533,22 @@ def write_ong(out: Path, world: World, ledger: Ledger, rng: np.random.Generator)
         date_style = book.add_format({"num_format": "dd.mm.yyyy"})
         sheet = book.add_worksheet("Beneficiari")
         sheet.write_row(0, 0, NGO_HEADER)
+        surnames, given_names = sp.noisy_names(
+            part["surname"].to_list(),
+            part["given_name"].to_list(),
+            rng,
+            typo_share=0.05,
+            transliterated_share=0.08,
+            swapped_share=0.05,
+        )
+        county_of = sp.moved(part["county"].to_numpy(), 0.05, len(world.counties.iso), rng)
         for i, p in enumerate(part.iter_rows(named=True)):
             r = 1 + i
             country = sp.ROMANIAN_COUNTRY[p["exploitation_country"]]
             form = sp.NGO_FORM[p["main_form"]] + (
                 f" ({country})" if p["exploitation_country"] != "RO" else ""
             )
-            county = world.counties.name[p["county"]] if p["county"] >= 0 else ""
+            county = world.counties.name[county_of[i]] if county_of[i] >= 0 else ""
             sheet.write_row(
                 r, 0, [p["organisation"], f"{p['organisation'][:3].upper()}-{year % 100}-{i:04d}"]
             )
@@ -527,8 +558,8 @@ def write_ong(out: Path, world: World, ledger: Ledger, rng: np.random.Generator)
                 r,
                 3,
                 [
-                    p["surname"],
-                    p["given_name"],
+                    surnames[i],
+                    given_names[i],
                     p["sex"],
                     p["birth_date"].year,
                     sp.ROMANIAN_COUNTRY[p["citizenship"]],

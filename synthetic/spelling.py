@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -125,6 +127,62 @@ def typo(name: str, rng: np.random.Generator) -> str:
         return name
     i = int(rng.integers(1, len(name) - 2))
     return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+_LATIN = str.maketrans(
+    {
+        "ș": "sh",
+        "ş": "sh",
+        "ț": "tz",
+        "ţ": "tz",
+        "Ș": "Sh",
+        "Ş": "Sh",
+        "Ț": "Tz",
+        "Ţ": "Tz",
+        "ă": "a",
+        "â": "a",
+        "î": "i",
+        "Ă": "A",
+        "Â": "A",
+        "Î": "I",
+    }
+)
+
+
+def transliterate(name: str) -> str:
+    """How a foreign clerk writes a Romanian name: 'Ștefan Mihai' -> 'Shtefan Mihay'."""
+    return re.sub(r"ai\b", "ay", name.translate(_LATIN))
+
+
+def noisy_names(
+    surnames: Sequence[str],
+    given_names: Sequence[str],
+    rng: np.random.Generator,
+    *,
+    typo_share: float,
+    transliterated_share: float,
+    swapped_share: float = 0.0,
+) -> tuple[list[str], list[str]]:
+    """Names as one list writes them: typos in the surname, transliterations, and the
+    surname in the given-name column and back."""
+    draws = rng.random((len(surnames), 3))
+    out_surnames, out_given = [], []
+    for surname, given, (t, x, w) in zip(surnames, given_names, draws, strict=True):
+        if t < typo_share:
+            surname = typo(surname, rng)
+        if x < transliterated_share:
+            surname, given = transliterate(surname), transliterate(given)
+        if w < swapped_share:
+            surname, given = given, surname
+        out_surnames.append(surname)
+        out_given.append(given)
+    return out_surnames, out_given
+
+
+def moved(county: np.ndarray, share: float, counties: int, rng: np.random.Generator) -> np.ndarray:
+    """Another county for some persons (a move, or the county of the office that wrote it)."""
+    other = rng.integers(0, counties, len(county))
+    return np.where((county >= 0) & (rng.random(len(county)) < share), other, county)
 
 
 def break_check_digit(cnp: str) -> str:

@@ -15,19 +15,13 @@ from pipelines import settings
 from pipelines.defs.dbt.assets import tipstats_dbt
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ops import publication
+from pipelines.ops.dbt_state import dbt_code
 from pipelines.reporting.sdc import DisclosureError
 from pipelines.reporting.tables import write_tables
 
 PUBLISHED = dg.AssetKey("published_database")
 TABLES_FOLDER = "tables"
-
-
-def _dbt_code() -> list[Path]:
-    """The files that decide what the marts hold, besides the data."""
-    folders = ("models", "macros", "seeds", "tests")
-    root = settings.DBT_PROJECT_DIR
-    files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]
-    return [root / "dbt_project.yml", *files]
+REPORT_FOLDER = "report"
 
 
 def _disclosure_audit(database: Path) -> None:
@@ -59,7 +53,7 @@ def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult[Any]:
         with warehouse.writing():
-            state = publication.state_of(warehouse.resolved_path(), _dbt_code())
+            state = publication.state_of(warehouse.resolved_path(), dbt_code())
             done = publication.publish(
                 warehouse.resolved_path(),
                 settings.published_dir(),
@@ -105,8 +99,41 @@ def standard_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult[A
     )
 
 
+@dg.asset(
+    group_name="publication",
+    deps=[standard_tables],
+    kinds={"html", "pdf"},
+    description="published/report/: the annual report of every year published (internal, and "
+    "public/ from the disclosure-controlled tables), HTML with inline charts and map, and PDF.",
+)
+def annual_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[Any]:
+    source = publication.as_of(settings.published_dir(), None).path
+    span = publication.years(source)
+    if span is None:
+        context.log.warning("no victim counts published yet; no report written")
+        return dg.MaterializeResult(metadata={"files": 0})
+    # matplotlib and playwright load here, not with the definitions
+    from pipelines.reporting.report import PdfError, print_pdf, published_release, write_report
+
+    out = settings.published_dir() / REPORT_FOLDER
+    files = []
+    # the public edition reads the release standard_tables has just protected
+    public_tables = published_release(settings.published_dir() / TABLES_FOLDER / "public")
+    for public, release in ((False, None), (True, public_tables)):
+        html = write_report(source, *span, out, public, pdf=False, release=release).html
+        files.append(html.name)
+        try:
+            print_pdf(html, html.with_suffix(".pdf"))
+            files.append(html.with_suffix(".pdf").name)
+        except PdfError as error:  # the HTML is the report; the PDF needs chromium
+            context.log.warning(f"{error}; {html.name} written without its PDF")
+    return dg.MaterializeResult(
+        metadata={"folder": str(out), "period": f"{span[0]}-{span[1]}", "files": len(files)}
+    )
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     # After every dbt model and test: a failure anywhere upstream skips publication.
     published_database = _published_database(list(tipstats_dbt().keys))
-    return dg.Definitions(assets=[published_database, standard_tables])
+    return dg.Definitions(assets=[published_database, standard_tables, annual_report])

@@ -118,11 +118,9 @@ def _record_rejection(
     reason: str,
     run_id: str,
 ) -> FileOutcome:
-    con.execute("BEGIN")
     _forget_file(con, agency, file.file_name)
     wh.insert(con, "ops.file_manifest", _manifest_row(agency, file, "rejected", run_id, reason))
     wh.insert(con, "ops.quarantine", _file_quarantine(agency, file.file_name, reason))
-    con.execute("COMMIT")
     log.warning("%s: rejected %s: %s", agency, file.file_name, reason)
     return FileOutcome(file.file_name, "rejected", reason)
 
@@ -131,7 +129,6 @@ def _store_delivery(
     con: duckdb.DuckDBPyConnection, agency: str, delivery: Delivery, run_id: str
 ) -> FileOutcome:
     name = delivery.file.file_name
-    con.execute("BEGIN")
     _forget_file(con, agency, name)
     for table in delivery.tables:
         raw = table.rows.with_columns(
@@ -158,7 +155,6 @@ def _store_delivery(
         pl.lit(issues.select("source_sheet", SOURCE_ROW).unique().height).alias("rows_quarantined")
     )
     wh.insert(con, "ops.file_manifest", manifest)
-    con.execute("COMMIT")
     return FileOutcome(name, "read")
 
 
@@ -179,6 +175,7 @@ def read_new_files(
     """Read every file of the agency's landing folder not read before (by name and content)."""
     seen = _seen(con, agency.name)
     outcomes: list[FileOutcome] = []
+    con.execute("BEGIN")  # one commit per stage, not per file: each commit costs a WAL flush
     for entry in discover(landing, agency.name):
         sha = entry.sha256 if isinstance(entry, LandingFile) else content_id(entry.path)
         if entry.file_name in seen and seen[entry.file_name] == sha:
@@ -190,11 +187,9 @@ def read_new_files(
         twin = next((name for name, file_id in seen.items() if file_id == sha), None)
         if twin is not None:
             reason = f"same bytes as {twin}, already read; not read again"
-            con.execute("BEGIN")
             _forget_file(con, agency.name, entry.file_name)
             row = _manifest_row(agency.name, entry, "duplicate", run_id, reason)
             wh.insert(con, "ops.file_manifest", row)
-            con.execute("COMMIT")
             outcomes.append(FileOutcome(entry.file_name, "duplicate", reason))
             continue
         result = _read_one(agency, entry, key)
@@ -203,6 +198,7 @@ def read_new_files(
         else:
             outcomes.append(_store_delivery(con, agency.name, result, run_id))
         seen[entry.file_name] = sha
+    con.execute("COMMIT")
     return outcomes
 
 
@@ -273,6 +269,7 @@ def validate_pending(
 ) -> list[FileOutcome]:
     """Validate and map every file of the agency in status `read`."""
     outcomes = []
+    con.execute("BEGIN")  # one commit for the agency's files (see read_new_files)
     for row in _pending(con, agency.name, "read").iter_rows(named=True):
         file = _landing_file(row, landing)
         try:
@@ -293,7 +290,6 @@ def validate_pending(
             .unique()
             .height
         )
-        con.execute("BEGIN")
         for schema_table in [f"validated.{t}" for t in STAGE_TABLES]:
             wh.delete_file_rows(con, schema_table, file.file_name)
         for table, frame in frames.items():
@@ -304,8 +300,8 @@ def validate_pending(
             "rows_quarantined = rows_quarantined + ?, run_id = ? WHERE source_file = ?",
             [_accepted_rows(frames), rows_quarantined, run_id, file.file_name],
         )
-        con.execute("COMMIT")
         outcomes.append(FileOutcome(file.file_name, "validated"))
+    con.execute("COMMIT")
     return outcomes
 
 
@@ -333,9 +329,12 @@ def publish_validated(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) 
 
 
 def conservation_breaches(con: duckdb.DuckDBPyConnection, agency: str) -> pl.DataFrame:
-    """Files where rows read != rows accepted + rows quarantined, or a row is both."""
+    """Files where rows read != rows accepted + rows quarantined, or a row is both.
+
+    Only the agency's own rows are scanned ($1), not every agency's."""
     accepted = " UNION ".join(
-        f"SELECT source_file, source_sheet, source_row FROM {schema}.{table}"
+        f"SELECT source_file, source_sheet, source_row FROM {schema}.{table} "
+        "WHERE source_agency = $1"
         for schema in wh.STAGE_SCHEMAS
         for table in STAGE_TABLES
     )
@@ -345,7 +344,7 @@ def conservation_breaches(con: duckdb.DuckDBPyConnection, agency: str) -> pl.Dat
         WITH accepted AS ({accepted}),
         quarantined AS (
             SELECT DISTINCT source_file, source_sheet, source_row FROM ops.quarantine
-            WHERE source_row IS NOT NULL
+            WHERE source_row IS NOT NULL AND source_agency = $1
         ),
         both_ AS (
             SELECT a.source_file, count(*) AS n FROM accepted a JOIN quarantined q
@@ -361,7 +360,7 @@ def conservation_breaches(con: duckdb.DuckDBPyConnection, agency: str) -> pl.Dat
                        AS rows_quarantined,
                    coalesce(b.n, 0) AS rows_in_both
             FROM ops.file_manifest m LEFT JOIN both_ b USING (source_file)
-            WHERE m.source_agency = ? AND m.status IN ('validated', 'loaded')
+            WHERE m.source_agency = $1 AND m.status IN ('validated', 'loaded')
         )
         SELECT * FROM per_file
         WHERE rows_read <> rows_accepted + rows_quarantined OR rows_in_both > 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -52,6 +53,7 @@ def _columns_sql(schema: dict[str, pl.DataType]) -> str:
     return ", ".join(f'"{name}" {duckdb_type(dtype)}' for name, dtype in schema.items())
 
 
+@cache  # the pandera model's schema is rebuilt on every call otherwise
 def unified_schema(table: str) -> dict[str, pl.DataType]:
     columns = UNIFIED_MODELS[table].to_schema().columns
     return {name: column.dtype.type for name, column in columns.items()}
@@ -67,8 +69,57 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+# Written by the linkage (pipelines/linkage); created empty so dbt can read them before it ran.
+LINK_TABLES = {
+    "unified.person_link": (
+        "record_id VARCHAR, source_agency VARCHAR, person_id VARCHAR, "
+        "link_method VARCHAR, match_probability DOUBLE"
+    ),
+    "ops.linkage_review": (
+        "pair_id VARCHAR, record_id_l VARCHAR, record_id_r VARCHAR, source_agency_l VARCHAR, "
+        "source_agency_r VARCHAR, match_probability DOUBLE, match_weight DOUBLE, "
+        "evidence VARCHAR, decision VARCHAR"
+    ),
+    "ops.linkage_model": (
+        "linked_at TIMESTAMP, records BIGINT, persons BIGINT, threshold DOUBLE, "
+        "trained BOOLEAN, model_json VARCHAR"
+    ),
+}
+
+
+@cache
+def _fixed_columns() -> frozenset[tuple[str, str, str]]:
+    """(schema, table, column) of every fixed table."""
+    tables = {("ops", "file_manifest"): MANIFEST_SCHEMA, ("ops", "quarantine"): QUARANTINE_SCHEMA}
+    for table in UNIFIED_MODELS:
+        for schema in STAGE_SCHEMAS:
+            tables[(schema, table)] = unified_schema(table)
+    fixed = {(s, t, c) for (s, t), columns in tables.items() for c in columns}
+    for name, columns_sql in LINK_TABLES.items():
+        schema, table = name.split(".")
+        fixed |= {(schema, table, c.split()[0]) for c in columns_sql.split(", ")}
+    return frozenset(fixed)
+
+
+def _complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Every schema, fixed table and column is there (one query; every step asks)."""
+    schemas = {"ops", "raw", *STAGE_SCHEMAS}
+    found = con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() "
+        "AND table_schema IN ('ops', 'validated', 'unified')"
+    ).fetchall()
+    named = con.execute(
+        "SELECT schema_name FROM information_schema.schemata "
+        "WHERE catalog_name = current_database()"
+    ).fetchall()
+    return _fixed_columns() <= set(found) and schemas <= {name for (name,) in named}
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas and the fixed tables if they do not exist (idempotent)."""
+    if _complete(con):
+        return
     for schema in ("ops", "raw", *STAGE_SCHEMAS):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"CREATE TABLE IF NOT EXISTS ops.file_manifest ({_columns_sql(MANIFEST_SCHEMA)})")
@@ -78,6 +129,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             columns = _columns_sql(unified_schema(table))
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({columns})")
             _add_new_columns(con, schema, table)
+    for table, columns in LINK_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:

@@ -27,7 +27,7 @@ def advice(step: str) -> str:
             "Rows could not be validated. " + QUARANTINE.format(agency=agency) + "and fix or "
             "re-send the extract."
         )
-    if step.startswith(("published_database", "standard_tables")):
+    if step.startswith(("published_database", "standard_tables", "annual_report")):
         return (
             "Publication was stopped (disclosure audit or copy failed); the previous "
             "publication stays. Read the step's error in the run log."

@@ -52,10 +52,28 @@ def state_of(warehouse: Path, code: list[Path]) -> str:
         files = con.execute(
             "SELECT source_file, file_id, status FROM ops.file_manifest ORDER BY ALL"
         ).fetchall()
-    digest.update(repr(files).encode())
+        linked = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'unified' AND table_name = 'person_link'"
+        ).fetchall()
+        # Who is who changes with a reviewer's decision or a new threshold, without a new file.
+        persons = (
+            con.execute(
+                "SELECT md5(string_agg(record_id || '=' || person_id, ',' ORDER BY record_id)) "
+                "FROM unified.person_link"
+            ).fetchall()
+            if linked[0][0]
+            else []
+        )
+    digest.update(repr(files).encode() + repr(persons).encode())
     for path in sorted(code):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def published_state(published_dir: Path) -> str | None:
+    """The state the current publication was made from (None: nothing published yet)."""
+    return _current_state(published_dir)
 
 
 def _current_state(published_dir: Path) -> str | None:

@@ -56,7 +56,17 @@ TABLES: dict[str, TableInfo] = {
         "by sex, age group and form of exploitation",
         "Number of victims; rate per 100,000 population of the same sex and age group "
         "(Eurostat demo_pjan for every row, totals included, so female + male = total).",
-        "No rate for unknown sex or age: there is no population to divide by.",
+        "No rate for unknown sex or age: there is no population to divide by. Estimated total "
+        "(each year's total row): an experimental estimate of all victims, detected or not, "
+        "by multiple systems estimation over the police, DIICOT, ANITP and NGO lists, with its "
+        "95% interval; not an official statistic.",
+    ),
+    "victims_by_status": TableInfo(
+        "Registered victims by status: identified and presumed, by year",
+        "Number of victims (persons): registered = identified + presumed (Eurostat).",
+        "Identified: in the ANITP register (the official count). Presumed: injured parties in "
+        "police or DIICOT cases and persons assisted by NGOs whom no ANITP record matches, "
+        "counted once, in the year of their earliest record.",
     ),
     "criminal_justice_by_year": TableInfo(
         "Criminal justice response to trafficking in human beings, by year",
@@ -257,6 +267,12 @@ HEADINGS: dict[str, str] = {
     "ngo_assisted_persons": "Persons entering an NGO programme",
     "ngo_assisted_identified": "Of them identified in the register",
     "victims_assisted": "Victims assisted",
+    "identified": "Identified victims",
+    "presumed": "Presumed victims",
+    "registered": "Registered victims",
+    "estimated_total": "Estimated total victims (experimental)",
+    "estimated_total_low": "Estimate: lower bound (95%)",
+    "estimated_total_high": "Estimate: upper bound (95%)",
 }
 
 # A code column's label column: its heading (the code column is headed "<this> (code)").

@@ -474,6 +474,37 @@ def _by_offence(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Eurostat's registered victims = identified + presumed (`_status_sums`).
+PRESUMED, REGISTERED = "presumed_victims", "registered_victims"
+
+
+def _victims_by_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """Identified is the year's victims (victims_by_year's total, one quantity); presumed
+    and registered are measures of their own, related by `_status_sums`."""
+    year = pl.col("year")
+    return pl.concat(
+        [
+            cells(frame, "identified", measure="victims", year=year),
+            cells(frame, "presumed", measure=PRESUMED, year=year),
+            cells(frame, "registered", measure=REGISTERED, year=year),
+        ]
+    )
+
+
+def _status_sums(keys: Sequence[Key]) -> list[tuple[Key, list[Key]]]:
+    """Relations registered = identified + presumed, per year, where all three are known."""
+    known = set(keys)
+    at_measure = KEY.index(MEASURE)
+    found = []
+    for key in keys:
+        if key[at_measure] != REGISTERED:
+            continue
+        parts = [_with(key, at_measure, "victims"), _with(key, at_measure, PRESUMED)]
+        if all(part in known for part in parts):
+            found.append((key, parts))
+    return found
+
+
 # Every table of the public release and how its count cells map to canonical quantities.
 CELLS: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "victims_by_year": _victims_by_year,
@@ -519,6 +550,7 @@ CELLS: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "case_durations": _detailed(
         "durations", pl.col("transition"), ["cases", "still_open"], year="registration_year"
     ),
+    "victims_by_status": _victims_by_status,
 }
 
 
@@ -676,6 +708,7 @@ def protect(tables: dict[str, pl.DataFrame], years: Iterable[int]) -> ProtectedR
     counts = _merged_counts(every)
     system = _system(list(counts), dimensions(years))
     system.relations.extend(_identities(system.keys))
+    system.relations.extend(_status_sums(system.keys))
     position = {key: row for row, key in enumerate(system.keys)}
     shown_in_a_table = len(counts)
     frame = pl.DataFrame(

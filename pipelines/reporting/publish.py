@@ -84,11 +84,43 @@ def victims_by_form(
     ).select(frame.columns)
 
 
-def sdg_16_2_2(frame: pl.DataFrame, release: joint.ProtectedRelease) -> pl.DataFrame:
+ESTIMATE_ROUNDING = 10  # an estimate is published to the nearest ten persons
+ESTIMATE_RULE = (
+    "Experimental estimates (sdg_16_2_2 estimated_total, _low, _high: multiple systems "
+    "estimation) are not counts of persons and are not in the joint model: they are "
+    "published rounded to the nearest 10, and withheld ([c]) where fewer than 10 persons "
+    "recorded by the lists are behind them."
+)
+
+
+def _estimates(public: pl.DataFrame, estimates: pl.DataFrame) -> pl.DataFrame:
+    """The estimate columns as text: rounded to ESTIMATE_ROUNDING, or `[c]` where the persons
+    behind the estimate are below the threshold; empty where there is no estimate."""
+    behind = estimates.select("year", pl.col("observed").alias("_observed"))
+    out = public.join(behind, on="year", how="left", maintain_order="left")
+    few = pl.col("_observed") < sdc.Policy().threshold
+    for column in queries.ESTIMATE_COLUMNS.values():
+        rounded = (pl.col(column) / ESTIMATE_ROUNDING).round(0, "half_away_from_zero")
+        rounded = rounded * ESTIMATE_ROUNDING
+        out = out.with_columns(
+            pl.when(pl.col(column).is_null())
+            .then(None)
+            .when(few)
+            .then(pl.lit(sdc.SECONDARY_MARK))
+            .otherwise(rounded.cast(pl.Int64).cast(pl.Utf8))
+            .alias(column)
+        )
+    return out.drop("_observed")
+
+
+def sdg_16_2_2(
+    frame: pl.DataFrame, release: joint.ProtectedRelease, estimates: pl.DataFrame
+) -> pl.DataFrame:
     public = joint.apply(frame, "sdg_16_2_2", release)
-    return public.with_columns(
+    with_rates = public.with_columns(
         _rate("victims", pl.col("population")).round(6).alias("rate_per_100k")
-    ).select(frame.columns)
+    )
+    return _estimates(with_rates, estimates).select(frame.columns)
 
 
 def counts_only(frame: pl.DataFrame, table: str, release: joint.ProtectedRelease) -> pl.DataFrame:

@@ -108,10 +108,39 @@ def victims_by_form_year(con: duckdb.DuckDBPyConnection, period: Period) -> pl.D
     return yearly.with_columns(_share_of_known(["year"]))
 
 
+ESTIMATE_COLUMNS = {
+    "estimate": "estimated_total",
+    "interval_low": "estimated_total_low",
+    "interval_high": "estimated_total_high",
+}
+
+
+def mse_estimates(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    """The experimental estimates of each year's whole victim population (stratum 'all')."""
+    return read_mart(con, "rpt_mse_estimates", period).filter(pl.col("stratum") == "all")
+
+
 def sdg_16_2_2(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
-    return read_mart(con, "rpt_sdg_16_2_2", period).with_columns(
+    """With the experimental estimate of all victims, found or not, beside the detected ones
+    on each year's total row (whole persons; empty where there is no estimate)."""
+    sdg = read_mart(con, "rpt_sdg_16_2_2", period).with_columns(
         pl.col("rate_per_100k").round(RATE_DECIMALS)
     )
+    estimates = mse_estimates(con, period).select(
+        "year",
+        *(pl.col(c).round(0).cast(pl.Int64).alias(name) for c, name in ESTIMATE_COLUMNS.items()),
+    )
+    total_row = pl.all_horizontal(
+        pl.col(c) == "total" for c in ("sex", "age_group", "exploitation_form", "sdg_form")
+    )
+    with_estimates = sdg.join(estimates, on="year", how="left", maintain_order="left")
+    return with_estimates.with_columns(
+        pl.when(total_row).then(pl.col(name)).alias(name) for name in ESTIMATE_COLUMNS.values()
+    )
+
+
+def victims_by_status(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+    return read_mart(con, "rpt_victims_by_status_year", period)
 
 
 def criminal_justice_by_year(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:

@@ -17,8 +17,10 @@ The rules, in plain words (quoted in the README):
   the published cells and totals, more cells are hidden and shown as `[c]` (as ONS does).
   For each cell the audit flags, look at the totals it takes part in, starting with the one
   with the fewest hidden cells, and hide that total's published cell with the smallest
-  count, a non-total cell before a total, ties broken by the cells' dimension values
-  (compared as text, in the order of the dimensions). Then audit again, until it passes.
+  count, a non-total cell before a total (and among totals, the total of the fewest
+  relations, so that a count many others add up to, such as a year's victims, is hidden
+  last), ties broken by the cells' dimension values (compared as text, in the order of the
+  dimensions). Then audit again, until it passes.
   A zero is never hidden this way, so `[c]` always stands for a count of at least 10.
 - **Audit.** Before release an independent check plays the attacker. The attacker knows every
   published table of the release, these rules, which cells are totals of which (also across
@@ -48,6 +50,7 @@ in the relations.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -397,6 +400,7 @@ class _ComplementChooser:
         self.constraints = protected.constraints()
         # A relation's total is hidden only after its parts (`total` rows or explicit).
         self.totals = {c.total for c in protected.relations}
+        self.total_of = Counter(c.total for c in self.constraints)
         self.touching: dict[int, list[int]] = {}
         for k, c in enumerate(self.constraints):
             for row in c.members:
@@ -428,9 +432,9 @@ class _ComplementChooser:
     def _order(self, row: int) -> tuple[int, tuple[str, ...]]:
         return (self.status[row] != PRIMARY, self.keys[row])
 
-    def _candidate_key(self, row: int) -> tuple[bool, int, tuple[str, ...]]:
+    def _candidate_key(self, row: int) -> tuple[bool, int, int, tuple[str, ...]]:
         is_total = is_total_row(self.keys[row]) or row in self.totals
-        return (is_total, self.counts[row], self.keys[row])
+        return (is_total, self.total_of[row] if is_total else 0, self.counts[row], self.keys[row])
 
     def _candidates(self, rows: Sequence[int]) -> list[int]:
         # Zeros stay published: `[c]` must mean "at least the threshold" to the attacker.

@@ -59,6 +59,7 @@ CSV_TABLES = (
     "court_outcomes",
     "compensation",
     "case_durations",
+    "victims_by_status",
 )
 
 # Internal only: written without --publish, never with it (see the module's docstring).
@@ -119,6 +120,8 @@ def _read(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, pl.DataFr
         "court_outcomes": queries.read_mart(con, "rpt_court_outcomes_year", period),
         "compensation": queries.read_mart(con, "rpt_compensation_by_year", period),
         "case_durations": queries.case_durations(con, period),
+        "victims_by_status": queries.victims_by_status(con, period),
+        "mse_estimates": queries.mse_estimates(con, period),
         "amount_concentration": queries.read_mart(con, "rpt_amount_concentration_by_year", period),
         "eurostat_categories": queries.read_mart(
             con, "rpt_victims_by_eurostat_category_year", period
@@ -172,7 +175,7 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "victims_by_form": publish.victims_by_form(
             tables["victims_by_form"], "victims_by_form", release
         ),
-        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"], release),
+        "sdg_16_2_2": publish.sdg_16_2_2(tables["sdg_16_2_2"], release, tables["mse_estimates"]),
         "criminal_justice_by_year": publish.criminal_justice_by_year(
             tables["criminal_justice_by_year"], release, tables["amount_concentration"]
         ),
@@ -201,7 +204,17 @@ def _protect(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             tables["compensation"], release, tables["amount_concentration"]
         ),
         "case_durations": publish.case_durations(tables["case_durations"], release),
+        "victims_by_status": counts("victims_by_status"),
     }
+
+
+def release(
+    con: duckdb.DuckDBPyConnection, period: Period, public: bool
+) -> dict[str, pl.DataFrame]:
+    """The standard tables of a period as `write_tables` writes them: with `public`, the
+    protected release of the public workbooks (for the annual report, `report/`)."""
+    tables = _read(con, period)
+    return _protect(tables) if public else tables
 
 
 # The SDG table's rows over all forms (its per-SDG-form series rows excluded).
@@ -376,6 +389,7 @@ def _workbooks(tables: dict[str, pl.DataFrame], meta: pl.DataFrame) -> dict[str,
             "persons_by_status_citizen": Sheet(
                 "persons_by_legal_status_citizenship", core["persons_by_legal_status_citizenship"]
             ),
+            "victims_by_status": Sheet("victims_by_status", core["victims_by_status"]),
             "metadata": about,
         },
         "unodc_glotip.xlsx": {
@@ -502,7 +516,7 @@ def write_tables(
     if publish_:
         tables = _protect(tables)
     disclosure = (
-        [*PUBLIC_NOTES, *disclosure_rules(sdc_rules or "")]
+        [*PUBLIC_NOTES, publish.ESTIMATE_RULE, *disclosure_rules(sdc_rules or "")]
         if publish_
         else ["none (internal tables)"]
     )

@@ -38,6 +38,10 @@ COUNTING_RULES = [
     "SDG 16.2.2: rows with a project form (exploitation_form) carry their SDG form; rows with "
     "exploitation_form total are the UN series (sdg_series_code): each SDG form summed over its "
     "project forms, and the total. Victims of unknown form are in the total only.",
+    "Victims by status (Eurostat): identified = persons in the ANITP register identified in "
+    "the year (the official count); presumed = persons recorded as injured parties by the "
+    "police or DIICOT, or assisted by an NGO, whom no ANITP record matches, counted once in "
+    "the year of their earliest record on any list; registered = identified + presumed.",
     "Victims assisted: ANITP's accepted_assistance flag of the victims counted in the year; NGO "
     "programme entries in the year as persons, linked to the register by CNP pseudonym.",
     "Criminal justice: trafficking offences only: Criminal Code art. 210 (trafficking in "
@@ -70,6 +74,18 @@ PUBLIC_NOTES = [
     "not from the exact ones: an exact rate times the published population would give the "
     "exact count back and undo the rounding. Where the count is hidden, its rate or share is "
     "not published (empty).",
+]
+
+
+EXPERIMENTAL = [
+    "sdg_16_2_2 estimated_total, estimated_total_low, estimated_total_high: an experimental "
+    "estimate, not an official statistic, of all victims of the year, detected or not, by "
+    "multiple systems estimation (Poisson log-linear models, stepwise selection of two-list "
+    "interactions at p < 0.02, BCa bootstrap interval of 200 replicates, seed 2024) from how "
+    "the police, DIICOT, ANITP and NGO lists overlap; persons linked across the lists, each in "
+    "the year of their earliest record (marts.rpt_mse_estimates, marts.rpt_capture_histories). "
+    "It assumes the lists' overlaps are modelled by the selected interactions; empty where the "
+    "lists are too sparse to estimate.",
 ]
 
 
@@ -279,6 +295,7 @@ def metadata(
     rows = [("period", period)]
     rows += [("disclosure control", rule) for rule in disclosure]
     rows += [("counting rule", rule) for rule in COUNTING_RULES]
+    rows += [("experimental estimate", note) for note in EXPERIMENTAL]
     rows += [
         (
             "extract used",

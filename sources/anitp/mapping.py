@@ -28,6 +28,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         ),
         citizenship=v.to_country(pl.col("cetatenie")),
         county=v.to_county(pl.col("judet_resedinta")),
+        case_number=pl.col("nr_dosar_penal"),
     )
     victim = rows.select(
         *lineage(file, None),

@@ -112,6 +112,16 @@ def case_victims(
     ).select(columns_of("victim_identification"))
 
 
+NAME_KEY_COLUMNS = (
+    "name_birth_date_key",
+    "name_birth_year_key",
+    "surname_key",
+    "given_name_key",
+    "surname_phonetic_key",
+    "given_name_phonetic_key",
+)
+
+
 def person_records(
     file: LandingFile,
     sheet: str | None,
@@ -123,20 +133,28 @@ def person_records(
     birth_year: pl.Expr | None = None,
     citizenship: pl.Expr | None = None,
     county: pl.Expr | None = None,
+    case_number: pl.Expr | None = None,
 ) -> pl.DataFrame:
     """`person_record` rows: pseudonyms as the reader made them, attributes in project codes;
-    what an agency does not record is null (sex: U)."""
+    what an agency does not record is null (sex: U). `case_number` is the criminal case the
+    person belongs to (the prosecutor's number where the agency has it), for linkage."""
     nothing = pl.lit(None, pl.Utf8)
     born = birth_date if birth_date is not None else pl.lit(None, pl.Date)
-    name_keys = [
-        pl.col(c) if c in rows.columns else nothing.alias(c)
-        for c in ("name_birth_date_key", "name_birth_year_key")
-    ]
+    name_keys = [pl.col(c) if c in rows.columns else nothing.alias(c) for c in NAME_KEY_COLUMNS]
+    bigrams = (
+        pl.col("name_bigram_keys")
+        if "name_bigram_keys" in rows.columns
+        else pl.lit(None, pl.List(pl.Utf8)).alias("name_bigram_keys")
+    )
+    case = case_number if case_number is not None else nothing
+    stem = pl.col("cnp_stem_key") if "cnp_stem_key" in rows.columns else nothing
     return rows.select(
         *lineage(file, sheet),
         pl.col("cnp_key").alias("person_key"),
         "cnp_status",
+        stem.alias("cnp_stem_key"),
         *name_keys,
+        bigrams,
         role.alias("role"),
         sex.fill_null("U").alias("sex"),
         born.alias("birth_date"),
@@ -145,6 +163,7 @@ def person_records(
         .alias("birth_year"),
         (citizenship if citizenship is not None else nothing).alias("citizenship_code"),
         (county if county is not None else nothing).alias("residence_county_code"),
+        case.str.to_uppercase().str.replace_all(r"\s+", "").replace("", None).alias("case_number"),
     ).select(columns_of("person_record"))
 
 
@@ -196,6 +215,10 @@ def case_person_records(
         birth_date=pl.col("_born"),
         citizenship=v.to_country(pl.col("cetatenie")),
         county=v.to_county(pl.col("judet_domiciliu")),
+        # The prosecutor's number links a police person to the same case at DIICOT and court.
+        case_number=pl.coalesce(
+            *[pl.col(c) for c in ("dosar_parchet",) if c in rows.columns], pl.col(case_number)
+        ),
     )
     events = rows.select(
         *lineage(file, sheet),

@@ -3,7 +3,11 @@
 A CNP (S YYMMDD JJ NNN C) is checked, then replaced by an HMAC-SHA256
 pseudonym under a secret key. Only a CNP that passes every check becomes a
 match key; a malformed one is flagged and dropped. Names are reduced to a
-keyed pseudonym of normalised name + birth date (or year), for later linkage.
+keyed pseudonym of normalised name + birth date (or year), and to the linkage
+attributes Splink compares (pipelines/linkage): keyed pseudonyms of the surname and
+given name apart (swapped names can be compared), of their phonetic codes (misspellings,
+transliterations) and of the name's letter bigrams (a Dice similarity), and of the first
+12 digits of a CNP whose only fault is its check digit (a typing error, not a new person).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
+import jellyfish
 import polars as pl
 
 from schemas.text import normalised_person_name
@@ -125,14 +131,120 @@ def cnp_status_expr(cnp: pl.Expr) -> pl.Expr:
 
 
 def pseudonymise_cnp(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:
-    """Replace `column` (raw CNP) by `cnp_key` (valid CNPs only) and `cnp_status`."""
+    """Replace `column` (raw CNP) by `cnp_key` (valid CNPs only), `cnp_status` and
+    `cnp_stem_key` (first 12 digits of a valid CNP or of one failing only its check digit)."""
     with_status = df.with_columns(cnp_status_expr(pl.col(column)).alias("cnp_status"))
     valid = pl.when(pl.col("cnp_status") == CNP_VALID).then(pl.col(column).str.strip_chars())
-    keyed = with_status.with_columns(valid.alias("_valid_cnp"))
-    keyed = keyed.with_columns(
-        _pseudonymise_series(keyed["_valid_cnp"], key, "tipstats-cnp-v1").alias("cnp_key")
+    keyed = with_status.with_columns(
+        valid.alias("_valid_cnp"), _stem_expr(pl.col(column), pl.col("cnp_status")).alias("_stem")
     )
-    return keyed.drop(column, "_valid_cnp")
+    keyed = keyed.with_columns(
+        _pseudonymise_series(keyed["_valid_cnp"], key, "tipstats-cnp-v1").alias("cnp_key"),
+        _pseudonymise_series(keyed["_stem"], key, "tipstats-cnp-stem-v1").alias("cnp_stem_key"),
+    )
+    return keyed.drop(column, "_valid_cnp", "_stem")
+
+
+def _stem_expr(cnp: pl.Expr, status: pl.Expr) -> pl.Expr:
+    """The first 12 digits of a CNP that is valid or fails only its check digit."""
+    usable = status.is_in([CNP_VALID, CNP_BAD_CHECK_DIGIT])
+    return pl.when(usable).then(cnp.str.strip_chars().str.slice(0, 12))
+
+
+# Spellings that transliteration and hurried typing make of one Romanian name
+# ('SHERBAN' / 'SERBAN', 'TZURCANU' / 'TURCANU', 'MIHAY' / 'MIHAI', 'GHEORGHE' / 'GEORGE').
+_FOLDS = (
+    ("SH", "S"),
+    ("TZ", "T"),
+    ("TS", "T"),
+    ("GH", "G"),
+    ("PH", "F"),
+    ("TH", "T"),
+    ("Y", "I"),
+    ("W", "V"),
+    ("K", "C"),
+    ("Q", "C"),
+    ("X", "CS"),
+)
+_NAME_KEY_CHARS = 16  # bigram pseudonyms: a short key is enough to compare sets
+
+
+def folded_name_expr(name: pl.Expr) -> pl.Expr:
+    """Upper-case ASCII letters, single spaces: 'Ștefan-Ionuț ' -> 'STEFAN IONUT'."""
+    return (
+        name.str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_uppercase()
+        .str.replace_all(r"[^A-Z]+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+def romanian_fold(token: str) -> str:
+    """One spelling for the transliterations of a Romanian name, double letters single."""
+    for old, new in _FOLDS:
+        token = token.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", token)
+
+
+def phonetic_name(name: str) -> str:
+    """Metaphone of each token after a Romanian-aware folding of transliterations."""
+    folded = (romanian_fold(token) for token in name.split())
+    return " ".join(jellyfish.metaphone(token) or token for token in folded)
+
+
+def name_bigrams(name: str) -> list[str]:
+    """Letter bigrams of each folded token, padded, as a set (token order does not matter)."""
+    tokens = [romanian_fold(token) for token in name.split()]
+    grams = {f"{a}{b}" for token in tokens for a, b in zip(f"_{token}", f"{token}_", strict=True)}
+    return sorted(grams)
+
+
+def _map_distinct(
+    values: pl.Series, dtype: pl.DataType, fn: Callable[[str], str | list[str]]
+) -> pl.Series:
+    """Apply a Python function once per distinct value (names repeat across rows)."""
+    mapping = {value: fn(value) for value in values.drop_nulls().unique().to_list()}
+    return values.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+def _keyed_bigrams(names: pl.Series, key: bytes) -> pl.Series:
+    cache: dict[str, str] = {}
+
+    def keyed(name: str) -> list[str]:
+        grams = name_bigrams(name)
+        for gram in grams:
+            if gram not in cache:
+                cache[gram] = pseudonym(key, "tipstats-name-bigram-v1", gram)[:_NAME_KEY_CHARS]
+        return sorted(cache[gram] for gram in grams)
+
+    return _map_distinct(names, pl.List(pl.Utf8), keyed)
+
+
+def linkage_name_keys(
+    df: pl.DataFrame, surname: pl.Expr, given_name: pl.Expr, key: bytes
+) -> pl.DataFrame:
+    """Keyed pseudonyms of surname, given name, their phonetic codes and the name's bigrams
+    (a frame of these columns only, row for row)."""
+    parts = df.select(
+        folded_name_expr(surname).alias("surname"), folded_name_expr(given_name).alias("given")
+    )
+    whole = parts.select(
+        pl.concat_str("surname", "given", separator=" ", ignore_nulls=True).replace("", None)
+    ).to_series()
+    labels = (("surname", "surname"), ("given", "given_name"))
+    columns = {
+        f"{label}_key": _pseudonymise_series(parts[part], key, f"tipstats-{label}-v1")
+        for part, label in labels
+    }
+    for part, label in labels:
+        phonetic = _map_distinct(parts[part], pl.Utf8(), phonetic_name)
+        columns[f"{label}_phonetic_key"] = _pseudonymise_series(
+            phonetic, key, f"tipstats-{label}-phonetic-v1"
+        )
+    columns["name_bigram_keys"] = _keyed_bigrams(whole, key)
+    return pl.DataFrame([values.alias(name) for name, values in columns.items()])
 
 
 def pseudonymise_name(
@@ -142,7 +254,19 @@ def pseudonymise_name(
     birth_year: pl.Expr,
     key: bytes,
 ) -> pl.DataFrame:
-    """Replace name columns by keyed pseudonyms of (name, birth date) and (name, birth year)."""
+    """Replace name columns by keyed pseudonyms of (name, birth date) and (name, birth year),
+    and by the linkage attributes (`linkage_name_keys`).
+
+    Two columns are (surname, given name); one column holds the whole name, read as
+    'SURNAME Given names' (a list that writes the given name first is a swapped name,
+    which the linkage compares crosswise).
+    """
+    if len(name_columns) == 2:
+        surname, given = pl.col(name_columns[0]), pl.col(name_columns[1])
+    else:
+        tokens = folded_name_expr(pl.col(name_columns[0])).str.split(" ")
+        surname, given = tokens.list.first(), tokens.list.slice(1).list.join(" ")
+    linkage = linkage_name_keys(df, surname, given, key)
     names = pl.Series(
         "_name",
         [normalised_person_name(*parts) for parts in df.select(name_columns).iter_rows()],
@@ -159,14 +283,18 @@ def pseudonymise_name(
         pl.concat_str("_name", "_dob", separator="|").alias("_name_dob"),
         pl.concat_str("_name", "_yob", separator="|").alias("_name_yob"),
     )
-    return with_parts.with_columns(
-        _pseudonymise_series(with_parts["_name_dob"], key, "tipstats-name-dob-v1").alias(
-            "name_birth_date_key"
-        ),
-        _pseudonymise_series(with_parts["_name_yob"], key, "tipstats-name-yob-v1").alias(
-            "name_birth_year_key"
-        ),
-    ).drop(*name_columns, "_name", "_dob", "_yob", "_name_dob", "_name_yob")
+    return (
+        with_parts.with_columns(
+            _pseudonymise_series(with_parts["_name_dob"], key, "tipstats-name-dob-v1").alias(
+                "name_birth_date_key"
+            ),
+            _pseudonymise_series(with_parts["_name_yob"], key, "tipstats-name-yob-v1").alias(
+                "name_birth_year_key"
+            ),
+        )
+        .drop(*name_columns, "_name", "_dob", "_yob", "_name_dob", "_name_yob")
+        .hstack(linkage)
+    )
 
 
 def pseudonymise_code(df: pl.DataFrame, column: str, key: bytes, domain: str) -> pl.DataFrame:

@@ -24,6 +24,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         role=pl.lit("defendant"),
         sex=_code("inculpat_sex", "sex"),
         birth_date=iso_date(pl.col("inculpat_data_nasterii")),
+        case_number=pl.col("dosar_parchet"),
     )
     suspended = pl.col("pedeapsa_suspendare")
     decision = rows.select(

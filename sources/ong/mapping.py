@@ -67,6 +67,7 @@ def to_unified(file: LandingFile, accepted: dict[str, pl.DataFrame]) -> dict[str
         birth_year=birth_year,
         citizenship=v.to_country(pl.col("cetatenie")),
         county=v.to_county(pl.col("judet")),
+        case_number=pl.col("nr_dosar_penal"),
     )
     episode = rows.select(
         *lineage(file, SHEET),

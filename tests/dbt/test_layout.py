@@ -16,7 +16,7 @@ def layout_problems(project: Path) -> list[str]:
     problems = []
     root = project / "models"
     for folder in [root, *sorted(p for p in root.rglob("*") if p.is_dir())]:
-        models = {p.stem for p in folder.glob("*.sql")}
+        models = {p.stem for p in folder.iterdir() if p.suffix in {".sql", ".py"}}
         ymls = sorted(folder.glob("*.yml"))
         where = folder.relative_to(project)
         if not models:

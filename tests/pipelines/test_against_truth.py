@@ -318,3 +318,86 @@ def test_data_quality_matches_the_truth(world: tuple[Path, Path, Run]) -> None:
     assert as_dict(timeliness, ["source_agency", "period"], "numerator") == as_dict(
         days, ["agency", "period"], "days"
     )
+
+
+# The lists of a victim (agency, role in truth/agency_records.csv) -> capture list.
+VICTIM_LISTS = {
+    ("politie", "victim"): "police",
+    ("diicot", "victim"): "diicot",
+    ("anitp", "victim"): "anitp",
+    ("ong", "assisted_person"): "ngo",
+}
+
+
+def true_victim_records(truth: Path) -> pl.DataFrame:
+    """Every victim record the marts count (latest extracts, quarantined rows left out; a CNP
+    failing its check digit keeps its row) with the true person it stands for."""
+    lists = pl.DataFrame(
+        [(agency, role, name) for (agency, role), name in VICTIM_LISTS.items()],
+        schema=["agency", "role", "list"],
+        orient="row",
+    )
+    records = (
+        pl.read_csv(truth / "agency_records.csv")
+        .join(lists, on=["agency", "role"])
+        .with_columns(
+            pl.col("file").str.extract(r"_(\d{4})_").cast(pl.Int64).alias("period"),
+            pl.col("file").str.extract(r"_(\d{8})\.").alias("extract"),
+        )
+        .filter(pl.col("extract") == pl.col("extract").max().over("agency", "period"))
+    )
+    errors = pl.read_csv(truth / "injected_errors.csv")
+    quarantined = errors.filter(pl.col("kind") != "invalid_check_digit").select("file", "row")
+    return records.join(quarantined, on=["file", "row"], how="anti").with_columns(
+        pl.col("person_id").alias("identity")
+    )
+
+
+Counts = dict[tuple[Any, ...], int]
+
+
+def close(got: Counts, expected: Counts, persons: Counts) -> bool:
+    """Equal years, and each value within 2% of the year's true persons (at least 2): the
+    linkage is probabilistic."""
+    return got.keys() == expected.keys() and all(
+        abs(got[k] - expected[k]) <= max(2, 0.02 * persons[k]) for k in got
+    )
+
+
+def first_year_histories(records: pl.DataFrame) -> pl.DataFrame:
+    """One row per person: the year of their earliest record and every list that had them."""
+    return records.group_by("identity").agg(
+        pl.col("period").min().alias("year"),
+        *((pl.col("list") == name).any().alias(name) for name in VICTIM_LISTS.values()),
+    )
+
+
+def test_presumed_victims_and_capture_histories_match_the_truth(
+    world: tuple[Path, Path, Run],
+) -> None:
+    """The linked persons (within 2% of each year's true count: the linkage is
+    probabilistic) split into identified and presumed, and into capture histories, as the
+    true persons do."""
+    truth, warehouse, _ = world
+    persons = first_year_histories(true_victim_records(truth))
+    per_year = as_dict(persons.group_by("year").len(), ["year"], "len")
+    presumed = as_dict(persons.filter(~pl.col("anitp")).group_by("year").len(), ["year"], "len")
+    status = mart(warehouse, "SELECT * FROM marts.rpt_victims_by_status_year")
+    assert close(as_dict(status, ["year"], "presumed"), presumed, per_year)
+    assert as_dict(status, ["year"], "identified") == as_dict(
+        counted_victims(truth).group_by("year").len(), ["year"], "len"
+    )
+    assert (status["registered"] == status["identified"] + status["presumed"]).all()
+
+    lists = list(VICTIM_LISTS.values())
+    got = mart(warehouse, "SELECT * FROM marts.rpt_capture_histories WHERE stratum = 'all'")
+    for name in lists:
+        on_list = persons.filter(pl.col(name)).group_by("year").len()
+        counted = got.filter(pl.col(name) == 1).group_by("year").agg(pl.col("persons").sum())
+        assert close(
+            as_dict(counted, ["year"], "persons"), as_dict(on_list, ["year"], "len"), per_year
+        ), name
+    estimates = mart(
+        warehouse, "SELECT year, observed FROM marts.rpt_mse_estimates WHERE stratum = 'all'"
+    )
+    assert close(as_dict(estimates, ["year"], "observed"), per_year, per_year)

@@ -121,11 +121,14 @@ def test_no_identifier_reaches_warehouse_or_logs(world: tuple[Path, Path, Run, R
 def test_second_run_reads_nothing_new(world: tuple[Path, Path, Run, Run]) -> None:
     """No file is read, rejected or quarantined again: the bookkeeping of the first run
     (its run ids and load times included) is untouched, and the run says so."""
-    _, warehouse, _, second = world
+    _, warehouse, first, second = world
     assert second.code == 0, second.output[-3000:]
     after_first = (warehouse.parent / "after_first_run.txt").read_text()
     assert repr(bookkeeping(warehouse)) == after_first
     assert "no new files; the warehouse already holds" in second.output
+    # Nothing to build: dbt is not started at all (it was in the first run).
+    assert "dbt skipped" in second.output
+    assert "dbt skipped" not in first.output
 
 
 def test_marts_count_persons_not_rows(world: tuple[Path, Path, Run, Run]) -> None:
@@ -136,3 +139,15 @@ def test_marts_count_persons_not_rows(world: tuple[Path, Path, Run, Run]) -> Non
         ).fetchone()
     # The latest 2016 extract (2017-06-01) lists 6 distinct persons; the earlier one is superseded.
     assert victims_2016 == (6,)
+
+
+def test_run_writes_the_annual_report(world: tuple[Path, Path, Run, Run]) -> None:
+    """The asset `annual_report`: both editions of the span published, beside the tables."""
+    _, warehouse, first, _ = world
+    assert first.code == 0, first.output[-3000:]
+    report = warehouse.parent / "published" / "report"
+    internal = list(report.glob("tipstats_report_*.html"))
+    public = list((report / "public").glob("tipstats_report_*.html"))
+    assert len(internal) == len(public) == 1
+    assert internal[0].name == public[0].name
+    assert "Disclosure control" in public[0].read_text(encoding="utf-8")

@@ -196,7 +196,23 @@ def read_release(folder: Path) -> Model:
         m.see(v("period", form=str(r["exploitation_form"])), r["victims"])
     _read_yearly(m, folder, years, tip)
     _read_justice(m, folder)
+    _read_status(m, folder)
     return m
+
+
+def _read_status(m: Model, folder: Path) -> None:
+    """Eurostat's registered victims = identified (the year's victims) + presumed, in the
+    CSV and again in the Eurostat workbook."""
+    rows = [
+        *_csv(folder, "victims_by_status.csv"),
+        *_sheet(folder, "eurostat_thb.xlsx", "victims_by_status"),
+    ]
+    for r in rows:
+        y = str(r["year"])
+        m.see(v(y), r["identified"])
+        m.see(("presumed", y), r["presumed"])
+        m.see(("registered", y), r["registered"])
+        m.sums.append((("registered", y), [v(y), ("presumed", y)]))
 
 
 def _see_sdg(m: Model, r: dict[str, str], series: dict[str, list[str]]) -> None:

@@ -95,16 +95,27 @@ def test_a_row_the_unified_contract_refuses_leaves_every_table() -> None:
             **lineage,
             "person_key": [None, None],
             "cnp_status": ["missing", "missing"],
+            "cnp_stem_key": [None, None],
             "name_birth_date_key": [None, None],
             "name_birth_year_key": [None, None],
+            "surname_key": [None, None],
+            "given_name_key": [None, None],
+            "surname_phonetic_key": [None, None],
+            "given_name_phonetic_key": [None, None],
+            "name_bigram_keys": [None, None],
             "role": ["victim", "victim"],
             "sex": ["F", "Q"],  # Q is outside the sex codelist
             "birth_date": [None, None],
             "birth_year": [2001, 2002],
             "citizenship_code": ["RO", "RO"],
             "residence_county_code": ["RO-IS", None],
+            "case_number": [None, None],
         },
-        schema_overrides={"birth_date": pl.Date, "source_sheet": pl.Utf8},
+        schema_overrides={
+            "birth_date": pl.Date,
+            "source_sheet": pl.Utf8,
+            "name_bigram_keys": pl.List(pl.Utf8),
+        },
     )
     kept, quarantine = quarantine_unified(FILE, {"person_record": person})
     assert kept["person_record"]["source_row"].to_list() == [2]

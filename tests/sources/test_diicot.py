@@ -78,8 +78,14 @@ PERSON_COLUMNS = [
     "arestat_preventiv",
     "cnp_status",
     "cnp_key",
+    "cnp_stem_key",
     "name_birth_date_key",
     "name_birth_year_key",
+    "surname_key",
+    "given_name_key",
+    "surname_phonetic_key",
+    "given_name_phonetic_key",
+    "name_bigram_keys",
 ]
 CNP_VICTIM = make_cnp("299111040012")  # F, born 1999-11-10
 CNP_DEFENDANT = make_cnp("180010240001")  # M, born 1980-01-02

@@ -71,8 +71,14 @@ DELIVERED_COLUMNS = {
     "numar_victime",
     "cnp_status",
     "cnp_key",
+    "cnp_stem_key",
     "name_birth_date_key",
     "name_birth_year_key",
+    "surname_key",
+    "given_name_key",
+    "surname_phonetic_key",
+    "given_name_phonetic_key",
+    "name_bigram_keys",
 }
 
 

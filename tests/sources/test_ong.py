@@ -51,8 +51,14 @@ COLUMNS = [
     "nr_dosar_penal",
     "cnp_status",
     "cnp_key",
+    "cnp_stem_key",
     "name_birth_date_key",
     "name_birth_year_key",
+    "surname_key",
+    "given_name_key",
+    "surname_phonetic_key",
+    "given_name_phonetic_key",
+    "name_bigram_keys",
     "cod_beneficiar_key",
 ]
 CNP = make_cnp("298030512345")  # F, born 1998-03-05

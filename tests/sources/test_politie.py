@@ -240,7 +240,18 @@ def test_columns_matched_by_name_and_unknown_column_ignored(tmp_path: Path, key:
     assert "observatii" not in rows.columns
     expected = {c.lower(): v for c, v in GOOD.items() if c not in IDENTIFIERS}
     assert rows.select(sorted(expected)).row(0, named=True) == expected
-    pseudonyms = {"cnp_status", "cnp_key", "name_birth_date_key", "name_birth_year_key"}
+    pseudonyms = {
+        "cnp_status",
+        "cnp_key",
+        "cnp_stem_key",
+        "name_birth_date_key",
+        "name_birth_year_key",
+        "surname_key",
+        "given_name_key",
+        "surname_phonetic_key",
+        "given_name_phonetic_key",
+        "name_bigram_keys",
+    }
     assert set(rows.columns) == {"source_row", *expected, *pseudonyms}
     assert rows["cnp_status"].item() == "valid"
 

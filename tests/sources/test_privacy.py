@@ -76,7 +76,14 @@ def test_name_key_ignores_order_case_and_diacritics(key: bytes) -> None:
     out = privacy.pseudonymise_name(
         frame, ["prenume", "nume"], pl.col("dob").str.to_date(), pl.lit(1995), key
     )
-    assert set(out.columns) == {"dob", "name_birth_date_key", "name_birth_year_key"}
+    linkage = {
+        "surname_key",
+        "given_name_key",
+        "surname_phonetic_key",
+        "given_name_phonetic_key",
+        "name_bigram_keys",
+    }
+    assert set(out.columns) == {"dob", "name_birth_date_key", "name_birth_year_key", *linkage}
     first, second, third = out["name_birth_date_key"].to_list()
     assert first == second != third
 

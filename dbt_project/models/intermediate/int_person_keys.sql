@@ -1,10 +1,14 @@
--- Who is who: the person behind each source record.
--- A valid CNP (its keyed pseudonym) links records across agencies; a record without one is
--- its own person for now. A probabilistic linkage model can later replace this mapping
--- (same columns) without touching the marts.
+-- Who is who: the person behind each source record, as the linkage decided it
+-- (unified.person_link: a valid CNP or one failing only its check digit links
+-- deterministically, Splink links the rest, reviewers' decisions win). A record the
+-- linkage has not seen yet keeps its CNP pseudonym, or is its own person.
 select
-    record_id,
-    source_agency,
-    coalesce(person_key, 'record:' || record_id) as person_id,
-    person_key is not null as linked_by_cnp
-from {{ source('unified', 'person_record') }}
+    r.record_id,
+    r.source_agency,
+    coalesce(l.person_id, r.person_key, 'record:' || r.record_id) as person_id,
+    r.person_key is not null as linked_by_cnp,
+    coalesce(l.link_method, 'single') as link_method,
+    l.match_probability
+from {{ source('unified', 'person_record') }} as r
+left join {{ source('unified', 'person_link') }} as l
+    on r.record_id = l.record_id

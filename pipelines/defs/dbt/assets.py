@@ -1,22 +1,35 @@
 """dbt (dbt-duckdb) models as Dagster assets, downstream of the unified record base."""
 
 import sys
-import tempfile
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
+from dbt.version import __version__ as dbt_version
+from packaging.version import Version
 
+from pipelines import settings
 from pipelines.defs.dbt.project import dbt_project
 from pipelines.defs.dbt.translator import TipstatsDbtTranslator
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
+from pipelines.ingest import warehouse as wh
+from pipelines.ops import dbt_state, publication
 
 # dbt through `tipstats-dbt` (pipelines/dbt_child.py): killed with the run that started it,
 # so an orphaned `dbt build` never keeps the warehouse locked.
 DBT_EXECUTABLE = Path(sys.executable).with_name("tipstats-dbt")
+
+
+class TipstatsDbtCli(DbtCliResource):
+    """dagster-dbt's resource, without the `dbt --version` process it starts before every
+    command (about a second): the dbt it runs is the dbt-core installed beside it."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(dbt_version)
 
 
 @cache
@@ -34,9 +47,25 @@ def tipstats_dbt() -> dg.AssetsDefinition:
     def tipstats_dbt(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
-        # A scratch target per run: dagster-dbt's default keeps ~8 MB per run in target/.
-        with warehouse.writing(), tempfile.TemporaryDirectory(prefix="dbt-target-") as target:
-            yield from dbt.cli(["build"], context=context, target_path=Path(target)).stream()
+        # Nothing loaded and no dbt code changed since the last build, which is also what is
+        # published: dbt is not started (its outputs are optional, so nothing downstream
+        # runs). A publication that failed after the build is retried with a new build.
+        path = warehouse.resolved_path()
+        with warehouse.writing():
+            state = publication.state_of(path, dbt_state.dbt_code())
+            with wh.connect(path) as con:
+                built = dbt_state.last_built(con)
+            if built == state == publication.published_state(settings.published_dir()):
+                context.log.info("no new data and no dbt change since the last build: dbt skipped")
+                return
+            # One kept target folder per warehouse: dbt re-parses only what changed.
+            target = dbt_state.target_folder(path)
+            yield from dbt.cli(["build"], context=context, target_path=target).stream()
+            # Only a build of every model vouches for all the marts (a sensor's run builds
+            # the models downstream of one agency).
+            if context.selected_asset_keys == context.assets_def.keys:
+                with wh.connect(path) as con:
+                    dbt_state.record_build(con, state)
 
     return tipstats_dbt
 
@@ -46,6 +75,8 @@ def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=[tipstats_dbt()],
         resources={
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+            "dbt": TipstatsDbtCli(
+                project_dir=str(dbt_project.project_dir), dbt_executable=str(DBT_EXECUTABLE)
+            )
         },
     )

@@ -122,6 +122,7 @@ INGEST_ASSETS = [asset for agency in SOURCES.values() for asset in _agency_asset
 
 @dg.multi_asset(
     name="unified_records",
+    pool=WRITER_POOL,
     specs=[
         dg.AssetSpec(
             list(key),

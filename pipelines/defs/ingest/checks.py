@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines import settings
 from pipelines.defs.ingest.assets import AGENCY_NAMES, validated_key
-from pipelines.defs.resources import WarehouseResource
+from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ingest import stages
 
 
@@ -15,6 +15,7 @@ def _rows_conserved(agency_name: str) -> dg.AssetChecksDefinition:
         asset=validated_key(agency_name),
         name="rows_conserved",
         blocking=True,
+        pool=WRITER_POOL,  # it opens the warehouse: one process at a time under any executor
         description="Per file: rows read = rows accepted + rows quarantined, and no row is both.",
     )
     def rows_conserved(warehouse: WarehouseResource) -> dg.AssetCheckResult:
@@ -36,6 +37,7 @@ def _sent_recently(agency_name: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(f"raw_{agency_name}"),
         name="sent_recently",
+        pool=WRITER_POOL,
         description="Warns when the agency has sent no new file for TIPSTATS_FRESHNESS_DAYS "
         f"days (default {settings.DEFAULT_FRESHNESS_DAYS}).",
     )

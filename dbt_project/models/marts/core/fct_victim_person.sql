@@ -1,7 +1,8 @@
 -- Persons known to any agency as victims (or assisted persons), with who saw them.
 select
     sightings.person_id,
-    not starts_with(sightings.person_id, 'record:') as linked_by_cnp,
+    -- CNP pseudonyms are bare hex; other persons are 'person:...' or 'record:...'
+    not contains(sightings.person_id, ':') as linked_by_cnp,
     cast(min(sightings.year) as integer) as first_year,
     cast(max(sightings.year) as integer) as last_year,
     bool_or(sightings.agency = 'anitp') as seen_by_anitp,

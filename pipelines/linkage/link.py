@@ -1,0 +1,292 @@
+"""Link person records: deterministic on the CNP stem, Splink for the rest, reviewed pairs.
+
+Everything runs in a private in-memory DuckDB (Splink's scratch tables never reach the
+warehouse); only the results are written back: `unified.person_link`,
+`ops.linkage_review` and a row of `ops.linkage_model`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from splink import DuckDBAPI, Linker
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from pipelines.ingest import warehouse as wh
+from pipelines.linkage import model
+from pipelines.linkage.review import MATCH, NO_MATCH, pair_id_sql, read_decisions
+
+log = logging.getLogger(__name__)
+
+# Below this many records EM has too few pairs to learn from: the prior model is used.
+MIN_RECORDS_TO_TRAIN = 2000
+U_SAMPLE_PAIRS = 2_000_000
+EM_MAX_PAIRS = 2_000_000
+SEED = 9
+# DuckDB spills beyond this; the rest of the run (Python, Splink) stays well under 4 GiB.
+SCRATCH_MEMORY = "2GB"
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    records: int
+    persons: int
+    review_pairs: int
+    trained: bool
+
+
+def _input_sql() -> str:
+    """The compared attributes of every person record; a victim's or assisted person's
+    episode adds when and how they were exploited (same record id, same source row)."""
+    columns = ", ".join(
+        f"p.{c}" if c != "sex" else "nullif(p.sex, 'U') AS sex" for c in model.INPUT_COLUMNS
+    )
+    return f"""
+        SELECT {columns},
+               nullif(concat_ws('|', p.surname_key, p.given_name_key), '') AS name_key,
+               coalesce(v.identification_date, a.programme_entry_date) AS event_date,
+               nullif(coalesce(v.exploitation_form, a.exploitation_form), 'unknown')
+                   AS exploitation_form
+        FROM unified.person_record p
+        LEFT JOIN unified.victim_identification v USING (record_id)
+        LEFT JOIN unified.assistance_episode a USING (record_id)
+    """
+
+
+def _train(records: SplinkDataFrame) -> dict[str, Any]:
+    """u by random sampling, m by EM, the share of matches from certain pairs (no labels).
+
+    An EM session that fails (a level never seen among matches drives its m to 0) leaves
+    the parameters as they were before it."""
+    linker = Linker(records, model.settings(term_frequencies=True), log_level=logging.WARNING)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+    )
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
+    trained = linker.misc.save_model_to_json()
+    for rule in model.TRAINING_BLOCKS:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=EM_MAX_PAIRS
+            )
+        except ValueError as error:
+            log.warning("linkage: an EM session kept the earlier parameters (%s)", error)
+            linker = Linker(records, trained, log_level=logging.WARNING)
+        trained = linker.misc.save_model_to_json()
+    return _with_m_floor(trained)
+
+
+def _with_m_floor(settings: dict[str, Any]) -> dict[str, Any]:
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("m_probability") is not None:
+                level["m_probability"] = max(level["m_probability"], model.M_FLOOR)
+    return settings
+
+
+def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[dict[str, Any], bool]:
+    """Score the blocked pairs (probability >= low) into the table `pairs`."""
+    db_api = DuckDBAPI(connection=scratch)
+    records = db_api.register("person_input")
+    ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
+    trained = count >= MIN_RECORDS_TO_TRAIN
+    settings = _train(records) if trained else model.settings(term_frequencies=False)
+    linker = Linker(records, settings, log_level=logging.WARNING)
+    predictions = linker.inference.predict(threshold_match_probability=low)
+    scratch.execute(f"CREATE TABLE pairs AS SELECT * FROM {predictions.physical_name}")
+    return linker.misc.save_model_to_json(), trained
+
+
+def _evidence_sql(columns: list[str]) -> str:
+    """Per comparison: its match weight (log2 of the Bayes factor, with the term-frequency
+    adjustment where there is one; 0 where a value is missing), as one JSON text."""
+    parts = []
+    for name in (c["output_column_name"] for c in model.COMPARISONS):
+        weight = f"mw_{name}" + (f" + mw_tf_adj_{name}" if f"mw_tf_adj_{name}" in columns else "")
+        parts.append(f"'{name}': round({weight}, 3)")
+    return f"to_json({{{', '.join(parts)}}})"
+
+
+def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
+    """Edges of the person graph: CNP stems, scored pairs, reviewers' decisions."""
+    scratch.register("decisions_in", decisions.to_arrow())
+    pair = pair_id_sql("record_id_l", "record_id_r")
+    scratch.execute(
+        f"""
+        CREATE TABLE edges AS
+        WITH scored AS (
+            SELECT p.record_id_l, p.record_id_r, {pair} AS pair_id,
+                   CASE WHEN l.cnp_stem_key <> r.cnp_stem_key THEN 0.0
+                        ELSE p.match_probability END AS match_probability
+            FROM pairs p
+            JOIN person_input l ON l.record_id = p.record_id_l
+            JOIN person_input r ON r.record_id = p.record_id_r
+        ),
+        stems AS (  -- every record of a CNP stem to the first one: one person
+            SELECT min(record_id) OVER (PARTITION BY cnp_stem_key) AS record_id_l,
+                   record_id AS record_id_r
+            FROM person_input WHERE cnp_stem_key IS NOT NULL
+        )
+        SELECT s.record_id_l, s.record_id_r,
+               CASE d.decision WHEN '{MATCH}' THEN 1.0 WHEN '{NO_MATCH}' THEN 0.0
+                    ELSE s.match_probability END AS match_probability,
+               CASE WHEN d.decision IS NOT NULL THEN 'review' ELSE 'probabilistic' END
+                   AS link_method
+        FROM scored s LEFT JOIN decisions_in d USING (pair_id)
+        UNION ALL
+        SELECT record_id_l, record_id_r, 1.0, 'cnp' FROM stems
+        WHERE record_id_l <> record_id_r
+        """
+    )
+
+
+def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFrame:
+    """Connected components of the edges at or above the threshold -> person ids."""
+    db_api = DuckDBAPI(connection=scratch)
+    clusters = cluster_pairwise_predictions_at_threshold(
+        "person_input",
+        "edges",
+        db_api,
+        node_id_column_name="record_id",
+        edge_id_column_name_left="record_id_l",
+        edge_id_column_name_right="record_id_r",
+        threshold_match_probability=threshold,
+    )
+    frame: pl.DataFrame = scratch.sql(
+        f"""
+        WITH accepted AS (
+            SELECT record_id_l AS record_id, link_method, match_probability FROM edges
+            WHERE match_probability >= {threshold}
+            UNION ALL
+            SELECT record_id_r, link_method, match_probability FROM edges
+            WHERE match_probability >= {threshold}
+        ),
+        how AS (
+            SELECT record_id,
+                   arg_max(link_method, CASE link_method WHEN 'cnp' THEN 3
+                       WHEN 'review' THEN 2 ELSE 1 END) AS link_method,
+                   max(match_probability) AS match_probability
+            FROM accepted GROUP BY record_id
+        )
+        SELECT c.record_id, i.source_agency,
+               coalesce(min(k.person_key) OVER (PARTITION BY c.cluster_id),
+                        'person:' || min(c.record_id) OVER (PARTITION BY c.cluster_id))
+                   AS person_id,
+               coalesce(h.link_method, 'single') AS link_method,
+               h.match_probability
+        FROM {clusters.physical_name} c
+        JOIN person_input i USING (record_id)
+        LEFT JOIN person_keys k USING (record_id)
+        LEFT JOIN how h USING (record_id)
+        """
+    ).pl()
+    return frame
+
+
+def _review(scratch: duckdb.DuckDBPyConnection, band: tuple[float, float]) -> pl.DataFrame:
+    pair = pair_id_sql("record_id_l", "record_id_r")
+    columns = [row[0] for row in scratch.execute("DESCRIBE pairs").fetchall()]
+    review: pl.DataFrame = scratch.sql(
+        f"""
+        SELECT {pair} AS pair_id, p.record_id_l, p.record_id_r,
+               p.source_agency_l, p.source_agency_r, p.match_probability, p.match_weight,
+               {_evidence_sql(columns)} AS evidence, d.decision
+        FROM pairs p LEFT JOIN decisions_in d ON d.pair_id = {pair}
+        WHERE p.match_probability >= {band[0]} AND p.match_probability < {band[1]}
+        ORDER BY pair_id
+        """
+    ).pl()
+    return review
+
+
+def link_persons(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    threshold: float,
+    band: tuple[float, float],
+    decisions_path: Path,
+) -> LinkOutcome:
+    """Link every person record of the warehouse and write the three linkage tables."""
+    wh.ensure_tables(con)
+    decisions = read_decisions(decisions_path)
+    with (
+        tempfile.TemporaryDirectory(prefix="tipstats-linkage-") as spill,
+        _scratch(spill) as scratch,
+    ):
+        count = _load(con, scratch)
+        settings_json, trained = _predict(scratch, min(band[0], threshold))
+        _edges(scratch, decisions)
+        links = _clusters(scratch, threshold)
+        review = _review(scratch, band)
+    persons = links["person_id"].n_unique()
+    _write(con, links, review, settings_json, threshold, trained)
+    return LinkOutcome(count, persons, review.height, trained)
+
+
+@contextmanager
+def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A private in-memory DuckDB that spills to disk beyond SCRATCH_MEMORY."""
+    with duckdb.connect() as scratch:
+        scratch.execute(f"SET memory_limit = '{SCRATCH_MEMORY}'")
+        scratch.execute(f"SET temp_directory = '{spill}'")
+        scratch.execute("SET preserve_insertion_order = false")
+        yield scratch
+
+
+def _load(con: duckdb.DuckDBPyConnection, scratch: duckdb.DuckDBPyConnection) -> int:
+    """Copy the compared attributes (and CNP pseudonyms) into the scratch database."""
+    for table, sql in (
+        ("person_input", _input_sql()),
+        ("person_keys", "SELECT record_id, person_key FROM unified.person_record"),
+    ):
+        scratch.register("_in", con.sql(sql).to_arrow_table())
+        scratch.execute(f"CREATE TABLE {table} AS SELECT * FROM _in")
+        scratch.unregister("_in")
+    ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
+    return int(count)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    links: pl.DataFrame,
+    review: pl.DataFrame,
+    settings_json: dict[str, Any],
+    threshold: float,
+    trained: bool,
+) -> None:
+    row = pl.DataFrame(
+        {
+            "linked_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            "records": [links.height],
+            "persons": [links["person_id"].n_unique()],
+            "threshold": [threshold],
+            "trained": [trained],
+            "model_json": [json.dumps(settings_json, sort_keys=True, default=str)],
+        }
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in (("unified.person_link", links), ("ops.linkage_review", review)):
+            con.execute(f"DELETE FROM {table}")
+            con.register("_frame", frame.to_arrow())
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+            con.unregister("_frame")
+        con.register("_frame", row.to_arrow())
+        con.execute("INSERT INTO ops.linkage_model BY NAME SELECT * FROM _frame")
+        con.unregister("_frame")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,248 @@
+"""The linkage model: what is compared, how pairs are blocked, and prior parameters.
+
+Prior m and u probabilities make the model usable on a handful of records (a test, a
+first delivery); on enough records u is re-estimated by random sampling and m by
+expectation maximisation, without labels (`link.train`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from splink import block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+
+# Dice similarity of the keyed letter-bigram sets of two names.
+_DICE = (
+    "2.0 * len(list_intersect(name_bigram_keys_l, name_bigram_keys_r)) "
+    "/ (len(name_bigram_keys_l) + len(name_bigram_keys_r))"
+)
+_PHONETIC_SAME = (
+    "(surname_phonetic_key_l = surname_phonetic_key_r "
+    "AND given_name_phonetic_key_l = given_name_phonetic_key_r)"
+)
+_PHONETIC_SWAPPED = (
+    "(surname_phonetic_key_l = given_name_phonetic_key_r "
+    "AND given_name_phonetic_key_l = surname_phonetic_key_r)"
+)
+_ONE_PART = (
+    "(surname_phonetic_key_l IN (surname_phonetic_key_r, given_name_phonetic_key_r) "
+    "OR given_name_phonetic_key_l IN (surname_phonetic_key_r, given_name_phonetic_key_r))"
+)
+
+
+def _level(
+    sql: str, label: str, m: float, u: float, *, null: bool = False, tf: str | None = None
+) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+        return level
+    level |= {"m_probability": m, "u_probability": u}
+    if tf:
+        level |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+    return level
+
+
+def _comparison(name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "output_column_name": name,
+        "comparison_description": description,
+        "comparison_levels": levels,
+    }
+
+
+NAME = _comparison(
+    "name",
+    "Keyed surname and given name: exact, swapped, phonetic, bigram similarity",
+    [
+        _level("name_bigram_keys_l IS NULL OR name_bigram_keys_r IS NULL", "null", 0, 0, null=True),
+        # name_key: surname and given name keys together (how common the whole name is)
+        _level("name_key_l = name_key_r", "exact", 0.6, 0.0005, tf="name_key"),
+        _level(
+            "surname_key_l = given_name_key_r AND given_name_key_l = surname_key_r",
+            "swapped",
+            0.08,
+            0.00005,
+        ),
+        _level(f"{_PHONETIC_SAME} OR {_PHONETIC_SWAPPED}", "phonetic", 0.15, 0.001),
+        _level(f"{_DICE} >= 0.7", "bigrams >= 0.7", 0.1, 0.0005),
+        _level(_ONE_PART, "one part phonetic", 0.05, 0.03),
+        _level("ELSE", "else", 0.02, 0.968),
+    ],
+)
+BIRTH = _comparison(
+    "birth",
+    "Birth date, or birth year where only the year is known",
+    [
+        _level("birth_year_l IS NULL OR birth_year_r IS NULL", "null", 0, 0, null=True),
+        _level("birth_date_l = birth_date_r", "same date", 0.868, 0.00006),
+        _level(
+            "birth_year_l = birth_year_r AND (birth_date_l IS NULL OR birth_date_r IS NULL)",
+            "same year, a date unknown",
+            0.08,
+            0.015,
+        ),
+        _level("birth_year_l = birth_year_r", "same year, other date", 0.03, 0.015),
+        _level("abs(birth_year_l - birth_year_r) = 1", "one year apart", 0.02, 0.03),
+        # Two birth years further apart are two persons but for a rare data error.
+        _level("ELSE", "else", 0.002, 0.94),
+    ],
+)
+SEX = _comparison(
+    "sex",
+    "Sex (U is unknown)",
+    [
+        _level("sex_l IS NULL OR sex_r IS NULL", "null", 0, 0, null=True),
+        _level("sex_l = sex_r", "same", 0.97, 0.5),
+        _level("ELSE", "else", 0.03, 0.5),
+    ],
+)
+CITIZENSHIP = _comparison(
+    "citizenship",
+    "Citizenship",
+    [
+        _level("citizenship_code_l IS NULL OR citizenship_code_r IS NULL", "null", 0, 0, null=True),
+        _level(
+            "citizenship_code_l = citizenship_code_r",
+            "same",
+            0.95,
+            0.8,
+            tf="citizenship_code",
+        ),
+        _level("ELSE", "else", 0.05, 0.2),
+    ],
+)
+COUNTY = _comparison(
+    "county",
+    "County of residence",
+    [
+        _level(
+            "residence_county_code_l IS NULL OR residence_county_code_r IS NULL",
+            "null",
+            0,
+            0,
+            null=True,
+        ),
+        _level("residence_county_code_l = residence_county_code_r", "same", 0.8, 0.05),
+        _level("ELSE", "else", 0.2, 0.95),
+    ],
+)
+CASE = _comparison(
+    "case",
+    "Criminal case the person belongs to (prosecutor's number where known)",
+    [
+        _level("case_number_l IS NULL OR case_number_r IS NULL", "null", 0, 0, null=True),
+        _level("case_number_l = case_number_r", "same", 0.6, 0.001),
+        _level("ELSE", "else", 0.4, 0.999),
+    ],
+)
+CNP = _comparison(
+    "cnp",
+    "Keyed first 12 digits of a CNP valid or failing only its check digit",
+    [
+        _level("cnp_stem_key_l IS NULL OR cnp_stem_key_r IS NULL", "null", 0, 0, null=True),
+        _level("cnp_stem_key_l = cnp_stem_key_r", "same", 0.97, 0.0000001),
+        _level("ELSE", "else", 0.03, 0.9999999),
+    ],
+)
+# A victim's identification and an NGO's intake follow each other within weeks.
+EPISODE = _comparison(
+    "episode",
+    "Date identified or taken into assistance",
+    [
+        _level("event_date_l IS NULL OR event_date_r IS NULL", "null", 0, 0, null=True),
+        _level(
+            "abs(date_diff('day', event_date_l, event_date_r)) <= 60", "within 60 days", 0.8, 0.02
+        ),
+        _level(
+            "abs(date_diff('day', event_date_l, event_date_r)) <= 366", "within a year", 0.15, 0.1
+        ),
+        _level("ELSE", "else", 0.05, 0.88),
+    ],
+)
+EXPLOITATION = _comparison(
+    "exploitation",
+    "Form of exploitation (the agencies name the country differently)",
+    [
+        _level(
+            "exploitation_form_l IS NULL OR exploitation_form_r IS NULL", "null", 0, 0, null=True
+        ),
+        _level("exploitation_form_l = exploitation_form_r", "same form", 0.9, 0.4),
+        _level("ELSE", "else", 0.1, 0.6),
+    ],
+)
+# EM drives to 0 the m of a level no match shows in the data at hand; a floor keeps such a
+# level strong evidence against, never an absolute veto on the next data.
+M_FLOOR = 0.0001
+COMPARISONS = [NAME, BIRTH, SEX, CITIZENSHIP, COUNTY, CASE, CNP, EPISODE, EXPLOITATION]
+
+# Pairs scored at all: candidates must share one of these (swapped names included).
+PREDICTION_BLOCKS = [
+    block_on("cnp_stem_key"),
+    block_on("birth_year", "surname_phonetic_key"),
+    block_on("birth_year", "given_name_phonetic_key"),
+    "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key",
+    block_on("case_number", "sex"),
+    block_on("birth_date", "sex", "citizenship_code"),
+    # ANITP records carry no name: birth year, sex and county meet an NGO's list.
+    block_on("birth_year", "sex", "residence_county_code"),
+    "l.birth_year = r.birth_year AND l.sex = r.sex AND l.exploitation_form = r.exploitation_form "
+    "AND year(l.event_date) = year(r.event_date)",
+]
+# Expectation maximisation on pairs blocked on one attribute estimates the others.
+TRAINING_BLOCKS = [
+    block_on("birth_date"),
+    block_on("surname_phonetic_key", "given_name_phonetic_key"),
+]
+# Pairs that are certainly one person, to estimate how many pairs match at all.
+DETERMINISTIC_RULES: list[str | BlockingRuleCreator] = [
+    block_on("cnp_stem_key"),
+    block_on("surname_key", "given_name_key", "birth_date"),
+]
+DETERMINISTIC_RECALL = 0.8
+PRIOR_MATCH_PROBABILITY = 0.001
+
+INPUT_COLUMNS = (
+    "record_id",
+    "source_agency",
+    "cnp_stem_key",
+    "surname_key",
+    "given_name_key",
+    "surname_phonetic_key",
+    "given_name_phonetic_key",
+    "name_bigram_keys",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "citizenship_code",
+    "residence_county_code",
+    "case_number",
+)
+
+
+def _without_term_frequencies(comparison: dict[str, Any]) -> dict[str, Any]:
+    levels = [
+        {k: v for k, v in level.items() if not k.startswith("tf_")}
+        for level in comparison["comparison_levels"]
+    ]
+    return comparison | {"comparison_levels": levels}
+
+
+def settings(term_frequencies: bool) -> dict[str, Any]:
+    """Splink settings; term frequencies only on enough records to count them on (in a
+    handful of records every name is frequent)."""
+    comparisons = (
+        COMPARISONS if term_frequencies else [_without_term_frequencies(c) for c in COMPARISONS]
+    )
+    return {
+        "link_type": "dedupe_only",
+        "linker_uid": "tipstats",  # not a random id: the saved model is the same on the same data
+        "unique_id_column_name": "record_id",
+        "probability_two_random_records_match": PRIOR_MATCH_PROBABILITY,
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": PREDICTION_BLOCKS,
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": False,
+        "additional_columns_to_retain": ["source_agency"],
+    }

@@ -1,0 +1,55 @@
+"""The unified and mart layers as Parquet, for engines other than DuckDB (docs/scale-out.md).
+
+    <parquet>/unified/<table>/source_agency=<agency>/period=<year>/data_0.parquet
+    <parquet>/marts/<table>/year=<year>/data_0.parquet   (marts with a `year` column)
+    <parquet>/marts/<table>/data_0.parquet               (the others)
+
+`period` is the period an extract covers (every unified row carries it). The folder is
+written beside the old one and swapped in, so a reader never sees half an export.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest import warehouse as wh
+from pipelines.ingest.stages import STAGE_TABLES
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, out: Path, partitions: list[str]) -> None:
+    by = f", PARTITION_BY ({', '.join(partitions)})" if partitions else ""
+    target = out if partitions else out / "data_0.parquet"
+    out.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet{by})")
+
+
+def _mart_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = con.execute(
+        "SELECT table_name, list(column_name) FROM information_schema.columns "
+        "WHERE table_schema = 'marts' GROUP BY table_name ORDER BY table_name"
+    ).fetchall()
+    return {name: columns for name, columns in rows}
+
+
+def export(warehouse: Path, folder: Path) -> dict[str, int]:
+    """Write every unified table and mart; the number of tables written per layer."""
+    scratch = folder.with_name(f".{folder.name}.new")
+    shutil.rmtree(scratch, ignore_errors=True)
+    with wh.connect(warehouse, read_only=True) as con:
+        for table in STAGE_TABLES:
+            query = f"SELECT * FROM unified.{table}"
+            _copy(con, query, scratch / "unified" / table, ["source_agency", "period"])
+        marts = _mart_tables(con)
+        for table, columns in marts.items():
+            partitions = ["year"] if "year" in columns else []
+            _copy(con, f"SELECT * FROM marts.{table}", scratch / "marts" / table, partitions)
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    scratch.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return {"unified": len(STAGE_TABLES), "marts": len(marts)}

@@ -699,6 +699,140 @@ def mse_estimate(ctx: Context) -> Section:
     )
 
 
+QUALITY_MART = "rpt_data_quality"
+QUALITY_KEY = ("source_agency", "period")
+QUALITY_PERIOD_YEAR = "cast(left(period, 4) as integer)"
+
+
+def _quality_key(row: dict[str, object]) -> dict[str, cells.KeyValue]:
+    return {k: str(row[k]) for k in (*QUALITY_KEY, "measure")}
+
+
+def _quality_cell(row: dict[str, object]) -> Cell:
+    """A measure's value (a share in per cent, days or a count), coloured by its status."""
+    if row["status"] == "not_applicable":
+        return Cell("n/a", classes=("text", "q-na"))
+    trace = Trace(QUALITY_MART, "value", _quality_key(row))
+    value = cells.number(row["value"])
+    if value is None:
+        return replace(cells.count(None, trace), classes=("unknown", "q-no_data"))
+    status = f"q-{row['status']}"
+    if row["unit"] == "share":  # rounded as the share is, so the text and the mart agree
+        return Cell(f"{round(value, 3) * 100:.1f}%", value, trace, classes=(status,))
+    return replace(cells.count(value, trace), classes=(status,))
+
+
+QUALITY_TABLES = (
+    (("completeness", "validity"), "Scorecard: completeness and validity"),
+    (("timeliness", "consistency", "uniqueness"), "Scorecard: timeliness, consistency, uniqueness"),
+)
+
+
+def _quality_scorecard(frame: pl.DataFrame, dimensions: Sequence[str], caption: str) -> Table:
+    """One row per agency and period, one coloured cell per measure of `dimensions`."""
+    mine = frame.filter(pl.col("dimension").is_in(list(dimensions)))
+    measures = mine.select("dimension", "measure").unique().sort("dimension", "measure")["measure"]
+    rows = []
+    for (agency, period), group in mine.group_by(QUALITY_KEY, maintain_order=True):
+        by_measure = {r["measure"]: r for r in group.iter_rows(named=True)}
+        line = [cells.text(str(agency)), cells.text(str(period))]
+        line += [
+            _quality_cell(by_measure[m]) if m in by_measure else cells.text("") for m in measures
+        ]
+        rows.append(line)
+    header = ["agency", "period", *(m.replace("_", " ") for m in measures)]
+    return Table(f"{caption} (green, amber, red against the thresholds)", header, rows)
+
+
+def _quality_changes(frame: pl.DataFrame) -> Table:
+    """Each agency's latest period against its previous one."""
+    latest = frame.filter(pl.col("period") == pl.col("period").max().over("source_agency"))
+    rows = []
+    for row in latest.filter(pl.col("previous_period").is_not_null()).iter_rows(named=True):
+        where = _quality_key(row)
+        rows.append(
+            [
+                cells.text(str(row["source_agency"])),
+                cells.text(str(row["measure"]).replace("_", " ")),
+                cells.text(f"{row['previous_period']} → {row['period']}"),
+                cells.text(f"{row['previous_status']} → {row['status']}"),
+                cells.decimal(row["change"], Trace(QUALITY_MART, "change", where), 3),
+            ]
+        )
+    header = ["agency", "measure", "periods", "status", "change"]
+    return Table("Change since the previous period (latest period)", header, rows)
+
+
+def data_quality(ctx: Context) -> Section:
+    title = "Data quality per agency"
+    if ctx.public:
+        return withheld("quality", title, NOT_PUBLIC.format(what=f"marts.{QUALITY_MART}"))
+    if not mart_exists(ctx.con, QUALITY_MART):
+        return withheld(
+            "quality", title, f"No scorecard: the database has no marts.{QUALITY_MART}."
+        )
+    frame = queries.read_mart(ctx.con, QUALITY_MART, ctx.period, QUALITY_PERIOD_YEAR).filter(
+        pl.col("rule").is_null()
+    )
+    return Section(
+        "quality",
+        title,
+        intro="Completeness, validity, timeliness, consistency and uniqueness of each "
+        "agency's extracts (national strategy objective 4.1). Green, amber and red compare "
+        "each measure with the thresholds of the seed codelist_quality_measure; n/a: the "
+        "agency does not record the field; shares in per cent, timeliness in days.",
+        tables=[
+            *(_quality_scorecard(frame, dims, caption) for dims, caption in QUALITY_TABLES),
+            _quality_changes(frame),
+        ],
+        notes=ctx.note(QUALITY_MART, "queries.read_mart", ALL_SOURCES, None),
+    )
+
+
+ASSISTANCE_MART = "rpt_assistance_programme"
+ASSISTANCE_PERSONS = (
+    ("persons_assisted", "persons assisted"),
+    ("female", "female"),
+    ("male", "male"),
+    ("romanian_citizens", "Romanian"),
+    ("foreign_citizens", "foreign"),
+    ("persons_in_proceedings", "in criminal proceedings"),
+)
+ASSISTANCE_CASES = (
+    ("cases", "distinct cases"),
+    ("cases_not_found", "not found"),
+    ("cases_investigation", "investigation"),
+    ("cases_sent_to_court", "sent to court"),
+    ("cases_first_instance_decision", "first-instance decision"),
+    ("cases_final_decision", "final decision"),
+    ("cases_organised_group", "organised group"),
+    ("cases_cross_border", "cross-border"),
+)
+
+
+def assistance(ctx: Context) -> Section:
+    title = "Assistance programmes"
+    if ctx.public:
+        return withheld("assistance", title, NOT_PUBLIC.format(what=f"marts.{ASSISTANCE_MART}"))
+    if not mart_exists(ctx.con, ASSISTANCE_MART):
+        return withheld("assistance", title, f"The database has no marts.{ASSISTANCE_MART}.")
+    key = ["provider_name", "year"]
+    return Section(
+        "assistance",
+        title,
+        intro="Per organisation and year of programme entry: persons assisted, and the "
+        "criminal cases they take part in, linked by the case number the organisation gives "
+        "to the police, DIICOT and court records (the furthest stage each case reached).",
+        tables=[
+            mart_table(ctx, ASSISTANCE_MART, key, ASSISTANCE_PERSONS, "Persons assisted"),
+            mart_table(ctx, ASSISTANCE_MART, key, ASSISTANCE_CASES, "Their criminal cases"),
+        ],
+        notes=ctx.note(
+            ASSISTANCE_MART, "queries.read_mart", ("ong", "politie", "diicot", "instante"), None
+        ),
+    )
+
+
 ROW_COUNTS = ("rows_accepted", "rows_quarantined")
 
 
@@ -742,5 +876,7 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
     county_map,
     reconciliation,
     mse_estimate,
+    data_quality,
+    assistance,
     sources,
 )

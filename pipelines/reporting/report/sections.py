@@ -4,7 +4,7 @@ A section reads the standard tables (`tables.release`: the protected public rele
 `public`) or a mart, draws its chart, lays out its table(s) with a `Trace` on every number,
 and ends with its note (mart and query, counting rule, extracts used). A section built on a
 mart outside the protected release is withheld in the public report (`withheld`).
-`mart_section` turns any yearly mart into a section in one call.
+`mart_table` lays out any yearly mart as a traced table in one call.
 """
 
 from __future__ import annotations
@@ -640,30 +640,6 @@ def _mart_cell(value: object, trace: Trace) -> Cell:
     if isinstance(value, str):
         return cells.text(value)
     return cells.decimal(value, trace, 2) if isinstance(value, float) else cells.count(value, trace)
-
-
-def mart_section(
-    ctx: Context,
-    mart: str,
-    title: str,
-    key: Sequence[str],
-    columns: Sequence[tuple[str, str]],
-    agencies: Sequence[str] = ALL_SOURCES,
-    intro: str = "",
-) -> Section:
-    """A section of one yearly mart (internal report only: it is not in the protected
-    release), e.g. `mart_section(ctx, "rpt_data_quality", "Data quality", ["year", "agency"],
-    [("completeness_cnp", "CNP filled")])`."""
-    if ctx.public:
-        return withheld(mart, title, NOT_PUBLIC.format(what=f"marts.{mart}"))
-    table = mart_table(ctx, mart, key, columns, title)
-    return Section(
-        mart,
-        title,
-        intro=intro,
-        tables=[table],
-        notes=ctx.note(mart, "queries.read_mart", agencies, None),
-    )
 
 
 MSE_COLUMNS = (

@@ -1,4 +1,5 @@
-"""dbt sources name the Dagster assets that write them, so lineage does not hang on names."""
+"""dbt sources name the Dagster assets that write them (the ingest's unified tables and the
+linkage's person_link), so lineage does not hang on names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 
 from pipelines.defs.ingest.assets import UNIFIED_RECORD_TABLES
+from pipelines.defs.linkage import PERSON_LINK
 
 pytestmark = pytest.mark.slow  # parses the dbt project
 
@@ -24,4 +26,5 @@ def test_every_source_names_the_ingest_asset_that_writes_it(
     keys = source_asset_keys(parsed_manifest)
     assert keys, "no sources parsed"
     assert [uid for uid, key in keys.items() if not key] == []
-    assert sorted(tuple(key) for key in keys.values() if key) == sorted(UNIFIED_RECORD_TABLES)
+    writers = [*UNIFIED_RECORD_TABLES, tuple(PERSON_LINK.path)]
+    assert sorted(tuple(key) for key in keys.values() if key) == sorted(writers)

@@ -669,6 +669,11 @@ def _minimum(highs: _highs._Highs, at: int, sign: float) -> tuple[float, np.ndar
     highs.changeColCost(at, sign)
     highs.run()
     status = highs.getModelStatus()  # read before the model changes again
+    if status != _highs.HighsModelStatus.kOptimal and status not in _UNBOUNDED:
+        # A warm start can end undecided ('Unknown') on a degenerate basis: solve cold.
+        highs.clearSolver()
+        highs.run()
+        status = highs.getModelStatus()
     found = None
     if status == _highs.HighsModelStatus.kOptimal:
         found = (

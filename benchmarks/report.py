@@ -79,6 +79,29 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             ("P4 pandas / polars", f"{p4['pandas_over_polars']}×", "≥ 10×"),
             ("P4 pandera polars / floor", f"{p4['polars_over_floor']}×", ""),
         ]
+    return rows + _linkage_rows(result)
+
+
+def _linkage_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = []
+    if (link := result.get("linkage")) and "failed" not in link:
+        label = f"{link['records'] / 1e6:g} M records"
+        rows += [
+            (f"Linkage, {label}", f"{link['seconds']} s", "< 300 s"),
+            (f"Linkage peak memory, {label}", f"{link['peak_memory_gib']} GiB", "< 4 GiB"),
+            (
+                "Linkage persons found / true persons",
+                f"{link['persons']:,} / {link['true_persons']:,}",
+                "",
+            ),
+        ]
+    elif link:
+        rows.append(("Linkage", f"failed: {link['failed']}", "< 300 s, < 4 GiB"))
+    if mse := result.get("mse"):
+        figure = (
+            f"MSE {mse['replicates']:,} bootstrap replicates, {mse['method']}, {mse['lists']} lists"
+        )
+        rows.append((figure, f"{mse['wall_seconds']} s", "< 20 s"))
     return rows
 
 

@@ -177,18 +177,48 @@ EXPLOITATION = _comparison(
 M_FLOOR = 0.0001
 COMPARISONS = [NAME, BIRTH, SEX, CITIZENSHIP, COUNTY, CASE, CNP, EPISODE, EXPLOITATION]
 
+
+def _equal(*columns: str) -> str:
+    return " AND ".join(f"l.{c} = r.{c}" for c in columns)
+
+
+def _one_side_without_stem(condition: str) -> list[str]:
+    """Two records that both carry a CNP stem are settled by it (one stem, one person; two
+    stems, two persons): other blocks pair only records of which one has none. Each
+    side's test stands alone in its rule, so DuckDB filters before it joins."""
+    return [f"{side}.cnp_stem_key IS NULL AND {condition}" for side in ("l", "r")]
+
+
+def _one_side_nameless(condition: str) -> list[str]:
+    """Pairs where one record has no name (ANITP's register) and one has no CNP stem,
+    the same record or the other one."""
+    sides = (("l", "l"), ("l", "r"), ("r", "r"), ("r", "l"))
+    return [
+        f"{nameless}.name_key IS NULL AND {stemless}.cnp_stem_key IS NULL AND {condition}"
+        for nameless, stemless in sides
+    ]
+
+
 # Pairs scored at all: candidates must share one of these (swapped names included).
-PREDICTION_BLOCKS = [
+PREDICTION_BLOCKS: list[str | BlockingRuleCreator] = [
     block_on("cnp_stem_key"),
-    block_on("birth_year", "surname_phonetic_key"),
-    block_on("birth_year", "given_name_phonetic_key"),
-    "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key",
-    block_on("case_number", "sex"),
-    block_on("birth_date", "sex", "citizenship_code"),
-    # ANITP records carry no name: birth year, sex and county meet an NGO's list.
-    block_on("birth_year", "sex", "residence_county_code"),
-    "l.birth_year = r.birth_year AND l.sex = r.sex AND l.exploitation_form = r.exploitation_form "
-    "AND year(l.event_date) = year(r.event_date)",
+    *_one_side_without_stem(_equal("birth_year", "surname_phonetic_key")),
+    *_one_side_without_stem(_equal("birth_year", "given_name_phonetic_key")),
+    *_one_side_without_stem(
+        "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key"
+    ),
+    *_one_side_without_stem(_equal("case_number", "sex")),
+    *_one_side_without_stem(_equal("birth_date", "sex", "citizenship_code")),
+    # ANITP records carry no name: a victim's birth year, sex and county in the year
+    # identified meet an NGO's list; the form in the month identified, where counties differ.
+    *_one_side_nameless(
+        f"{_equal('birth_year', 'sex', 'residence_county_code')} "
+        "AND year(l.event_date) = year(r.event_date)"
+    ),
+    *_one_side_nameless(
+        f"{_equal('birth_year', 'sex', 'exploitation_form')} "
+        "AND date_trunc('month', l.event_date) = date_trunc('month', r.event_date)"
+    ),
 ]
 # Expectation maximisation on pairs blocked on one attribute estimates the others.
 TRAINING_BLOCKS = [

@@ -193,3 +193,30 @@ def test_an_unusable_decision_file_is_refused_in_one_line(tmp_path: Path, conten
     with pytest.raises(DecisionFileError) as error:
         persons(warehouse(DOUBTFUL), decisions)
     assert "\n" not in str(error.value)
+
+
+def test_a_record_without_name_or_cnp_meets_a_list_by_county_and_month_identified() -> None:
+    """A foreign victim in ANITP's register (no name, no CNP) and an NGO's record of her
+    with a birth year only share no name, CNP or birth date: only the blocks for records
+    without a name make them a candidate pair, to be scored."""
+    born = dt.date(1999, 2, 3)
+    con = warehouse(
+        [
+            person("register", "anitp", None, None, born=born, citizenship="MD"),
+            person("ngo", "ong", "Rusu", "Olga", year=1999, citizenship="MD"),
+        ]
+    )
+    for table, column, record in (
+        ("victim_identification", "identification_date", "register"),
+        ("assistance_episode", "programme_entry_date", "ngo"),
+    ):
+        con.execute(
+            f"INSERT INTO unified.{table} (record_id, source_agency, {column}, exploitation_form)"
+            " VALUES (?, ?, ?, 'sexual')",
+            [record, "anitp" if record == "register" else "ong", dt.date(2021, 3, 9)],
+        )
+    linked = persons(con)
+    scored = con.execute(
+        "SELECT count(*) FROM ops.linkage_review WHERE source_agency_l <> source_agency_r"
+    ).fetchall()
+    assert linked["register"] == linked["ngo"] or scored == [(1,)]

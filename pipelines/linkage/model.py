@@ -89,63 +89,48 @@ BIRTH = _comparison(
         _level("ELSE", "else", 0.002, 0.94),
     ],
 )
-SEX = _comparison(
-    "sex",
-    "Sex (U is unknown)",
-    [
-        _level("sex_l IS NULL OR sex_r IS NULL", "null", 0, 0, null=True),
-        _level("sex_l = sex_r", "same", 0.97, 0.5),
-        _level("ELSE", "else", 0.03, 0.5),
-    ],
-)
-CITIZENSHIP = _comparison(
-    "citizenship",
-    "Citizenship",
-    [
-        _level("citizenship_code_l IS NULL OR citizenship_code_r IS NULL", "null", 0, 0, null=True),
-        _level(
-            "citizenship_code_l = citizenship_code_r",
-            "same",
-            0.95,
-            0.8,
-            tf="citizenship_code",
-        ),
-        _level("ELSE", "else", 0.05, 0.2),
-    ],
-)
-COUNTY = _comparison(
-    "county",
-    "County of residence",
-    [
-        _level(
-            "residence_county_code_l IS NULL OR residence_county_code_r IS NULL",
-            "null",
-            0,
-            0,
-            null=True,
-        ),
-        _level("residence_county_code_l = residence_county_code_r", "same", 0.8, 0.05),
-        _level("ELSE", "else", 0.2, 0.95),
-    ],
-)
-CASE = _comparison(
+
+
+def _exact(
+    name: str,
+    description: str,
+    column: str,
+    m: float,
+    u: float,
+    *,
+    label: str = "same",
+    tf: bool = False,
+) -> dict[str, Any]:
+    """A comparison of one attribute: missing on a side, equal, or not."""
+    return _comparison(
+        name,
+        description,
+        [
+            _level(f"{column}_l IS NULL OR {column}_r IS NULL", "null", 0, 0, null=True),
+            _level(f"{column}_l = {column}_r", label, m, u, tf=column if tf else None),
+            _level("ELSE", "else", round(1 - m, 10), round(1 - u, 10)),
+        ],
+    )
+
+
+SEX = _exact("sex", "Sex (U is unknown)", "sex", 0.97, 0.5)
+CITIZENSHIP = _exact("citizenship", "Citizenship", "citizenship_code", 0.95, 0.8, tf=True)
+COUNTY = _exact("county", "County of residence", "residence_county_code", 0.8, 0.05)
+CASE = _exact(
     "case",
     "Criminal case the person belongs to (prosecutor's number where known)",
-    [
-        _level("case_number_l IS NULL OR case_number_r IS NULL", "null", 0, 0, null=True),
-        _level("case_number_l = case_number_r", "same", 0.6, 0.001),
-        _level("ELSE", "else", 0.4, 0.999),
-    ],
+    "case_number",
+    0.6,
+    0.001,
 )
-CNP = _comparison(
+CNP = _exact(
     "cnp",
     "Keyed first 12 digits of a CNP valid or failing only its check digit",
-    [
-        _level("cnp_stem_key_l IS NULL OR cnp_stem_key_r IS NULL", "null", 0, 0, null=True),
-        _level("cnp_stem_key_l = cnp_stem_key_r", "same", 0.97, 0.0000001),
-        _level("ELSE", "else", 0.03, 0.9999999),
-    ],
+    "cnp_stem_key",
+    0.97,
+    0.0000001,
 )
+
 # A victim's identification and an NGO's intake follow each other within weeks.
 EPISODE = _comparison(
     "episode",
@@ -161,16 +146,13 @@ EPISODE = _comparison(
         _level("ELSE", "else", 0.05, 0.88),
     ],
 )
-EXPLOITATION = _comparison(
+EXPLOITATION = _exact(
     "exploitation",
     "Form of exploitation (the agencies name the country differently)",
-    [
-        _level(
-            "exploitation_form_l IS NULL OR exploitation_form_r IS NULL", "null", 0, 0, null=True
-        ),
-        _level("exploitation_form_l = exploitation_form_r", "same form", 0.9, 0.4),
-        _level("ELSE", "else", 0.1, 0.6),
-    ],
+    "exploitation_form",
+    0.9,
+    0.4,
+    label="same form",
 )
 # EM drives to 0 the m of a level no match shows in the data at hand; a floor keeps such a
 # level strong evidence against, never an absolute veto on the next data.

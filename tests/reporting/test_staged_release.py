@@ -76,3 +76,24 @@ def test_a_blocked_release_stages_nothing_and_publishes_nothing(
         _publish(warehouse, published, "run-2")
     assert not staged.folder(published).exists()
     assert publication.identity(publication.published_path(published)) == before
+
+
+def test_tables_publish_copies_the_current_release_of_every_year(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = tmp_path / "published"
+    source = _publish(warehouse, published, "run-1")
+    span = publication.years(source)
+    assert span is not None
+    made = published / staged.TABLES_FOLDER
+    assert staged.take(published, source, made) is not None
+    copied = staged.copy_release(published, source, span, tmp_path / "out", "csv")
+    assert copied is not None and copied.public
+    assert _csv_files(tmp_path / "out" / "public") == _csv_files(made / "public")
+    assert not any(name.endswith(".xlsx") for name in copied.files)
+    # Not for fewer years, nor once the tables no longer come from this publication.
+    shorter = (span[0] + 1, span[1])
+    assert staged.copy_release(published, source, shorter, tmp_path / "other", "both") is None
+    staged.unmark(made)
+    assert staged.copy_release(published, source, span, tmp_path / "other", "both") is None
+    assert not (tmp_path / "other").exists()

@@ -201,13 +201,15 @@ def tables(
 
         source = database or publication.as_of(settings.published_dir(), _moment(as_of)).path
         preflight.check_writable(out, "output")
-        # The current publication's whole release is already protected in published/tables/.
-        copied = (
-            staged.copy_release(settings.published_dir(), source, (year_from, year_to), out, fmt)
-            if publish and database is None and as_of is None
-            else None
-        )
         try:
+            # The current publication's whole release is already protected in published/tables/.
+            copied = (
+                staged.copy_release(
+                    settings.published_dir(), source, (year_from, year_to), out, fmt
+                )
+                if publish and database is None and as_of is None
+                else None
+            )
             report = copied or write_tables(source, year_from, year_to, out, fmt, publish)
         except DisclosureError as error:
             raise click.ClickException(f"release blocked by disclosure control: {error}") from None

@@ -195,13 +195,22 @@ def tables(
 
     def body() -> None:
         from pipelines.ops import preflight, publication
+        from pipelines.reporting import staged
         from pipelines.reporting.sdc import DisclosureError
         from pipelines.reporting.tables import EmptyPeriodError, write_tables
 
         source = database or publication.as_of(settings.published_dir(), _moment(as_of)).path
         preflight.check_writable(out, "output")
         try:
-            report = write_tables(source, year_from, year_to, out, fmt, publish)
+            # The current publication's whole release is already protected in published/tables/.
+            copied = (
+                staged.copy_release(
+                    settings.published_dir(), source, (year_from, year_to), out, fmt
+                )
+                if publish and database is None and as_of is None
+                else None
+            )
+            report = copied or write_tables(source, year_from, year_to, out, fmt, publish)
         except DisclosureError as error:
             raise click.ClickException(f"release blocked by disclosure control: {error}") from None
         except duckdb.CatalogException:

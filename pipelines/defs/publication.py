@@ -2,10 +2,10 @@
 
 `published_database` runs only when every upstream step (row conservation, pandera, dbt
 models and tests) succeeded, and itself blocks on the disclosure audit, so a run that fails
-anywhere leaves the previous publication in place.
+anywhere leaves the previous publication in place. The audit's tables are what
+`standard_tables` publishes (`reporting/staged.py`): a release is protected once.
 """
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +16,24 @@ from pipelines.defs.dbt.assets import tipstats_dbt
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ops import publication
 from pipelines.ops.dbt_state import dbt_code
+from pipelines.reporting import staged
 from pipelines.reporting.sdc import DisclosureError
 from pipelines.reporting.tables import write_tables
 
 PUBLISHED = dg.AssetKey("published_database")
-TABLES_FOLDER = "tables"
+TABLES_FOLDER = staged.TABLES_FOLDER
 REPORT_FOLDER = "report"
 
 
 def _disclosure_audit(database: Path) -> None:
-    """The public release of every year the database holds must pass disclosure control."""
-    span = publication.years(database)
-    if span is None:
-        return
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            write_tables(database, *span, Path(scratch), "both", True)
-        except DisclosureError as error:
-            raise dg.Failure(
-                f"release blocked by disclosure control: {error}; the previous publication stays"
-            ) from None
+    """The public release of every year the database holds must pass disclosure control;
+    the tables it protects are staged for `standard_tables` (`staged.py`)."""
+    try:
+        staged.stage(database, settings.published_dir())
+    except DisclosureError as error:
+        raise dg.Failure(
+            f"release blocked by disclosure control: {error}; the previous publication stays"
+        ) from None
 
 
 def _published_database(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -88,14 +86,17 @@ def standard_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult[A
         context.log.warning("no victim counts published yet; no tables written")
         return dg.MaterializeResult(metadata={"files": 0})
     out = settings.published_dir() / TABLES_FOLDER
-    internal = write_tables(source, *span, out, "both", False)
-    public = write_tables(source, *span, out, "both", True)
+    # Protected once per publication: by its audit, unless this is an older publication.
+    files = staged.take(settings.published_dir(), source, out)
+    if files is None:
+        context.log.info("no tables staged for this publication; protecting its release")
+        staged.unmark(out)
+        internal = write_tables(source, *span, out, "both", False)
+        public = write_tables(source, *span, out, "both", True)
+        staged.mark(out, source)
+        files = [*internal.files, *public.files]
     return dg.MaterializeResult(
-        metadata={
-            "folder": str(out),
-            "period": f"{span[0]}-{span[1]}",
-            "files": len(internal.files) + len(public.files),
-        }
+        metadata={"folder": str(out), "period": f"{span[0]}-{span[1]}", "files": len(files)}
     )
 
 

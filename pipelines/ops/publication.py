@@ -201,6 +201,13 @@ def built_time(database: Path) -> datetime:
     return built
 
 
+def identity(database: Path) -> str:
+    """What tells one publication from every other: when, by which run, from what state."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute("SELECT built_at, run_id, state FROM ops.publication").fetchall()
+    return repr(sorted(rows))
+
+
 def years(database: Path) -> tuple[int, int] | None:
     """The first and last year of the national victim count in a database, if any."""
     with duckdb.connect(str(database), read_only=True) as con:

@@ -463,7 +463,7 @@ def _internal_workbooks(
     }
 
 
-def _stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) -> list[str]:
+def stage(out: Path, writers: dict[str, Callable[[Path], None]], target: Path) -> list[str]:
     """Write every file into a temporary folder, then move them into `target` together."""
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".tables-", dir=out))
@@ -538,4 +538,4 @@ def write_tables(
                 write_workbook, sheets=sheets, created=stamp, labels=labels, period=period.label
             )
     target = out / "public" if publish_ else out
-    return TablesReport(target, _stage(out, writers, target), publish_)
+    return TablesReport(target, stage(out, writers, target), publish_)

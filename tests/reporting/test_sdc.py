@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -519,3 +520,57 @@ def test_an_empty_table_is_protected_as_empty() -> None:
     table = pl.DataFrame(schema={"cat": pl.Utf8, "n": pl.Int64})
     protected = sdc.protect(table, ["cat"], "n")
     assert protected.table.height == 0
+
+
+# --- whole-number ranges without the integer program -----------------------------------------
+
+
+def odd_cycle() -> sdc.ProtectedTable:
+    """a + b = 11, b + c = 11, a + c + d = 12, published exactly (base 1): a = c, so
+    d = 12 - 2a is even. The relaxation reaches d = 1 at a = b = c = 5.5."""
+    table = pl.DataFrame({"cell": ["a", "b", "c", "d", "ab", "bc", "acd"]})
+    table = table.with_columns(n=pl.Series([3, 8, 3, 6, 11, 11, 12]))
+    relations = [
+        sdc.Constraint(4, (0, 1), "sum"),
+        sdc.Constraint(5, (1, 2), "sum"),
+        sdc.Constraint(6, (0, 2, 3), "sum"),
+    ]
+    return sdc.suppress_primary(table, ["cell"], "n", base=1, relations=relations)
+
+
+def test_a_whole_number_range_narrower_than_the_relaxation() -> None:
+    assert attacker_range(sdc.audit(odd_cycle(), integer=False), cell="d") == (1, 8)
+    assert attacker_range(sdc.audit(odd_cycle()), cell="d") == (2, 8)
+
+
+def exhaustive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every bound solved, and every fractional relaxation solved again as the group's
+    integer program."""
+    monkeypatch.setattr(sdc._WarmLP, "known_minimum", lambda *args: None)
+    monkeypatch.setattr(sdc._WarmLP, "_whole_point", lambda *args: None)
+
+
+def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: dict[str, list[bool]] = {"known_minimum": [], "_whole_point": []}
+    for name, seen in taken.items():
+        method = getattr(sdc._WarmLP, name)
+
+        def counted(*args: Any, method: Any = method, seen: list[bool] = seen) -> Any:
+            found = method(*args)
+            seen.append(found is not None)
+            return found
+
+        monkeypatch.setattr(sdc._WarmLP, name, counted)
+    rng = np.random.default_rng(11)
+    cubes = [rng.choice([0, 2, 5, 8, 12, 15, 25, 40], size=(3, 3, 4)) for _ in range(4)]
+    fast = [sdc.protect(three_way(cube), ["year", "sex", "age"], "n") for cube in cubes]
+    fast_cycle = sdc.audit(odd_cycle()).ranges
+    # Every way taken: bounds known from points seen, points found, integer programs.
+    assert all(any(seen) and not all(seen) for seen in taken.values())
+    exhaustive(monkeypatch)
+    for cube, protected in zip(cubes, fast, strict=True):
+        again = sdc.protect(three_way(cube), ["year", "sex", "age"], "n")
+        assert again.table.equals(protected.table)
+        assert again.audit is not None and protected.audit is not None
+        assert again.audit.ranges.equals(protected.audit.ranges)
+    assert sdc.audit(odd_cycle()).ranges.equals(fast_cycle)

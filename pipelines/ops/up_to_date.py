@@ -32,10 +32,14 @@ def _files_read(con: duckdb.DuckDBPyConnection) -> int | None:
     return int(con.execute("SELECT count(*) FROM ops.file_manifest").fetchall()[0][0])
 
 
-def _linkage_inputs() -> str:
-    return inputs.fingerprint(
-        settings.link_threshold(), settings.link_review_band(), settings.link_decisions_path()
-    )
+def _linkage_inputs() -> str | None:
+    """None for settings that do not parse: the run goes ahead and its linkage step says
+    what is wrong, as it did before this check existed."""
+    try:
+        threshold, band = settings.link_threshold(), settings.link_review_band()
+    except ValueError:
+        return None
+    return inputs.fingerprint(threshold, band, settings.link_decisions_path())
 
 
 def nothing_new(warehouse: Path, landing: Path, published: Path) -> str | None:
@@ -46,7 +50,8 @@ def nothing_new(warehouse: Path, landing: Path, published: Path) -> str | None:
             return None
         if any(ledger.unread(landing, agency, ledger.seen(con, agency)) for agency in AGENCIES):
             return None
-        if inputs.last(con) != _linkage_inputs():
+        linkage = _linkage_inputs()
+        if linkage is None or inputs.last(con) != linkage:
             return None
         built = dbt_state.last_built(con)
     state = publication.state_of(warehouse, dbt_state.dbt_code())

@@ -101,6 +101,12 @@ def test_a_reviewer_decision_or_another_threshold(
     monkeypatch.delenv("TIPSTATS_LINK_DECISIONS")
     monkeypatch.setenv("TIPSTATS_LINK_THRESHOLD", "0.9")
     assert _check(landing, warehouse) is None
+    # Settings that do not parse: the run goes ahead, and its linkage step reports them.
+    monkeypatch.setenv("TIPSTATS_LINK_THRESHOLD", "high")
+    assert _check(landing, warehouse) is None
+    monkeypatch.delenv("TIPSTATS_LINK_THRESHOLD")
+    monkeypatch.setenv("TIPSTATS_LINK_REVIEW_BAND", "0.5")
+    assert _check(landing, warehouse) is None
 
 
 def test_other_dbt_code(

@@ -36,6 +36,12 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows += [
             ("P1 full refresh, sample", f"{p1['full_refresh_seconds']} s", "≤ 15 s"),
             ("P1 run with nothing new", f"{p1['nothing_new_seconds']} s", "≤ 5 s"),
+            (
+                "P1 nothing new, every step run (--force)",
+                f"{p1['nothing_new_forced_seconds']} s "
+                f"({p1['nothing_new_forced_over_nothing_new']}× the check)",
+                "",
+            ),
             ("P1 one new extract", f"{p1['one_new_extract_seconds']} s", ""),
         ]
         rows += [

@@ -67,12 +67,18 @@ def main(ctx: click.Context, verbose: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="DuckDB file to write (default: TIPSTATS_WAREHOUSE or data/warehouse.duckdb).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run every step even when no file is new and the publication is current.",
+)
 @click.pass_context
-def run(ctx: click.Context, landing: Path | None, warehouse: Path | None) -> None:
+def run(ctx: click.Context, landing: Path | None, warehouse: Path | None, force: bool) -> None:
     """Read new files, validate, publish unified records and build the marts.
 
     Prints per agency: files read / rejected, rows read / accepted / quarantined,
-    and the quarantine's top reasons. Exits 1 when a blocking check failed.
+    and the quarantine's top reasons. Exits 1 when a blocking check failed. With no new
+    file and the publication current, says so in one line and exits 0 without a run.
     """
     settings.export_environment(warehouse, landing)
 
@@ -83,7 +89,7 @@ def run(ctx: click.Context, landing: Path | None, warehouse: Path | None) -> Non
         preflight.check_landing(settings.landing_path())
         preflight.check_writable(settings.warehouse_path().parent, "warehouse")
         preflight.check_writable(settings.published_dir(), "published")
-        outcome = run_pipeline(verbose=ctx.obj["verbose"])
+        outcome = run_pipeline(verbose=ctx.obj["verbose"], force=force)
         click.echo(outcome.report)
         sys.exit(0 if outcome.success else 1)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines import settings
-from pipelines.ops import preflight, publication
+from pipelines.ops import preflight, publication, up_to_date
 from pipelines.ops.keyguard import bind_key
 from pipelines.ops.lock import writer_lock
 from pipelines.summary import summarise
@@ -33,7 +33,7 @@ _UNFINISHED = [
 @dataclass(frozen=True)
 class RunOutcome:
     success: bool
-    run_id: str
+    run_id: str | None  # None: nothing to do, no run started
     report: str
 
 
@@ -84,14 +84,22 @@ def _published_line(success: bool) -> str:
     return f"{state}: {current.path} (built {current.built_at:%Y-%m-%d %H:%M:%S} UTC)"
 
 
-def run_pipeline(verbose: bool = False) -> RunOutcome:
-    """Run the daily job in-process, as the warehouse's only writer and with its bound key."""
+def run_pipeline(verbose: bool = False, force: bool = False) -> RunOutcome:
+    """Run the daily job in-process, as the warehouse's only writer and with its bound key;
+    unless `force`, only when there is something to do (`up_to_date`)."""
     warehouse = settings.warehouse_path()
     with writer_lock(warehouse):
         key = preflight.key()
         with closing(preflight.open_for_writing(warehouse)) as con:
             bind_key(con, key)
-        return _execute(verbose)
+        landing, published = settings.landing_path(), settings.published_dir()
+        current = None if force else up_to_date.nothing_new(warehouse, landing, published)
+        if current is None:
+            return _execute(verbose)
+        # What every run does first, also when it stops here: a killed run's slot is freed.
+        with _instance() as instance:
+            release_dead_runs(instance)
+        return RunOutcome(True, None, current)
 
 
 def _execute(verbose: bool) -> RunOutcome:

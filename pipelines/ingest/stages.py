@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from pipelines.ingest import ledger
 from pipelines.ingest import warehouse as wh
 from pipelines.ingest.validation import empty_quarantine, quarantine_unified, validate_delivery
 from schemas.unified import UNIFIED_MODELS
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import load_config
 from sources.common.delivery import DeliveredTable, Delivery, UnreadableFileError
-from sources.common.landing import LandingFile, RejectedFile, content_id, discover
+from sources.common.landing import LandingFile, RejectedFile
 
 if TYPE_CHECKING:
     from sources.registry import AgencySource
@@ -104,13 +105,6 @@ def _forget_file(con: duckdb.DuckDBPyConnection, agency: str, file_name: str) ->
     con.execute("DELETE FROM ops.file_manifest WHERE source_file = ?", [file_name])
 
 
-def _seen(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, str | None]:
-    rows = con.execute(
-        "SELECT source_file, file_id FROM ops.file_manifest WHERE source_agency = ?", [agency]
-    ).fetchall()
-    return dict(rows)
-
-
 def _record_rejection(
     con: duckdb.DuckDBPyConnection,
     agency: str,
@@ -173,13 +167,10 @@ def read_new_files(
     con: duckdb.DuckDBPyConnection, landing: Path, agency: AgencySource, key: bytes, run_id: str
 ) -> list[FileOutcome]:
     """Read every file of the agency's landing folder not read before (by name and content)."""
-    seen = _seen(con, agency.name)
+    seen = ledger.seen(con, agency.name)
     outcomes: list[FileOutcome] = []
     con.execute("BEGIN")  # one commit per stage, not per file: each commit costs a WAL flush
-    for entry in discover(landing, agency.name):
-        sha = entry.sha256 if isinstance(entry, LandingFile) else content_id(entry.path)
-        if entry.file_name in seen and seen[entry.file_name] == sha:
-            continue
+    for entry, sha in ledger.unread(landing, agency.name, seen):
         if isinstance(entry, RejectedFile):
             rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)
             outcomes.append(_record_rejection(con, agency.name, rejected, entry.reason, run_id))

@@ -24,7 +24,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from pipelines.ingest import warehouse as wh
-from pipelines.linkage import model
+from pipelines.linkage import inputs, model
 from pipelines.linkage.review import MATCH, NO_MATCH, pair_id_sql, read_decisions
 
 log = logging.getLogger(__name__)
@@ -220,6 +220,8 @@ def link_persons(
 ) -> LinkOutcome:
     """Link every person record of the warehouse and write the three linkage tables."""
     wh.ensure_tables(con)
+    # Taken before the decisions are read: a file changed meanwhile makes the next run link.
+    state = inputs.fingerprint(threshold, band, decisions_path)
     decisions = read_decisions(decisions_path)
     with (
         tempfile.TemporaryDirectory(prefix="tipstats-linkage-") as spill,
@@ -231,7 +233,7 @@ def link_persons(
         links = _clusters(scratch, threshold)
         review = _review(scratch, band)
     persons = links["person_id"].n_unique()
-    _write(con, links, review, settings_json, threshold, trained)
+    _write(con, links, review, settings_json, threshold, trained, state)
     return LinkOutcome(count, persons, review.height, trained)
 
 
@@ -265,6 +267,7 @@ def _write(
     settings_json: dict[str, Any],
     threshold: float,
     trained: bool,
+    state: str,
 ) -> None:
     row = pl.DataFrame(
         {
@@ -286,6 +289,7 @@ def _write(
         con.register("_frame", row.to_arrow())
         con.execute("INSERT INTO ops.linkage_model BY NAME SELECT * FROM _frame")
         con.unregister("_frame")
+        inputs.record(con, state)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -26,13 +26,18 @@ def dbt_code() -> list[Path]:
 
 
 def last_built(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The state of the last successful `dbt build`, if the marts it made are still there."""
-    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (state VARCHAR NOT NULL)")
-    marts = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'"
-    ).fetchall()[0][0]
+    """The state of the last successful `dbt build`, if the marts it made are still there
+    (works on a read-only connection)."""
+    tables = con.execute(
+        "SELECT count(*) FILTER (table_schema = 'marts'), "
+        "count(*) FILTER (table_schema = 'ops' AND table_name = 'dbt_build') "
+        "FROM information_schema.tables"
+    ).fetchall()
+    marts, recorded = tables[0]
+    if not (marts and recorded):
+        return None
     found = con.execute(f"SELECT max(state) FROM {TABLE}").fetchall()[0][0]
-    return str(found) if found and marts else None
+    return str(found) if found else None
 
 
 def record_build(con: duckdb.DuckDBPyConnection, state: str) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-from statsmodels.duration.survfunc import SurvfuncRight
 
 RATE_DECIMALS = 6
 
@@ -172,6 +171,9 @@ def km_median(days: np.ndarray, reached: np.ndarray) -> float | None:
     SAS convention); None when it never does (median not reached) or nothing was reached."""
     if not reached.any():
         return None
+    # statsmodels (with scipy.stats) loads here, not with the Dagster definitions.
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     median = SurvfuncRight(days, reached.astype(int)).quantile(0.5)
     return None if np.isnan(median) else float(median)
 

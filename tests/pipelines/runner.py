@@ -19,7 +19,9 @@ class Run:
     output: str
 
 
-def tipstats_run(landing: Path, warehouse: Path, home: Path) -> Run:
+def tipstats_run(
+    landing: Path, warehouse: Path, home: Path, *options: str, verbose: bool = True
+) -> Run:
     env = {
         **os.environ,
         "TIPSTATS_PSEUDONYM_KEY": TEST_KEY,
@@ -29,12 +31,13 @@ def tipstats_run(landing: Path, warehouse: Path, home: Path) -> Run:
     done = subprocess.run(
         [
             str(TIPSTATS),
-            "--verbose",
+            *(["--verbose"] if verbose else []),
             "run",
             "--landing",
             str(landing),
             "--warehouse",
             str(warehouse),
+            *options,
         ],
         capture_output=True,
         text=True,

@@ -36,7 +36,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Run, Ru
     warehouse = root / "warehouse.duckdb"
     first = tipstats_run(landing, warehouse, root / "home")
     (root / "after_first_run.txt").write_text(repr(bookkeeping(warehouse)))
-    second = tipstats_run(landing, warehouse, root / "home")
+    # --force: the Dagster run itself must find nothing to read or build (without it, the
+    # up-front check stops earlier; tests/ops/test_nothing_new.py).
+    second = tipstats_run(landing, warehouse, root / "home", "--force")
     return landing, warehouse, first, second
 
 

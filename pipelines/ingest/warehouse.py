@@ -149,6 +149,16 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) ->
             con.execute(f'ALTER TABLE {schema}.{table} ADD COLUMN "{name}" {duckdb_type(dtype)}')
 
 
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether the table exists; works on a read-only connection, where `ensure_tables`
+    cannot create it."""
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return bool(found[0][0])
+
+
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     """Append a frame by column name (columns missing from the frame stay null)."""
     if frame.is_empty():

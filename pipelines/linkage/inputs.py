@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest import warehouse as wh
+
 TABLE = "ops.linkage_inputs"
 _CODE = Path(__file__).parent
 
@@ -36,11 +38,7 @@ def record(con: duckdb.DuckDBPyConnection, state: str) -> None:
 def last(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint of the last linkage written (None before the first, or from a release
     that kept none); works on a read-only connection."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'ops' AND table_name = 'linkage_inputs'"
-    ).fetchall()
-    if not exists[0][0]:
+    if not wh.has_table(con, "ops", "linkage_inputs"):
         return None
     found = con.execute(f"SELECT max(state) FROM {TABLE}").fetchall()
     return str(found[0][0]) if found[0][0] else None

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest import warehouse as wh
+
 PUBLISHED_NAME = "tipstats.duckdb"
 HISTORY = "history"
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -52,17 +54,13 @@ def state_of(warehouse: Path, code: list[Path]) -> str:
         files = con.execute(
             "SELECT source_file, file_id, status FROM ops.file_manifest ORDER BY ALL"
         ).fetchall()
-        linked = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'unified' AND table_name = 'person_link'"
-        ).fetchall()
         # Who is who changes with a reviewer's decision or a new threshold, without a new file.
         persons = (
             con.execute(
                 "SELECT md5(string_agg(record_id || '=' || person_id, ',' ORDER BY record_id)) "
                 "FROM unified.person_link"
             ).fetchall()
-            if linked[0][0]
+            if wh.has_table(con, "unified", "person_link")
             else []
         )
     digest.update(repr(files).encode() + repr(persons).encode())

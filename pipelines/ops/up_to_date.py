@@ -16,6 +16,7 @@ import duckdb
 
 from pipelines import settings
 from pipelines.ingest import ledger
+from pipelines.ingest import warehouse as wh
 from pipelines.linkage import inputs
 from pipelines.ops import dbt_state, publication
 from schemas.vocabulary import AGENCIES
@@ -23,11 +24,7 @@ from schemas.vocabulary import AGENCIES
 
 def _files_read(con: duckdb.DuckDBPyConnection) -> int | None:
     """Files in the ledger; None when the warehouse has no ledger yet."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'ops' AND table_name = 'file_manifest'"
-    ).fetchall()
-    if not exists[0][0]:
+    if not wh.has_table(con, "ops", "file_manifest"):
         return None
     return int(con.execute("SELECT count(*) FROM ops.file_manifest").fetchall()[0][0])
 

@@ -18,7 +18,6 @@ from pipelines.ops import publication
 from pipelines.ops.dbt_state import dbt_code
 from pipelines.reporting import staged
 from pipelines.reporting.sdc import DisclosureError
-from pipelines.reporting.tables import write_tables
 
 PUBLISHED = dg.AssetKey("published_database")
 TABLES_FOLDER = staged.TABLES_FOLDER
@@ -90,11 +89,7 @@ def standard_tables(context: dg.AssetExecutionContext) -> dg.MaterializeResult[A
     files = staged.take(settings.published_dir(), source, out)
     if files is None:
         context.log.info("no tables staged for this publication; protecting its release")
-        staged.unmark(out)
-        internal = write_tables(source, *span, out, "both", False)
-        public = write_tables(source, *span, out, "both", True)
-        staged.mark(out, source)
-        files = [*internal.files, *public.files]
+        files = staged.write_release(source, span, out)
     return dg.MaterializeResult(
         metadata={"folder": str(out), "period": f"{span[0]}-{span[1]}", "files": len(files)}
     )

@@ -33,28 +33,35 @@ def folder(published_dir: Path) -> Path:
 
 
 def stage(database: Path, published_dir: Path) -> None:
-    """Write every year's public release (raises `DisclosureError` when it is blocked, leaving
-    nothing staged) and internal tables from `database` into the staging folder."""
+    """Write `database`'s release into the staging folder (raises `DisclosureError` when it
+    is blocked, leaving nothing staged)."""
     staged = folder(published_dir)
     shutil.rmtree(staged, ignore_errors=True)
     span = publication.years(database)
     if span is None:
         return
     try:
-        write_tables(database, *span, staged, "both", True)
-        write_tables(database, *span, staged, "both", False)
+        write_release(database, span, staged)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
-    (staged / STAMP).write_text(publication.identity(database), encoding="utf-8")
+
+
+def write_release(database: Path, span: tuple[int, int], out: Path) -> list[str]:
+    """Every year's public release (first: it raises `DisclosureError` when blocked) and
+    internal tables from `database` into `out`, stamped with it; their names in `out`."""
+    unmark(out)
+    public = write_tables(database, *span, out, "both", True)
+    internal = write_tables(database, *span, out, "both", False)
+    mark(out, database)
+    return [*internal.files, *(f"public/{name}" for name in public.files)]
 
 
 def take(published_dir: Path, database: Path, out: Path) -> list[str] | None:
     """Move the staged tables into `out` if they were made from `database`, and return their
     names (relative to `out`); None, and nothing moved, when they were not."""
     staged = folder(published_dir)
-    stamp = staged / STAMP
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != publication.identity(database):
+    if not _stamped(staged, database):
         return None
     names = _files(staged)
     unmark(out)
@@ -83,6 +90,12 @@ def unmark(out: Path) -> None:
     (out / STAMP).unlink(missing_ok=True)
 
 
+def _stamped(out: Path, database: Path) -> bool:
+    """Whether every file in `out` comes from `database`."""
+    stamp = out / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == publication.identity(database)
+
+
 def mark(out: Path, database: Path) -> None:
     """Every file in `out` now comes from `database`, every year of it."""
     (out / STAMP).write_text(publication.identity(database), encoding="utf-8")
@@ -95,12 +108,7 @@ def copy_release(
     `out/public/` when it was made from that database for exactly those years; None, and
     nothing written, otherwise."""
     made = published_dir / TABLES_FOLDER
-    stamp = made / STAMP
-    if (
-        years != publication.years(database)
-        or not stamp.is_file()
-        or stamp.read_text(encoding="utf-8") != publication.identity(database)
-    ):
+    if years != publication.years(database) or not _stamped(made, database):
         return None
     public = made / "public"
     wanted = [

@@ -71,6 +71,8 @@ resolved as (
 ),
 
 -- The court decisions of a case: by its prosecutor number, or by the court file given.
+-- Two equality joins, not one join on "a = b or c = d", which DuckDB can only run as a
+-- nested loop (every episode against every decision: minutes at a million rows).
 decisions as (
     select
         resolved.record_id,
@@ -78,9 +80,15 @@ decisions as (
         d.court_name
     from resolved
     inner join {{ ref('fct_court_decision') }} as d
-        on
-            upper(trim(d.prosecutor_case_number)) = resolved.prosecutor_number
-            or upper(trim(d.court_case_number)) = resolved.court_number
+        on upper(trim(d.prosecutor_case_number)) = resolved.prosecutor_number
+    union
+    select
+        resolved.record_id,
+        d.is_final,
+        d.court_name
+    from resolved
+    inner join {{ ref('fct_court_decision') }} as d
+        on upper(trim(d.court_case_number)) = resolved.court_number
 ),
 
 court_of_appeal as (

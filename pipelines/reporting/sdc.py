@@ -50,8 +50,11 @@ in the relations.
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -340,10 +343,12 @@ def protect(
 
     Each round finds the hidden cells the attacker can narrow too much and hides one
     complement for each (see the module docstring for the choice). Hiding more only widens
-    ranges, so a cell that passed once is not checked again until the final full `audit`,
-    whose result the returned table carries. Raises `DisclosureError` if a round finds
-    nothing more to hide; that cannot happen in theory, because hiding every non-zero cell
-    always passes the audit.
+    ranges (a published count's interval lies within `[c]`'s), so a cell that passed once
+    passes in every later table and is not solved again. The returned table's `audit` is
+    every hidden cell's range at its last check: the same verdict as `audit()` of the final
+    table, whose ranges are the same or wider, for one solve per cell and round instead of
+    a last round of all of them. Raises `DisclosureError` if a round finds nothing more to
+    hide; that cannot happen in theory, because hiding every non-zero cell always passes.
     """
     protected = suppress_primary(
         table,
@@ -358,17 +363,19 @@ def protect(
     rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
     chooser = _ComplementChooser(protected)
     pending = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
-    while pending:
-        narrow = _narrow(_measure(protected, pending, rule))
-        failing = [row for row, bad in zip(pending, narrow, strict=True) if bad]
-        added = chooser.choose(failing) if failing else []
-        if failing and not added:
-            break
-        protected = _with_secondary(protected, added) if added else protected
-        pending = sorted({*failing, *added})
-    result = audit(
-        protected, min_width=min_width, complement_width=complement_width, integer=integer
-    )
+    last: dict[int, tuple[float, float, float]] = {}
+    with _second_thread(len(pending)) as worker:
+        while pending:
+            found = _measure(protected, pending, rule, worker)
+            last.update(zip(pending, found, strict=True))
+            failing = [row for row, bad in zip(pending, _narrow(found), strict=True) if bad]
+            added = chooser.choose(failing) if failing else []
+            if failing and not added:
+                break
+            protected = _with_secondary(protected, added) if added else protected
+            pending = sorted({*failing, *added})
+    hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
+    result = _result(protected, rule, hidden, [last[row] for row in hidden])
     if not result.passed:
         raise DisclosureError(result.report(), result)
     return replace(protected, audit=result)
@@ -849,10 +856,45 @@ class _WidthRule:
         return self.complement if status == SECONDARY else self.small
 
 
+# A round with at least this many hidden cells to solve is shared with a second thread.
+SHARED_FROM = 200
+
+
+@contextmanager
+def _second_thread(cells: int) -> Iterator[Executor | None]:
+    """A worker thread, when there is a second core and a round can reach `SHARED_FROM`.
+    HiGHS releases the GIL while it solves, which is most of a round's time."""
+    if cells < SHARED_FROM or len(os.sched_getaffinity(0)) < 2:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdc-audit") as worker:
+        yield worker
+
+
+Measured = list[tuple[float, float, float]]
+
+
 def _measure(
-    protected: ProtectedTable, rows: Sequence[int], rule: _WidthRule
-) -> list[tuple[float, float, float]]:
-    """(lower, upper, required) of each hidden row, from the published table only."""
+    protected: ProtectedTable,
+    rows: Sequence[int],
+    rule: _WidthRule,
+    worker: Executor | None = None,
+) -> Measured:
+    """(lower, upper, required) of each hidden row, from the published table only; with a
+    `worker`, every other row is solved there, on its own copy of the attacker's problems.
+    The optima do not depend on which copy solves a cell, so the result is the same."""
+    if worker is None or len(rows) < SHARED_FROM:
+        return _measure_here(protected, rows, rule)
+    theirs = worker.submit(_measure_here, protected, rows[0::2], rule)
+    mine = _measure_here(protected, rows[1::2], rule)
+    found = theirs.result()
+    merged: Measured = []
+    for pair in zip(found, mine, strict=False):
+        merged.extend(pair)
+    return merged + found[len(mine) :]
+
+
+def _measure_here(protected: ProtectedTable, rows: Sequence[int], rule: _WidthRule) -> Measured:
     model = _AttackModel.read(protected)
     # Baselines do not depend on the choice of complements: protect's rounds reuse them.
     baselines = protected.baseline_cache.setdefault(model.signature, {})
@@ -905,7 +947,16 @@ def audit(
     """
     rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
     hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
-    found = _measure(protected, hidden, rule)
+    with _second_thread(len(hidden)) as worker:
+        return _result(protected, rule, hidden, _measure(protected, hidden, rule, worker))
+
+
+def _result(
+    protected: ProtectedTable,
+    rule: _WidthRule,
+    hidden: Sequence[int],
+    found: Measured,
+) -> AuditResult:
     narrow = _narrow(found)
     is_hidden = pl.Series(
         [s != PUBLISHED for s in protected.table[STATUS].to_list()], dtype=pl.Boolean

@@ -344,11 +344,12 @@ def protect(
     Each round finds the hidden cells the attacker can narrow too much and hides one
     complement for each (see the module docstring for the choice). Hiding more only widens
     ranges (a published count's interval lies within `[c]`'s), so a cell that passed once
-    passes in every later table and is not solved again. The returned table's `audit` is
-    every hidden cell's range at its last check: the same verdict as `audit()` of the final
-    table, whose ranges are the same or wider, for one solve per cell and round instead of
-    a last round of all of them. Raises `DisclosureError` if a round finds nothing more to
-    hide; that cannot happen in theory, because hiding every non-zero cell always passes.
+    passes in every later table and is not solved again; a round stops solving a cell once
+    it finds the cell's range at least as wide as required (`_measure`). The returned
+    table's `audit` is every hidden cell's range at its last check: the same verdict as
+    `audit()` of the final table, whose ranges are the same or wider, for fewer solves.
+    Raises `DisclosureError` if a round finds nothing more to hide; that cannot happen in
+    theory, because hiding every non-zero cell always passes.
     """
     protected = suppress_primary(
         table,
@@ -364,15 +365,17 @@ def protect(
     chooser = _ComplementChooser(protected)
     pending = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
     last: dict[int, tuple[float, float, float]] = {}
-    with _second_thread(len(pending)) as worker:
+    with _Attacker.of(protected, len(pending)) as attacker:
         while pending:
-            found = _measure(protected, pending, rule, worker)
+            found = attacker.measure(protected, pending, rule, exact=False)
             last.update(zip(pending, found, strict=True))
             failing = [row for row, bad in zip(pending, _narrow(found), strict=True) if bad]
             added = chooser.choose(failing) if failing else []
             if failing and not added:
                 break
-            protected = _with_secondary(protected, added) if added else protected
+            if added:
+                protected = _with_secondary(protected, added)
+                attacker.hide(added, protected.policy)
             pending = sorted({*failing, *added})
     hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
     result = _result(protected, rule, hidden, [last[row] for row in hidden])
@@ -550,7 +553,6 @@ class _AttackModel:
 
     bounds: Bounds
     baseline_bounds: Bounds
-    hidden: list[int]
     group_of: dict[int, _Group]
     signature: tuple[object, ...]  # everything the baseline ranges depend on
     # One warm-started LP per (group, baseline): a cell's bounds are re-solved from the
@@ -572,29 +574,51 @@ class _AttackModel:
             as_secondary if status == PUBLISHED and bound[0] > 0 else bound
             for status, bound in zip(statuses, bounds, strict=True)
         ]
-        hidden = [i for i, s in enumerate(statuses) if s != PUBLISHED]
         constraints = protected.constraints()
         groups = _groups(table.height, constraints)
         signature = (tuple(baseline), tuple((c.total, c.parts) for c in constraints))
         group_of = {row: g for g in groups for row in g.rows}
-        return cls(bounds, baseline, hidden, group_of, signature)
+        return cls(bounds, baseline, group_of, signature)
 
-    def extent(self, row: int, *, baseline: bool, integer: bool) -> tuple[float, float]:
-        """Smallest and largest whole value of the cell; the largest may be inf."""
+    def hide(self, rows: Sequence[int], policy: Policy) -> None:
+        """Published cells now hidden as `[c]`: their bounds widen, also in the problems
+        already loaded, which HiGHS re-solves from their last basis. Nothing else of what
+        the attacker knows changes, and whole-number points seen stay points."""
+        low, high = _known_bounds(policy, SECONDARY, None)
+        widened: dict[int, list[int]] = {}
+        for row in rows:
+            self.bounds[row] = (low, high)
+            widened.setdefault(id(self.group_of[row]), []).append(row)
+        for (group, baseline), solver in self.solvers.items():
+            if not baseline and group in widened:
+                position = self.group_of[widened[group][0]].position
+                solver.widen([position[row] for row in widened[group]], low, high)
+
+    def extent(
+        self, row: int, *, baseline: bool, integer: bool, enough: float = math.inf
+    ) -> tuple[float, float, bool]:
+        """Smallest and largest whole value of the cell (the largest may be inf), and True.
+
+        With `enough`: as soon as the whole-number points found so far in the cell's group
+        give it values at least `enough` apart, the range they span and False. That range
+        lies within the attacker's; all a round of `protect` needs is that it is wide enough,
+        and the points come free with the other cells' solves."""
         bounds = self.baseline_bounds if baseline else self.bounds
         group = self.group_of[row]
         if group.equalities is None:
             low, high = bounds[row]
-            return float(low), math.inf if high is None else float(high)
+            return float(low), math.inf if high is None else float(high), True
         local = [bounds[r] for r in group.rows]
         at = group.position[row]
         solver = self.solvers.get((id(group), baseline))
         if solver is None:
             solver = self.solvers[id(group), baseline] = _WarmLP(group, local)
-        return (
-            _solve(group, local, at, 1.0, integer, solver),
-            -_solve(group, local, at, -1.0, integer, solver),
-        )
+        if solver.reached_high[at] - solver.reached_low[at] >= enough:
+            return float(solver.reached_low[at]), float(solver.reached_high[at]), False
+        low = _solve(group, local, at, 1.0, integer, solver)
+        if solver.reached_high[at] - low >= enough:
+            return low, float(solver.reached_high[at]), False
+        return low, -_solve(group, local, at, -1.0, integer, solver), True
 
 
 def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
@@ -648,13 +672,24 @@ class _WarmLP:
         self.whole: _highs._Highs | None = None  # the integer program, made when needed
         # For the exact check of a whole-number point (`_whole_point`).
         self.matrix = sparse.csr_array(matrix.astype(np.int64))
-        self.lower = np.asarray(lp.col_lower_, dtype=float)
+        self.lower = np.array(lp.col_lower_, dtype=float)
         upper = np.asarray(lp.col_upper_, dtype=float)
         self.upper = np.where(upper >= _highs.kHighsInf, np.inf, upper)
         # Per cell, the smallest and largest value of the whole-number points seen so far:
         # one that reaches a cell's own bound is that cell's optimum, without a solve.
         self.reached_low = np.full(lp.num_col_, np.inf)
         self.reached_high = np.full(lp.num_col_, -np.inf)
+
+    def widen(self, cells: Sequence[int], low: float, high: float | None) -> None:
+        """New, wider bounds for `cells` (a hidden complement's)."""
+        upper = _highs.kHighsInf if high is None else float(high)
+        for at in cells:
+            self.highs.changeColBounds(at, float(low), upper)
+        self.lower[cells] = low
+        self.upper[cells] = math.inf if high is None else high
+        self.lp.col_lower_ = self.lower
+        self.lp.col_upper_ = np.where(np.isinf(self.upper), _highs.kHighsInf, self.upper)
+        self.whole = None  # the integer program is loaded again, from `lp`, when needed
 
     def known_minimum(self, at: int, sign: float) -> float | None:
         """min of sign * x[at] when a whole-number point seen reaches the cell's own bound
@@ -860,56 +895,80 @@ class _WidthRule:
 SHARED_FROM = 200
 
 
-@contextmanager
-def _second_thread(cells: int) -> Iterator[Executor | None]:
-    """A worker thread, when there is a second core and a round can reach `SHARED_FROM`.
-    HiGHS releases the GIL while it solves, which is most of a round's time."""
-    if cells < SHARED_FROM or len(os.sched_getaffinity(0)) < 2:
-        yield None
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdc-audit") as worker:
-        yield worker
-
-
 Measured = list[tuple[float, float, float]]
 
 
+class _Attacker:
+    """The attacker's problems, kept while its `of` block lasts: `protect`'s rounds solve
+    them again after `hide` instead of loading them anew. There is one copy per thread: with
+    a second core and a round of `SHARED_FROM` cells or more, a worker thread solves every
+    other cell on its own copy (HiGHS releases the GIL while it solves). The verdicts, and
+    the exact ranges, do not depend on which copy solves a cell."""
+
+    def __init__(self, protected: ProtectedTable, worker: Executor | None) -> None:
+        copies = 1 if worker is None else 2
+        self.models = [_AttackModel.read(protected) for _ in range(copies)]
+        self.worker = worker
+
+    @classmethod
+    @contextmanager
+    def of(cls, protected: ProtectedTable, cells: int) -> Iterator[_Attacker]:
+        if cells < SHARED_FROM or len(os.sched_getaffinity(0)) < 2:
+            yield cls(protected, None)
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdc-attack") as worker:
+            yield cls(protected, worker)
+
+    def hide(self, rows: Sequence[int], policy: Policy) -> None:
+        for model in self.models:
+            model.hide(rows, policy)
+
+    def measure(
+        self, protected: ProtectedTable, rows: Sequence[int], rule: _WidthRule, *, exact: bool
+    ) -> Measured:
+        """(lower, upper, required) of each hidden row, from the published table only: the
+        attacker's range, or with `exact=False` a range within it as soon as one is found
+        at least as wide as required (`_AttackModel.extent`)."""
+        if self.worker is None or len(rows) < SHARED_FROM:
+            return _measure(self.models[0], protected, rows, rule, exact)
+        theirs = self.worker.submit(_measure, self.models[1], protected, rows[0::2], rule, exact)
+        mine = _measure(self.models[0], protected, rows[1::2], rule, exact)
+        found = theirs.result()
+        merged: Measured = []
+        for pair in zip(found, mine, strict=False):
+            merged.extend(pair)
+        return merged + found[len(mine) :]
+
+
 def _measure(
+    model: _AttackModel,
     protected: ProtectedTable,
     rows: Sequence[int],
     rule: _WidthRule,
-    worker: Executor | None = None,
+    exact: bool,
 ) -> Measured:
-    """(lower, upper, required) of each hidden row, from the published table only; with a
-    `worker`, every other row is solved there, on its own copy of the attacker's problems.
-    The optima do not depend on which copy solves a cell, so the result is the same."""
-    if worker is None or len(rows) < SHARED_FROM:
-        return _measure_here(protected, rows, rule)
-    theirs = worker.submit(_measure_here, protected, rows[0::2], rule)
-    mine = _measure_here(protected, rows[1::2], rule)
-    found = theirs.result()
-    merged: Measured = []
-    for pair in zip(found, mine, strict=False):
-        merged.extend(pair)
-    return merged + found[len(mine) :]
-
-
-def _measure_here(protected: ProtectedTable, rows: Sequence[int], rule: _WidthRule) -> Measured:
-    model = _AttackModel.read(protected)
     # Baselines do not depend on the choice of complements: protect's rounds reuse them.
     baselines = protected.baseline_cache.setdefault(model.signature, {})
     statuses = protected.table[STATUS].to_list()
-    found = []
+    found, optimal = [], []
     for row in rows:
-        lower, upper = model.extent(row, baseline=False, integer=rule.integer)
         required = rule.wanted(statuses[row])
+        enough = math.inf if exact else required
+        lower, upper, is_optimal = model.extent(
+            row, baseline=False, integer=rule.integer, enough=enough
+        )
         if upper - lower < required:
             if row not in baselines:
-                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)
+                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
             base_low, base_high = baselines[row]
             required = min(required, base_high - base_low)
         found.append((lower, upper, required))
-    _check_truth(protected, rows, found)
+        optimal.append(is_optimal)
+    _check_truth(
+        protected,
+        [row for row, ok in zip(rows, optimal, strict=True) if ok],
+        [f for f, ok in zip(found, optimal, strict=True) if ok],
+    )
     return found
 
 
@@ -947,8 +1006,10 @@ def audit(
     """
     rule = _WidthRule.of(protected.policy, min_width, complement_width, integer)
     hidden = [i for i, s in enumerate(protected.table[STATUS].to_list()) if s != PUBLISHED]
-    with _second_thread(len(hidden)) as worker:
-        return _result(protected, rule, hidden, _measure(protected, hidden, rule, worker))
+    with _Attacker.of(protected, len(hidden)) as attacker:
+        return _result(
+            protected, rule, hidden, attacker.measure(protected, hidden, rule, exact=True)
+        )
 
 
 def _result(

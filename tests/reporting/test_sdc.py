@@ -230,7 +230,8 @@ def test_complement_width_is_a_separate_policy() -> None:
     default = sdc.protect(two_way(LEAKY), ["row", "col"], "n", complement_width=4)
     # r2c1 >= 98 - 32 - 52 = 14 by row r2 and <= 47 - 1 - 23 = 23 by column c1: 9 wide,
     # enough for 4 but not for the rule's 10 (the default).
-    assert attacker_range(default.audit, row="r2", col="c1") == (14, 23)
+    assert default.audit is not None and default.audit.passed
+    assert attacker_range(sdc.audit(default, complement_width=4), row="r2", col="c1") == (14, 23)
     strict = sdc.audit(default)
     assert not strict.passed
     assert ("r2", "c1") in strict.failures()[["row", "col"]].rows()
@@ -550,9 +551,10 @@ def test_a_whole_number_range_narrower_than_the_relaxation() -> None:
 
 def exhaustive(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every bound solved, and every fractional relaxation solved again as the group's
-    integer program."""
+    integer program; no whole-number point kept to show a range wide enough."""
     monkeypatch.setattr(sdc._WarmLP, "known_minimum", lambda *args: None)
     monkeypatch.setattr(sdc._WarmLP, "_whole_point", lambda *args: None)
+    monkeypatch.setattr(sdc._WarmLP, "remember", lambda *args: None)
 
 
 def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -566,16 +568,27 @@ def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.Monke
             return found
 
         monkeypatch.setattr(sdc._WarmLP, name, counted)
+    extent = sdc._AttackModel.extent
+    optimal: list[bool] = []
+
+    def measured(*args: Any, **options: Any) -> tuple[float, float, bool]:
+        found = extent(*args, **options)
+        optimal.append(found[2])
+        return found
+
+    monkeypatch.setattr(sdc._AttackModel, "extent", measured)
     rng = np.random.default_rng(11)
     cubes = [rng.choice([0, 2, 5, 8, 12, 15, 25, 40], size=(3, 3, 4)) for _ in range(4)]
     fast = [sdc.protect(three_way(cube), ["year", "sex", "age"], "n") for cube in cubes]
+    fast_ranges = [sdc.audit(protected).ranges for protected in fast]
     fast_cycle = sdc.audit(odd_cycle()).ranges
-    # Every way taken: bounds known from points seen, points found, integer programs.
+    # Every way taken: bounds known from points seen, points found, integer programs, and
+    # ranges shown wide enough by the points seen.
     assert all(any(seen) and not all(seen) for seen in taken.values())
+    assert any(optimal) and not all(optimal)
     exhaustive(monkeypatch)
-    for cube, protected in zip(cubes, fast, strict=True):
+    for cube, protected, ranges in zip(cubes, fast, fast_ranges, strict=True):
         again = sdc.protect(three_way(cube), ["year", "sex", "age"], "n")
         assert again.table.equals(protected.table)
-        assert again.audit is not None and protected.audit is not None
-        assert again.audit.ranges.equals(protected.audit.ranges)
+        assert sdc.audit(again).ranges.equals(ranges)
     assert sdc.audit(odd_cycle()).ranges.equals(fast_cycle)

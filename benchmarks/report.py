@@ -111,6 +111,37 @@ def _linkage_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _profiles(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if (p1 := result.get("p1")) and (profile := p1.get("profile_full_refresh")):
+        found.append(("P1 full refresh", profile))
+    for point in (result.get("p2") or {}).get("sizes", []):
+        if profile := point.get("profile"):
+            found.append((f"P2 {point['rows'] / 1e6:.2f} M rows", profile))
+    return found
+
+
+def _shares(pairs: list[list[Any]], top: int = 10) -> str:
+    return "; ".join(f"{name} {share}%" for name, share in pairs[:top])
+
+
+def _profile_lines(result: dict[str, Any]) -> list[str]:
+    """Where the time went, by the py-spy profiles of `--profile`."""
+    lines = []
+    for label, profile in _profiles(result):
+        if "failed" in profile:
+            lines.append(f"- {label}: no profile ({profile['failed']})")
+            continue
+        processes = ", ".join(f"{name} {s} s" for name, s in profile["processes"].items())
+        lines += [
+            f"- {label} (`{profile['file']}`, {profile['sampled_seconds']} s sampled: {processes})",
+            f"  - project code, share of samples on the stack: "
+            f"{_shares(profile['project_inclusive_percent'])}",
+            f"  - top of the stack: {_shares(profile['self_percent'])}",
+        ]
+    return ["", "Profiles (py-spy, every process of the run):", "", *lines] if lines else []
+
+
 def markdown(result: dict[str, Any]) -> str:
     info = result["machine"]
     versions = ", ".join(f"{name} {v}" for name, v in info["versions"].items())
@@ -123,5 +154,6 @@ def markdown(result: dict[str, Any]) -> str:
         "| figure | measured | target |",
         "| --- | --- | --- |",
         *(f"| {figure} | {value} | {target} |" for figure, value, target in _rows(result)),
+        *_profile_lines(result),
     ]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,7 @@
 measurements, not assertions.
 
     python benchmarks/run.py [section ...] [--repeat N] [--sizes 1e6,3e6,10e6]
-                             [--validation-rows 5e6]
+                             [--validation-rows 5e6] [--profile]
 
 Sections: p1 (the bundled sample: full refresh, nothing new, one new extract, fixed
 overhead), p2 (generated landing zones of --sizes person-rows, per stage, with the DuckDB
@@ -10,7 +10,9 @@ floor and the growth slope), p3 (event latency), p4 (validation: pandera polars 
 pure polars), generator, pipeline, mse, linkage (a million keyed person records). Without
 a section, all of them. Every figure is the median of --repeat runs (default 3);
 side-by-side comparisons are ratios. Writes benchmarks/results/<UTC timestamp>.json and .md
-(a table with the machine and versions).
+(a table with the machine and versions). With --profile, P1's full refresh and each P2
+size run once more under py-spy (`profiling.py`): the speedscope file goes beside the results
+and the functions that took the most time into them.
 For a quick look: `python benchmarks/run.py p1 p2 p4 --sizes 1e5 --validation-rows 5e5`.
 """
 
@@ -27,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import profiling
 import report
 import scale
 import validation_bench
@@ -142,6 +145,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--sizes", type=_sizes, default=P2_SIZES, help="P2 person-rows")
     parser.add_argument("--validation-rows", type=lambda t: int(float(t)), default=P4_ROWS)
+    parser.add_argument(
+        "--profile", action="store_true", help="one more P1/P2 run each under py-spy"
+    )
     arguments = parser.parse_args()
     unknown = sorted(set(arguments.sections) - set(SECTIONS))
     if unknown:
@@ -158,12 +164,14 @@ P2_SIZES = [1_000_000, 3_000_000, 10_000_000]
 P4_ROWS = 5_000_000
 
 
-def _section(name: str, scratch: Path, arguments: argparse.Namespace) -> object:
+def _section(
+    name: str, scratch: Path, arguments: argparse.Namespace, profiler: profiling.Profiler | None
+) -> object:
     repeat = arguments.repeat
     if name == "p1":
-        return scale.p1_sample(scratch, repeat)
+        return scale.p1_sample(scratch, repeat, profiler)
     if name == "p2":
-        return scale.p2_scale(scratch, repeat, arguments.sizes)
+        return scale.p2_scale(scratch, repeat, arguments.sizes, profiler)
     if name == "p3":
         return scale.p3_latency(scratch, repeat)
     if name == "p4":
@@ -186,16 +194,18 @@ def main() -> None:
         "machine": report.machine(),
         "repeat": arguments.repeat,
     }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = str(result["when"]).replace(":", "")
+    profiler = profiling.Profiler(RESULTS, stamp) if arguments.profile else None
     # The load average beside each section: other jobs on the machine slow the figures down.
     loads: dict[str, list[float]] = {}
     for name in chosen:
         before = scale.cpu_load()
         with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
-            result[name] = _section(name, Path(scratch), arguments)
+            result[name] = _section(name, Path(scratch), arguments, profiler)
         loads[name] = [before, scale.cpu_load()]
     result["load_average_before_after"] = loads
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{str(result['when']).replace(':', '')}.json"
+    path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     table = report.markdown(result)
     path.with_suffix(".md").write_text(table, encoding="utf-8")

@@ -21,6 +21,7 @@ from harness import (
     timed,
     tipstats_run,
 )
+from profiling import Profiler
 
 from synthetic import generate_world
 
@@ -75,8 +76,9 @@ def fixed_overhead(scratch: Path, repeat: int) -> dict[str, float]:
     return result
 
 
-def p1_sample(scratch: Path, repeat: int) -> dict[str, object]:
-    """Full refresh of the sample, a run with nothing new, and a run with one new extract."""
+def p1_sample(scratch: Path, repeat: int, profiler: Profiler | None = None) -> dict[str, object]:
+    """Full refresh of the sample, a run with nothing new, and a run with one new extract;
+    with a `profiler`, one more full refresh under it."""
     full, again, forced, one_new, peaks = [], [], [], [], []
     for index in range(repeat):
         folder = scratch / f"p1-{index}"
@@ -91,6 +93,10 @@ def p1_sample(scratch: Path, repeat: int) -> dict[str, object]:
         shutil.copy2(late, landing / LATE)
         one_new.append(measure(tipstats_run(landing, warehouse)).seconds)
         shutil.rmtree(folder)
+    profile = None
+    if profiler:
+        landing, _ = _landing_without_late(scratch / "p1-profiled")
+        profile = profiler.run(tipstats_run(landing, landing.parent / "w.duckdb"), "p1-full")
     return {
         "rows": _sample_rows(),
         "full_refresh_seconds": median(full),
@@ -102,6 +108,7 @@ def p1_sample(scratch: Path, repeat: int) -> dict[str, object]:
         "note": f"full refresh = the sample less {LATE}, which then arrives as the new extract; "
         "nothing new = the up-front check alone, forced = every step run (--force)",
         "fixed_overhead_seconds": fixed_overhead(scratch, repeat),
+        **({"profile_full_refresh": profile} if profile else {}),
     }
 
 
@@ -159,7 +166,9 @@ def duckdb_floor(landing: Path) -> int:
         return len(con.execute(FLOOR_SQL, [anitp]).fetchall())
 
 
-def p2_one_size(scratch: Path, rows: int, repeat: int) -> dict[str, object]:
+def p2_one_size(
+    scratch: Path, rows: int, repeat: int, profiler: Profiler | None = None
+) -> dict[str, object]:
     landing, exact, generator_seconds = generate(scratch, rows)
     runs, peaks, stages = [], [], []
     for index in range(repeat):
@@ -172,6 +181,12 @@ def p2_one_size(scratch: Path, rows: int, repeat: int) -> dict[str, object]:
         shutil.rmtree(folder)
     floor = [timed(lambda: duckdb_floor(landing)) for _ in range(repeat)]
     stage_seconds = {name: median([s.get(name, 0.0) for s in stages]) for name in stages[0]}
+    profile = None
+    if profiler:
+        warehouse = scratch / f"p2-{rows}-profiled" / "w.duckdb"
+        warehouse.parent.mkdir()
+        profile = profiler.run(tipstats_run(landing, warehouse), f"p2-{rows}")
+        shutil.rmtree(warehouse.parent)
     shutil.rmtree(landing.parent)
     pipeline = median(runs)
     return {
@@ -189,11 +204,14 @@ def p2_one_size(scratch: Path, rows: int, repeat: int) -> dict[str, object]:
         },
         "floor_seconds": median(floor),
         "pipeline_over_floor": round(pipeline / median(floor), 1),
+        **({"profile": profile} if profile else {}),
     }
 
 
-def p2_scale(scratch: Path, repeat: int, sizes: list[int]) -> dict[str, object]:
-    points = [p2_one_size(scratch, size, repeat) for size in sizes]
+def p2_scale(
+    scratch: Path, repeat: int, sizes: list[int], profiler: Profiler | None = None
+) -> dict[str, object]:
+    points = [p2_one_size(scratch, size, repeat, profiler) for size in sizes]
     result: dict[str, object] = {"sizes": points}
     if len(points) >= 2:
         millions = np.array([float(str(p["rows"])) / 1e6 for p in points])

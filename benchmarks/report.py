@@ -51,6 +51,9 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     if p2 := result.get("p2"):
         for point in p2["sizes"]:
             size = f"{point['rows'] / 1e6:.2f} M rows"
+            if "failed" in point:
+                rows.append((f"P2 pipeline, {size}", f"failed: {point['failed']}", ""))
+                continue
             rows += [
                 (f"P2 pipeline, {size}", f"{point['pipeline_seconds']} s", "≤ 180 s at 10 M"),
                 (f"P2 peak memory, {size}", f"{point['peak_mib'] / 1024:.2f} GiB", "≤ 4 GiB"),

@@ -174,7 +174,12 @@ def p2_one_size(
     for index in range(repeat):
         folder = scratch / f"p2-{rows}-{index}"
         folder.mkdir()
-        measured = measure(tipstats_run(landing, folder / "w.duckdb"))
+        try:
+            measured = measure(tipstats_run(landing, folder / "w.duckdb"))
+        except RuntimeError as error:  # a size that fails is reported; the others still run
+            shutil.rmtree(landing.parent)
+            shutil.rmtree(folder)
+            return {"rows": exact, "generator_seconds": generator_seconds, **_failure(error)}
         runs.append(measured.seconds)
         peaks.append(measured.peak_mib)
         stages.append(by_stage(step_seconds(folder / "dagster_home")))
@@ -208,14 +213,21 @@ def p2_one_size(
     }
 
 
+def _failure(error: RuntimeError) -> dict[str, object]:
+    """The run's last error line (its exception), and its seconds unknown."""
+    lines = [line.strip() for line in str(error).splitlines() if "Error" in line]
+    return {"failed": lines[-1] if lines else str(error).splitlines()[0]}
+
+
 def p2_scale(
     scratch: Path, repeat: int, sizes: list[int], profiler: Profiler | None = None
 ) -> dict[str, object]:
     points = [p2_one_size(scratch, size, repeat, profiler) for size in sizes]
     result: dict[str, object] = {"sizes": points}
-    if len(points) >= 2:
-        millions = np.array([float(str(p["rows"])) / 1e6 for p in points])
-        seconds = np.array([float(str(p["pipeline_seconds"])) for p in points])
+    done = [point for point in points if "failed" not in point]
+    if len(done) >= 2:
+        millions = np.array([float(str(p["rows"])) / 1e6 for p in done])
+        seconds = np.array([float(str(p["pipeline_seconds"])) for p in done])
         slope, intercept = np.polyfit(millions, seconds, 1)
         exponent = np.polyfit(np.log(millions), np.log(seconds), 1)[0]
         result["growth"] = {

@@ -56,13 +56,25 @@ def _where(frame: dict[str, object]) -> str:
     return f"{frame['name']} ({path})"
 
 
+def _outside(frames: list[str], stack: list[int]) -> str:
+    """A sample with no project code on its stack: the first installed package it entered
+    (dbt's own process shows as dbt)."""
+    for index in stack:
+        path = frames[index].split("(")[-1]
+        if "/" in path and not path.startswith(("/", "<")):
+            return f"(outside the project: {path.split('/')[0]})"
+    return "(outside the project)"
+
+
 def summary(speedscope: Path, top: int = TOP) -> dict[str, object]:
     """Sampled seconds in all and per process; the `top` functions of the project by the
-    share of samples they were on the stack for (inclusive), and of any code by the share
-    they were at its top (self)."""
+    share of samples they were on the stack for (inclusive) and were the deepest project
+    function on it (innermost), and of any code by the share they were at its top (self)."""
     document = json.loads(speedscope.read_text(encoding="utf-8"))
     frames = [_where(frame) for frame in document["shared"]["frames"]]
+    ours = [name.split("(")[-1].startswith(PROJECT) for name in frames]
     inclusive: Counter[str] = Counter()
+    innermost: Counter[str] = Counter()
     own: Counter[str] = Counter()
     processes: Counter[str] = Counter()
     for profile in document["profiles"]:
@@ -73,6 +85,8 @@ def summary(speedscope: Path, top: int = TOP) -> dict[str, object]:
                 inclusive[name] += weight
             if stack:
                 own[frames[stack[-1]]] += weight
+            project = [index for index in stack if ours[index]]
+            innermost[frames[project[-1]] if project else _outside(frames, stack)] += weight
     total = sum(processes.values()) or 1.0
 
     def shares(counter: Counter[str]) -> list[list[object]]:
@@ -80,12 +94,16 @@ def summary(speedscope: Path, top: int = TOP) -> dict[str, object]:
             [name, round(100 * seconds / total, 1)] for name, seconds in counter.most_common(top)
         ]
 
-    ours = Counter(
-        {name: s for name, s in inclusive.items() if name.split("(")[-1].startswith(PROJECT)}
-    )
     return {
         "sampled_seconds": round(total, 1),
         "processes": {name: round(seconds, 1) for name, seconds in processes.most_common()},
-        "project_inclusive_percent": shares(ours),
+        "project_inclusive_percent": shares(
+            Counter(
+                {name: inclusive[name] for name, mine in zip(frames, ours, strict=True) if mine}
+            )
+        ),
+        # Each sample counted once, for the deepest project function on its stack: where in
+        # our code the time went, whatever library it was spent in below.
+        "project_innermost_percent": shares(innermost),
         "self_percent": shares(own),
     }

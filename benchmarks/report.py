@@ -138,8 +138,8 @@ def _profile_lines(result: dict[str, Any]) -> list[str]:
         processes = ", ".join(f"{name} {s} s" for name, s in profile["processes"].items())
         lines += [
             f"- {label} (`{profile['file']}`, {profile['sampled_seconds']} s sampled: {processes})",
-            f"  - project code, share of samples on the stack: "
-            f"{_shares(profile['project_inclusive_percent'])}",
+            f"  - where in the project's code (each sample to the deepest project function "
+            f"on its stack): {_shares(profile['project_innermost_percent'])}",
             f"  - top of the stack: {_shares(profile['self_percent'])}",
         ]
     return ["", "Profiles (py-spy, every process of the run):", "", *lines] if lines else []

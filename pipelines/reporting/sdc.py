@@ -61,7 +61,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 from scipy.optimize import Bounds as VariableBounds
-from scipy.optimize import LinearConstraint, OptimizeResult, linprog, milp
+from scipy.optimize import LinearConstraint, milp
 
 # The HiGHS binding scipy's linprog itself uses (no stubs): kept loaded for warm re-solves.
 from scipy.optimize._highspy import _core as _highs  # type: ignore[import-not-found]
@@ -585,14 +585,14 @@ class _AttackModel:
         already loaded, which HiGHS re-solves from their last basis. Nothing else of what
         the attacker knows changes, and whole-number points seen stay points."""
         low, high = _known_bounds(policy, SECONDARY, None)
-        widened: dict[int, list[int]] = {}
+        cells: dict[int, list[int]] = {}  # id of a group -> positions in it
         for row in rows:
             self.bounds[row] = (low, high)
-            widened.setdefault(id(self.group_of[row]), []).append(row)
-        for (group, baseline), solver in self.solvers.items():
-            if not baseline and group in widened:
-                position = self.group_of[widened[group][0]].position
-                solver.widen([position[row] for row in widened[group]], low, high)
+            group = self.group_of[row]
+            cells.setdefault(id(group), []).append(group.position[row])
+        for key, positions in cells.items():
+            if (solver := self.solvers.get((key, False))) is not None:
+                solver.widen(positions, low, high)
 
     def extent(
         self, row: int, *, baseline: bool, integer: bool, enough: float = math.inf
@@ -608,17 +608,17 @@ class _AttackModel:
         if group.equalities is None:
             low, high = bounds[row]
             return float(low), math.inf if high is None else float(high), True
-        local = [bounds[r] for r in group.rows]
         at = group.position[row]
         solver = self.solvers.get((id(group), baseline))
         if solver is None:
+            local = [bounds[r] for r in group.rows]
             solver = self.solvers[id(group), baseline] = _WarmLP(group, local)
         if solver.reached_high[at] - solver.reached_low[at] >= enough:
             return float(solver.reached_low[at]), float(solver.reached_high[at]), False
-        low = _solve(group, local, at, 1.0, integer, solver)
+        low = _solve(at, 1.0, integer, solver)
         if solver.reached_high[at] - low >= enough:
             return low, float(solver.reached_high[at]), False
-        return low, -_solve(group, local, at, -1.0, integer, solver), True
+        return low, -_solve(at, -1.0, integer, solver), True
 
 
 def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
@@ -804,10 +804,8 @@ def _minimum(highs: _highs._Highs, at: int, sign: float) -> tuple[float, np.ndar
     return found
 
 
-def _solve(
-    group: _Group, bounds: Bounds, at: int, sign: float, integer: bool, relaxation: _WarmLP
-) -> float:
-    """min of sign * x[at] over the group; -inf when unbounded. The optimum is rounded
+def _solve(at: int, sign: float, integer: bool, relaxation: _WarmLP) -> float:
+    """min of sign * x[at] over the relaxation's group; -inf when unbounded. The optimum is rounded
     inward to a whole number, because the attacker knows counts are whole."""
     known = relaxation.known_minimum(at, sign)
     if known is not None:
@@ -823,26 +821,6 @@ def _solve(
     elif integer:
         value = relaxation.integer_minimum(at, sign, found)
     return float(math.ceil(value - _TOLERANCE))
-
-
-def _checked(result: OptimizeResult) -> OptimizeResult:
-    if result.status not in (0, 3):
-        raise RuntimeError(f"attacker problem not solved: {result.message}")
-    return result
-
-
-def _linprog(group: _Group, objective: np.ndarray, bounds: Bounds, integer: bool) -> OptimizeResult:
-    assert group.equalities is not None
-    # scipy-stubs allow only dense A_eq; linprog's HiGHS methods take a sparse one too.
-    result: OptimizeResult = linprog(  # type: ignore[call-overload]
-        objective,
-        A_eq=group.equalities,
-        b_eq=np.zeros(group.equalities.shape[0]),
-        bounds=bounds,
-        method="highs",
-        integrality=np.ones(len(group.rows), dtype=np.int_) if integer else None,
-    )
-    return result
 
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:

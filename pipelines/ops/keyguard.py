@@ -13,19 +13,23 @@ from datetime import UTC, datetime
 
 import duckdb
 
-FINGERPRINT_LABEL = b"tipstats pseudonym-key fingerprint v1"
+# The label names the pseudonym scheme too: under v1 the surname and the given name were
+# keyed in two domains, so records keyed then cannot be compared crosswise with today's.
+FINGERPRINT_LABEL = b"tipstats pseudonym-key fingerprint v2"
+EARLIER_LABELS = (b"tipstats pseudonym-key fingerprint v1",)
 
 
 class KeyMismatchError(RuntimeError):
     """The key differs from the one the warehouse was built with."""
 
 
-def fingerprint(key: bytes) -> str:
-    return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+def fingerprint(key: bytes, label: bytes = FINGERPRINT_LABEL) -> str:
+    return hmac.new(key, label, hashlib.sha256).hexdigest()
 
 
 def bind_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Record the key's fingerprint on first use; raise KeyMismatchError if it differs."""
+    """Record the key's fingerprint on first use; raise KeyMismatchError if it differs or the
+    warehouse was keyed under an earlier scheme."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ops")
     con.execute(
         "CREATE TABLE IF NOT EXISTS ops.key_binding (fingerprint VARCHAR, bound_at TIMESTAMPTZ)"
@@ -34,6 +38,11 @@ def bind_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     mine = fingerprint(key)
     if not bound:
         con.execute("INSERT INTO ops.key_binding VALUES (?, ?)", [mine, datetime.now(UTC)])
+    elif bound[0][0] in {fingerprint(key, label) for label in EARLIER_LABELS}:
+        raise KeyMismatchError(
+            "this warehouse holds pseudonyms of an earlier tipstats, which the linkage cannot "
+            "compare with today's; build a new warehouse from the landing zone (--warehouse)"
+        )
     elif bound[0][0] != mine:
         raise KeyMismatchError(
             "the pseudonym key is not the one this warehouse was built with "

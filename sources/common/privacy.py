@@ -5,7 +5,7 @@ pseudonym under a secret key. Only a CNP that passes every check becomes a
 match key; a malformed one is flagged and dropped. Names are reduced to a
 keyed pseudonym of normalised name + birth date (or year), and to the linkage
 attributes Splink compares (pipelines/linkage): keyed pseudonyms of the surname and
-given name apart (swapped names can be compared), of their phonetic codes (misspellings,
+given name apart, under one domain so swapped names compare crosswise, of their phonetic codes (misspellings,
 transliterations) and of the name's letter bigrams (a Dice similarity), and of the first
 12 digits of a CNP whose only fault is its check digit (a typing error, not a new person).
 """
@@ -234,14 +234,15 @@ def linkage_name_keys(
         pl.concat_str("surname", "given", separator=" ", ignore_nulls=True).replace("", None)
     ).to_series()
     labels = (("surname", "surname"), ("given", "given_name"))
+    # One domain for both parts, so a surname written as a given name (swapped) keys alike.
     columns = {
-        f"{label}_key": _pseudonymise_series(parts[part], key, f"tipstats-{label}-v1")
+        f"{label}_key": _pseudonymise_series(parts[part], key, "tipstats-name-part-v2")
         for part, label in labels
     }
     for part, label in labels:
         phonetic = _map_distinct(parts[part], pl.Utf8(), phonetic_name)
         columns[f"{label}_phonetic_key"] = _pseudonymise_series(
-            phonetic, key, f"tipstats-{label}-phonetic-v1"
+            phonetic, key, "tipstats-name-part-phonetic-v2"
         )
     columns["name_bigram_keys"] = _keyed_bigrams(whole, key)
     return pl.DataFrame([values.alias(name) for name, values in columns.items()])

@@ -85,6 +85,17 @@ def test_one_person_spelt_differently_is_one_person() -> None:
     assert linked["police"] == linked["ngo"] == linked["court"]
 
 
+def test_swapped_names_known_by_birth_year_alone_are_one_person() -> None:
+    con = warehouse(
+        [
+            person("police", "politie", "Lazăr", "Ioana", born=BORN),
+            person("ngo", "ong", "Ioana", "LAZAR", year=1994),
+        ]
+    )
+    linked = persons(con)
+    assert linked["police"] == linked["ngo"]
+
+
 def test_namesakes_born_in_different_years_are_two_persons() -> None:
     con = warehouse(
         [

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ops.keyguard import KeyMismatchError, bind_key
+from pipelines.ops.keyguard import EARLIER_LABELS, KeyMismatchError, bind_key, fingerprint
 from pipelines.ops.lock import WarehouseBusyError, is_locked, writer_lock
 
 HOLD = """
@@ -72,3 +72,17 @@ def test_key_is_bound_at_first_use_and_another_key_is_refused(tmp_path: Path) ->
     assert "first-key" not in str(refused.value)
     assert "other-key" not in str(refused.value)
     assert "first-key" not in stored[0][0]
+
+
+def test_a_warehouse_keyed_under_the_earlier_scheme_is_refused(tmp_path: Path) -> None:
+    key = b"first-key-0123456789"
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA ops")
+        con.execute("CREATE TABLE ops.key_binding (fingerprint VARCHAR, bound_at TIMESTAMPTZ)")
+        earlier = fingerprint(key, EARLIER_LABELS[0])
+        con.execute("INSERT INTO ops.key_binding VALUES (?, now())", [earlier])
+        with pytest.raises(KeyMismatchError, match="earlier tipstats") as refused:
+            bind_key(con, key)
+        stored = con.execute("SELECT fingerprint FROM ops.key_binding").fetchall()
+    assert stored == [(earlier,)]
+    assert "first-key" not in str(refused.value)

@@ -88,6 +88,16 @@ def test_name_key_ignores_order_case_and_diacritics(key: bytes) -> None:
     assert first == second != third
 
 
+def test_swapped_name_parts_key_alike_crosswise(key: bytes) -> None:
+    frame = pl.DataFrame({"nume": ["ȘERBAN", "Mihai"], "prenume": ["Mihai", "Sherban"]})
+    out = privacy.pseudonymise_name(frame, ["nume", "prenume"], pl.lit(None), pl.lit(1994), key)
+    written, swapped = out.rows(named=True)
+    assert written["surname_key"] != written["given_name_key"]
+    assert written["given_name_key"] == swapped["surname_key"]
+    assert written["surname_phonetic_key"] == swapped["given_name_phonetic_key"]
+    assert written["surname_key"] != swapped["given_name_key"]  # Sherban is another spelling
+
+
 def test_key_from_environment_value_or_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

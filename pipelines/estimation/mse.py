@@ -2,20 +2,23 @@
 
 `estimate` chooses a model (main effects, stepwise, or BIC), fits it and, on request,
 repeats the choice on multinomial resamples of the observed cases for a BCa interval
-(scipy.stats.bootstrap; its jackknife leaves out one case at a time).
+(resamples drawn by scipy.stats.bootstrap; the jackknife of the acceleration leaves out one
+case of each cell, as scipy's BCa would leave out every case in turn).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import bootstrap, norm
+from scipy.special import ndtr, ndtri
+from scipy.stats import bootstrap, norm, quantile
 
 from pipelines.estimation.capture import CaptureTable, check_informative
 from pipelines.estimation.models import Designs, Fit, ModelError, Term
@@ -168,11 +171,14 @@ def bca_interval(
             n_resamples=replicates,
             batch=BATCH,
             vectorized=True,
-            confidence_level=CONFIDENCE,
-            method="BCa",
+            method="percentile",  # the draws; BCa's adjustment follows
             rng=np.random.default_rng(seed),
         )
-    low, high = result.confidence_interval
+        low, high = _bca(
+            result.bootstrap_distribution,
+            total(table.counts),
+            _acceleration(table.counts, total),
+        )
     if not (math.isfinite(low) and math.isfinite(high)):
         why = (
             f"{len(failed)} resampled tables had no estimate (too sparse to resample)"
@@ -182,3 +188,27 @@ def bca_interval(
         raise EstimationError(f"no bootstrap interval: {why}; try without --bootstrap")
     notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
     return float(low), float(high), notes
+
+
+def _acceleration(counts: NDArray[np.int64], total: Callable[[NDArray[np.int64]], float]) -> float:
+    """BCa's acceleration from the jackknife (Efron & Tibshirani 1993, 14.15), as scipy
+    computes it. Leaving out any case of one cell gives one table, so each cell's table is
+    estimated once and weighted by its count: linear in the cases, where leaving out every
+    case in turn is quadratic (87 s for a year of 120,000 persons)."""
+    cells = np.flatnonzero(counts)
+    weights = counts[cells].astype(np.float64)
+    left_out = np.array([total(counts - (np.arange(len(counts)) == k)) for k in cells])
+    n = weights.sum()
+    u = (n - 1) * (np.average(left_out, weights=weights) - left_out)
+    return float((weights * u**3).sum() / n**3 / (6 * ((weights * u**2).sum() / n**2) ** 1.5))
+
+
+def _bca(draws: NDArray[np.float64], point: float, acceleration: float) -> tuple[float, float]:
+    """The BCa interval from the bootstrap draws, as scipy.stats.bootstrap's 'BCa' method:
+    bias correction from the draws' share below the point estimate; NaN when undefined."""
+    below = (np.count_nonzero(draws < point) + np.count_nonzero(draws <= point)) / (2 * len(draws))
+    bias = ndtri(below)
+    z = float(ndtri((1 - CONFIDENCE) / 2))
+    levels = [ndtr(bias + (bias + e) / (1 - acceleration * (bias + e))) for e in (z, -z)]
+    low, high = quantile(draws, np.array(levels))
+    return float(low), float(high)

@@ -7,10 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from scipy.stats import bootstrap
 
 from pipelines.estimation.capture import DegenerateTableError, check_informative
-from pipelines.estimation.models import Designs, fit, problem
-from pipelines.estimation.mse import EstimationError, Options, estimate
+from pipelines.estimation.models import Designs, Fit, fit, problem
+from pipelines.estimation.mse import BATCH, EstimationError, Options, bca_interval, estimate
 from pipelines.estimation.selection import enumerate_hierarchical
 from tests.estimation.tables import log_linear, public, table
 
@@ -143,6 +144,39 @@ def test_bootstrap_interval_is_reproducible_and_covers_the_estimate() -> None:
     low, high = first.interval
     assert first.observed < low < first.estimate < high
     assert math.isfinite(high)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"100": 50, "010": 40, "001": 30, "110": 12, "101": 9, "011": 6, "111": 4},
+        {"100": 9, "010": 7, "001": 5, "110": 2, "101": 1, "011": 1, "111": 0},
+    ],
+)
+def test_bca_interval_is_scipys_bca_on_the_same_resamples(cells: dict[str, int]) -> None:
+    data = table("ABC", cells)
+
+    def main_effects(counts: np.ndarray) -> Fit:
+        return fit(Designs(3), counts, ())
+
+    def total(sample: np.ndarray, axis: int = -1) -> np.ndarray:
+        counts = np.apply_along_axis(np.bincount, -1, sample, minlength=len(data.counts))
+        flat = counts.reshape(-1, len(data.counts))
+        totals = [row.sum() + main_effects(row).hidden for row in flat]
+        return np.array(totals).reshape(counts.shape[:-1])
+
+    cases = np.repeat(np.arange(len(data.counts)), data.counts)
+    scipys = bootstrap(
+        (cases,),
+        total,
+        n_resamples=200,
+        batch=BATCH,
+        vectorized=True,
+        method="BCa",
+        rng=np.random.default_rng(7),
+    ).confidence_interval
+    low, high, _ = bca_interval(data, main_effects, 200, 7)
+    assert (low, high) == pytest.approx((scipys.low, scipys.high), rel=1e-9)
 
 
 def test_a_list_without_cases_in_a_resample_leaves_the_fit() -> None:

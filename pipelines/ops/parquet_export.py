@@ -18,6 +18,10 @@ import duckdb
 from pipelines.ingest import warehouse as wh
 from pipelines.ingest.stages import STAGE_TABLES
 
+# DuckDB buffers a partitioned COPY up to its limit (80% of RAM by default): a 3 M-row world
+# peaked at 4.8 GiB; with this limit 1.7 GiB, for 13.6 s -> 21 s.
+EXPORT_MEMORY = "1500MB"
+
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, out: Path, partitions: list[str]) -> None:
     by = f", PARTITION_BY ({', '.join(partitions)})" if partitions else ""
@@ -39,6 +43,7 @@ def export(warehouse: Path, folder: Path) -> dict[str, int]:
     scratch = folder.with_name(f".{folder.name}.new")
     shutil.rmtree(scratch, ignore_errors=True)
     with wh.connect(warehouse, read_only=True) as con:
+        con.execute(f"SET memory_limit = '{EXPORT_MEMORY}'")
         for table in STAGE_TABLES:
             query = f"SELECT * FROM unified.{table}"
             _copy(con, query, scratch / "unified" / table, ["source_agency", "period"])

@@ -5,9 +5,10 @@ pseudonym under a secret key. Only a CNP that passes every check becomes a
 match key; a malformed one is flagged and dropped. Names are reduced to a
 keyed pseudonym of normalised name + birth date (or year), and to the linkage
 attributes Splink compares (pipelines/linkage): keyed pseudonyms of the surname and
-given name apart, under one domain so swapped names compare crosswise, of their phonetic codes (misspellings,
-transliterations) and of the name's letter bigrams (a Dice similarity), and of the first
-12 digits of a CNP whose only fault is its check digit (a typing error, not a new person).
+given name apart (under one domain, so swapped names compare crosswise), of their phonetic
+codes (misspellings, transliterations) and of the name's letter bigrams (a Dice
+similarity), and of the first 12 digits of a CNP whose only fault is its check digit (a
+typing error, not a new person).
 """
 
 from __future__ import annotations

@@ -778,6 +778,9 @@ class _WarmLP:
 def _loaded(lp: _highs.HighsLp) -> _highs._Highs:
     highs = _highs._Highs()
     highs.setOptionValue("output_flag", False)
+    # Re-solves change only the objective, so the last basis stays primal feasible: primal
+    # simplex goes on from it (the sample's release protects in 11 s instead of 17 s).
+    highs.setOptionValue("simplex_strategy", 4)
     if highs.passModel(lp) == _highs.HighsStatus.kError:
         raise RuntimeError("attacker problem could not be loaded")
     return highs

@@ -20,7 +20,9 @@ The rules, in plain words (quoted in the README):
   count, a non-total cell before a total (and among totals, the total of the fewest
   relations, so that a count many others add up to, such as a year's victims, is hidden
   last), ties broken by the cells' dimension values (compared as text, in the order of the
-  dimensions). Then audit again, until it passes.
+  dimensions). When no flagged cell has a published cell left in its own totals, look one
+  step further out (the totals of the cells in its totals), then further, within the cells
+  linked to it. Then audit again, until it passes.
   A zero is never hidden this way, so `[c]` always stands for a count of at least 10.
 - **Audit.** Before release an independent check plays the attacker. The attacker knows every
   published table of the release, these rules, which cells are totals of which (also across
@@ -419,18 +421,17 @@ class _ComplementChooser:
 
     def choose(self, failing: Sequence[int]) -> list[int]:
         """One complement per exposed cell; a cell whose relations already got a new hidden
-        cell this round waits for the next audit (that cell may be enough)."""
+        cell this round waits for the next audit (that cell may be enough). Complements come
+        from the cells' own relations; only when none has one left, from further out."""
+        return self._one_each(failing, reach=1) or self._one_each(failing, reach=None)
+
+    def _one_each(self, failing: Sequence[int], reach: int | None) -> list[int]:
         added: list[int] = []
         changed: set[int] = set()
         for row in sorted(failing, key=self._order):
-            mine = self.touching.get(row, [])
-            if changed.intersection(mine):
+            if changed.intersection(self.touching.get(row, [])):
                 continue
-            pick = self._for_cell(mine)
-            if pick is not None:
-                self._hide(pick, added, changed)
-        if not added:
-            pick = self._fallback()
+            pick = self._nearest(row, reach)
             if pick is not None:
                 self._hide(pick, added, changed)
         return added
@@ -460,26 +461,24 @@ class _ComplementChooser:
     def _hidden_in(self, k: int) -> int:
         return sum(self.status[r] != PUBLISHED for r in self.constraints[k].members)
 
-    def _for_cell(self, mine: Sequence[int]) -> int | None:
-        for k in sorted(mine, key=lambda k: (self._hidden_in(k), k)):
-            candidates = self._candidates(self.constraints[k].members)
-            if candidates:
-                return min(candidates, key=self._candidate_key)
-        return None
-
-    def _fallback(self) -> int | None:
-        """No exposed cell has a candidate in its own relations: look next to any hidden
-        cell, then anywhere."""
-        near = {
-            r
-            for c in self.constraints
-            if any(self.status[m] != PUBLISHED for m in c.members)
-            for r in c.members
-        }
-        for pool in (sorted(near), range(len(self.status))):
-            candidates = self._candidates(pool)
-            if candidates:
-                return min(candidates, key=self._candidate_key)
+    def _nearest(self, row: int, reach: int | None) -> int | None:
+        """The complement for `row`: from its own relations, fewest hidden cells first; when
+        none of them has a cell left to hide, from the relations one step further out (those
+        of the cells in its relations), and so on, at most `reach` steps (None: no limit).
+        A cell outside its group cannot widen its range, so the search ends there."""
+        seen_cells, seen = {row}, set()
+        ring = set(self.touching.get(row, []))
+        steps = 0
+        while ring and (reach is None or steps < reach):
+            steps += 1
+            for k in sorted(ring, key=lambda k: (self._hidden_in(k), k)):
+                candidates = self._candidates(self.constraints[k].members)
+                if candidates:
+                    return min(candidates, key=self._candidate_key)
+            seen |= ring
+            cells = {m for k in ring for m in self.constraints[k].members} - seen_cells
+            seen_cells |= cells
+            ring = {k for m in cells for k in self.touching.get(m, [])} - seen
         return None
 
 

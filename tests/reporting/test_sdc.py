@@ -335,6 +335,23 @@ def test_total_is_hidden_when_no_other_cell_can_cover() -> None:
     assert sdc.audit(protected).passed
 
 
+def test_complement_comes_from_the_nearest_relation_with_a_cell_left_to_hide() -> None:
+    # Relations: t = a + b and b = c + d; apart from them, u = v + w.
+    cats = ["a", "b", "t", "c", "d", "u", "v", "w"]
+    counts = [2, 26, 28, 15, 11, 13, 3, 10]
+    relations = [
+        sdc.Constraint(2, (0, 1), "x"),
+        sdc.Constraint(1, (3, 4), "x"),
+        sdc.Constraint(5, (6, 7), "x"),
+    ]
+    table = pl.DataFrame({"cat": cats, "n": counts})
+    primary = sdc.suppress_primary(table, ["cat"], "n", relations=relations)
+    release = with_complements(primary, {"b", "t"})
+    # Nothing is left to hide in a's own relation; one step out, b = c + d offers c and d
+    # (d, the smaller). w (10) is smaller still, but it cannot widen a's range.
+    assert sdc._ComplementChooser(release).choose([0]) == [4]
+
+
 def test_unpublished_remainder_is_protected_like_a_hidden_cell() -> None:
     table = one_way({"alba": 30, "unknown": 3})  # total 33 -> 35 (33..37), 30: 28..32
     unpublished = pl.col("cat") == "unknown"

@@ -58,6 +58,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from enum import Enum
 
 import numpy as np
 import polars as pl
@@ -77,6 +78,14 @@ _RANGE_COLUMNS = ("lower", "upper", "width", "required", "ok")
 # The rule's protection width (see the module docstring); README quotes the same number.
 PROTECTION_WIDTH = 10
 _TOLERANCE = 1e-6
+
+
+class Span(Enum):
+    """How a measured range relates to the attacker's (`_AttackModel.extent`)."""
+
+    EXACT = "exact"
+    WITHIN = "within"
+    AROUND = "around"
 
 
 class DisclosureError(Exception):
@@ -347,8 +356,9 @@ def protect(
     complement for each (see the module docstring for the choice). Hiding more only widens
     ranges (a published count's interval lies within `[c]`'s), so a cell that passed once
     passes in every later table and is not solved again; a round stops solving a cell once
-    it finds the cell's range at least as wide as required (`_measure`). The returned
-    table's `audit` is every hidden cell's range at its last check: the same verdict as
+    it finds the cell's range at least as wide as required, and a cell whose linear
+    relaxation is already too narrow is not solved in whole numbers (`_measure`). The
+    returned table's `audit` is every hidden cell's range at its last check: the same verdict as
     `audit()` of the final table, whose ranges are the same or wider, for fewer solves.
     Raises `DisclosureError` if a round finds nothing more to hide; that cannot happen in
     theory, because hiding every non-zero cell always passes.
@@ -374,6 +384,9 @@ def protect(
             failing = [row for row, bad in zip(pending, _narrow(found), strict=True) if bad]
             added = chooser.choose(failing) if failing else []
             if failing and not added:
+                # Blocked: report the attacker's own ranges, not the relaxation's.
+                exact = attacker.measure(protected, failing, rule, exact=True)
+                last.update(zip(failing, exact, strict=True))
                 break
             if added:
                 protected = _with_secondary(protected, added)
@@ -595,29 +608,36 @@ class _AttackModel:
 
     def extent(
         self, row: int, *, baseline: bool, integer: bool, enough: float = math.inf
-    ) -> tuple[float, float, bool]:
-        """Smallest and largest whole value of the cell (the largest may be inf), and True.
+    ) -> tuple[float, float, Span]:
+        """Smallest and largest whole value of the cell (the largest may be inf): EXACT.
 
-        With `enough`: as soon as the whole-number points found so far in the cell's group
-        give it values at least `enough` apart, the range they span and False. That range
-        lies within the attacker's; all a round of `protect` needs is that it is wide enough,
-        and the points come free with the other cells' solves."""
+        With `enough`, two shortcuts for `protect`'s rounds, which only ask whether the range
+        is at least `enough` wide. WITHIN: the whole-number points found so far in the
+        cell's group already give it values that far apart (they come free with the other
+        cells' solves); the range they span lies within the attacker's. AROUND: the linear
+        relaxation's range, rounded inward, is narrower; the attacker's lies within it, so
+        the whole-number solves that would settle it exactly are not needed."""
         bounds = self.baseline_bounds if baseline else self.bounds
         group = self.group_of[row]
         if group.equalities is None:
             low, high = bounds[row]
-            return float(low), math.inf if high is None else float(high), True
+            return float(low), math.inf if high is None else float(high), Span.EXACT
         at = group.position[row]
         solver = self.solvers.get((id(group), baseline))
         if solver is None:
             local = [bounds[r] for r in group.rows]
             solver = self.solvers[id(group), baseline] = _WarmLP(group, local)
         if solver.reached_high[at] - solver.reached_low[at] >= enough:
-            return float(solver.reached_low[at]), float(solver.reached_high[at]), False
-        low = _solve(at, 1.0, integer, solver)
+            return float(solver.reached_low[at]), float(solver.reached_high[at]), Span.WITHIN
+        lowest = highest = None
+        if not math.isinf(enough):
+            lowest, highest = _relaxed(at, 1.0, solver), _relaxed(at, -1.0, solver)
+            if -highest[0] - lowest[0] < enough:
+                return lowest[0], -highest[0], Span.AROUND
+        low = _solve(at, 1.0, integer, solver, lowest)
         if solver.reached_high[at] - low >= enough:
-            return low, float(solver.reached_high[at]), False
-        return low, -_solve(at, -1.0, integer, solver), True
+            return low, float(solver.reached_high[at]), Span.WITHIN
+        return low, -_solve(at, -1.0, integer, solver, highest), Span.EXACT
 
 
 def _groups(n: int, constraints: Sequence[Constraint]) -> list[_Group]:
@@ -806,23 +826,38 @@ def _minimum(highs: _highs._Highs, at: int, sign: float) -> tuple[float, np.ndar
     return found
 
 
-def _solve(at: int, sign: float, integer: bool, relaxation: _WarmLP) -> float:
-    """min of sign * x[at] over the relaxation's group; -inf when unbounded. The optimum is rounded
-    inward to a whole number, because the attacker knows counts are whole."""
+Relaxed = tuple[float, tuple[float, np.ndarray] | None]
+
+
+def _relaxed(at: int, sign: float, relaxation: _WarmLP) -> Relaxed:
+    """min of sign * x[at] over the linear relaxation, rounded inward to a whole number (the
+    attacker knows counts are whole; -inf when unbounded): no whole-number point goes below
+    it. With it, the relaxation's optimum and point when they are fractional, else None (the
+    bound is then the whole-number minimum)."""
     known = relaxation.known_minimum(at, sign)
     if known is not None:
-        return known
-    # The linear relaxation first: it tells unbounded apart (HiGHS cannot for integer
-    # problems), and a whole-number vertex is already the integer optimum.
+        return known, None
+    # The relaxation tells unbounded apart (HiGHS cannot for integer problems), and a
+    # whole-number vertex is already the integer optimum.
     found = relaxation.minimum(at, sign)
     if found is None:
-        return -math.inf
+        return -math.inf, None
     value, point = found
-    if np.allclose(point, np.round(point), rtol=0, atol=_TOLERANCE):
+    whole = np.allclose(point, np.round(point), rtol=0, atol=_TOLERANCE)
+    if whole:
         relaxation.remember(point)
-    elif integer:
-        value = relaxation.integer_minimum(at, sign, found)
-    return float(math.ceil(value - _TOLERANCE))
+    return float(math.ceil(value - _TOLERANCE)), None if whole else found
+
+
+def _solve(
+    at: int, sign: float, integer: bool, relaxation: _WarmLP, relaxed: Relaxed | None = None
+) -> float:
+    """min of sign * x[at] over the group, over whole numbers with `integer` (else the
+    relaxation's, rounded inward); `relaxed` is `_relaxed`'s answer when already known."""
+    bound, fractional = _relaxed(at, sign, relaxation) if relaxed is None else relaxed
+    if fractional is None or not integer:
+        return bound
+    return float(math.ceil(relaxation.integer_minimum(at, sign, fractional) - _TOLERANCE))
 
 
 def _known_bounds(policy: Policy, status: str, shown: str | None) -> tuple[float, float | None]:
@@ -930,25 +965,24 @@ def _measure(
     # Baselines do not depend on the choice of complements: protect's rounds reuse them.
     baselines = protected.baseline_cache.setdefault(model.signature, {})
     statuses = protected.table[STATUS].to_list()
-    found, optimal = [], []
+    found, spans = [], []
     for row in rows:
         required = rule.wanted(statuses[row])
         enough = math.inf if exact else required
-        lower, upper, is_optimal = model.extent(
-            row, baseline=False, integer=rule.integer, enough=enough
-        )
+        lower, upper, span = model.extent(row, baseline=False, integer=rule.integer, enough=enough)
         if upper - lower < required:
             if row not in baselines:
                 baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
             base_low, base_high = baselines[row]
             required = min(required, base_high - base_low)
+            if span is Span.AROUND and upper - lower >= required:
+                # Wide enough from outside only: settle the attacker's range itself.
+                lower, upper, span = model.extent(row, baseline=False, integer=rule.integer)
         found.append((lower, upper, required))
-        optimal.append(is_optimal)
-    _check_truth(
-        protected,
-        [row for row, ok in zip(rows, optimal, strict=True) if ok],
-        [f for f, ok in zip(found, optimal, strict=True) if ok],
-    )
+        spans.append(span)
+    # A range within the attacker's need not hold the truth; the others must.
+    bounding = [k for k, span in enumerate(spans) if span is not Span.WITHIN]
+    _check_truth(protected, [rows[k] for k in bounding], [found[k] for k in bounding])
     return found
 
 

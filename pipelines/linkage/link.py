@@ -36,6 +36,7 @@ EM_MAX_PAIRS = 2_000_000
 SEED = 9
 # DuckDB spills beyond this; the rest of the run (Python, Splink) stays well under 4 GiB.
 SCRATCH_MEMORY = "2GB"
+LOAD_BATCH_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -248,12 +249,13 @@ def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _load(con: duckdb.DuckDBPyConnection, scratch: duckdb.DuckDBPyConnection) -> int:
-    """Copy the compared attributes (and CNP pseudonyms) into the scratch database."""
+    """Copy the compared attributes (and CNP pseudonyms) into the scratch database, in
+    batches: a whole copy in Arrow would double what the scratch database holds."""
     for table, sql in (
         ("person_input", _input_sql()),
         ("person_keys", "SELECT record_id, person_key FROM unified.person_record"),
     ):
-        scratch.register("_in", con.sql(sql).to_arrow_table())
+        scratch.register("_in", con.sql(sql).to_arrow_reader(LOAD_BATCH_ROWS))
         scratch.execute(f"CREATE TABLE {table} AS SELECT * FROM _in")
         scratch.unregister("_in")
     ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +37,14 @@ EM_MAX_PAIRS = 2_000_000
 SEED = 9
 # DuckDB spills beyond this; the rest of the run (Python, Splink) stays well under 4 GiB.
 SCRATCH_MEMORY = "2GB"
+# Beyond its memory DuckDB spills to disk, by default up to 90% of the free space: a run
+# that outgrows it would fill the disk the warehouse is on before failing.
+SPILL_SHARE_OF_FREE_DISK = 0.5
 LOAD_BATCH_ROWS = 100_000
+
+
+class LinkageScratchError(RuntimeError):
+    """The linkage needs more than its scratch database's memory and disk caps."""
 
 
 @dataclass(frozen=True)
@@ -240,12 +248,29 @@ def link_persons(
 
 @contextmanager
 def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A private in-memory DuckDB that spills to disk beyond SCRATCH_MEMORY."""
+    """A private in-memory DuckDB that spills to disk beyond SCRATCH_MEMORY, up to its share
+    of the free disk; beyond that, one clear error."""
+    disk = spill_cap(spill)
     with duckdb.connect() as scratch:
         scratch.execute(f"SET memory_limit = '{SCRATCH_MEMORY}'")
         scratch.execute(f"SET temp_directory = '{spill}'")
+        scratch.execute(f"SET max_temp_directory_size = '{disk}B'")
         scratch.execute("SET preserve_insertion_order = false")
-        yield scratch
+        try:
+            yield scratch
+        except duckdb.OutOfMemoryException as error:
+            first = str(error).splitlines()[0]
+            raise LinkageScratchError(
+                f"the linkage needs more scratch than {SCRATCH_MEMORY} of memory and "
+                f"{disk / 2**30:.1f} GiB of disk in {Path(spill).parent} "
+                f"({SPILL_SHARE_OF_FREE_DISK:.0%} of its free space): {first} Free disk "
+                "there, or set TMPDIR to a larger disk."
+            ) from error
+
+
+def spill_cap(spill: str) -> int:
+    """Bytes the scratch database may spill to the disk of `spill`."""
+    return int(shutil.disk_usage(spill).free * SPILL_SHARE_OF_FREE_DISK)
 
 
 def _load(con: duckdb.DuckDBPyConnection, scratch: duckdb.DuckDBPyConnection) -> int:

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from pipelines.ingest import warehouse as wh
+from pipelines.linkage import link
 from pipelines.linkage.link import link_persons
 from pipelines.linkage.review import DecisionFileError
 from sources.common.privacy import pseudonymise_cnp, pseudonymise_name
@@ -231,3 +232,21 @@ def test_a_record_without_name_or_cnp_meets_a_list_by_county_and_month_identifie
         "SELECT count(*) FROM ops.linkage_review WHERE source_agency_l <> source_agency_r"
     ).fetchall()
     assert linked["register"] == linked["ngo"] or scored == [(1,)]
+
+
+def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(link, "SCRATCH_MEMORY", "32MB")
+    monkeypatch.setattr(link, "spill_cap", lambda spill: 64 * 2**20)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with pytest.raises(link.LinkageScratchError) as error, link._scratch(str(spill)) as scratch:
+        # About 200 MB of text sorted: more than 32 MB of memory and 64 MiB of disk.
+        scratch.execute(
+            "CREATE TABLE t AS SELECT md5(range::VARCHAR) AS k FROM range(5000000) ORDER BY k"
+        )
+    message = str(error.value)
+    assert "\n" not in message
+    assert "32MB of memory and 0.1 GiB of disk" in message
+    assert f"in {tmp_path} " in message and "TMPDIR" in message

@@ -358,8 +358,9 @@ def protect(
     passes in every later table and is not solved again; a round stops solving a cell once
     it finds the cell's range at least as wide as required, and a cell whose linear
     relaxation is already too narrow is not solved in whole numbers (`_measure`). The
-    returned table's `audit` is every hidden cell's range at its last check: the same verdict as
-    `audit()` of the final table, whose ranges are the same or wider, for fewer solves.
+    returned table's `audit` is every hidden cell's range at its last check: the same
+    verdict as `audit()` of the final table, whose ranges are the same or wider, for fewer
+    solves.
     Raises `DisclosureError` if a round finds nothing more to hide; that cannot happen in
     theory, because hiding every non-zero cell always passes.
     """

@@ -36,9 +36,14 @@ INGEST_JOBS = [
 ]
 
 
+# A tick only lists the landing folders and reads the published file list; a file is taken
+# one tick after it stops changing, so the interval is most of a steward's wait.
+LANDING_TICK_SECONDS = 5
+
+
 @dg.sensor(
     jobs=INGEST_JOBS,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=LANDING_TICK_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="A file landing in <landing>/<agency>/ runs that agency and what depends on it.",
 )

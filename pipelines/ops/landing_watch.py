@@ -2,8 +2,9 @@
 
 The sensor's cursor remembers (size, mtime, SHA-256) per file, so a file is hashed only when
 it changes; the run key is the content hash, so the same bytes are never processed twice.
-A file modified within the last `settle_seconds` is left for the next tick: it may still
-be being copied in.
+A file modified within the last `settle_seconds` may still be being copied in: it is taken
+at the next tick if its size and mtime have not changed since, so a steward waits one
+sensor interval, not a fixed delay.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-Cursor = dict[str, list[object]]  # "<agency>/<file>" -> [size, mtime_ns, sha256]
+# "<agency>/<file>" -> [size, mtime_ns, sha256]; a file seen changing and not yet taken
+# carries the hash of the content before it and WAITING.
+Cursor = dict[str, list[object]]
+WAITING = "waiting"
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,17 @@ def scan(
                 continue
             stat = path.stat()
             key = f"{agency}/{path.name}"
-            if seen.get(key, [None, None])[:2] == [stat.st_size, stat.st_mtime_ns]:
+            entry = seen.get(key, [])
+            state: list[object] = [stat.st_size, stat.st_mtime_ns]
+            before = entry[2] if len(entry) > 2 else None
+            if entry == [*state, before]:
                 continue
-            if now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
+            steady = entry[:2] == state  # unchanged since the last tick saw it
+            if not steady and now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
+                seen[key] = [*state, before, WAITING]
                 continue
             sha = _sha256(path)
-            if seen.get(key, [None, None, None])[2] != sha and sha not in published:
+            if before != sha and sha not in published:
                 arrivals.append(Arrival(agency, path, sha))
-            seen[key] = [stat.st_size, stat.st_mtime_ns, sha]
+            seen[key] = [*state, sha]
     return arrivals, seen

@@ -38,10 +38,23 @@ def test_changed_content_is_a_new_arrival(tmp_path: Path) -> None:
 
 
 def test_file_still_being_copied_waits_for_the_next_tick(tmp_path: Path) -> None:
-    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", b"partial", age_seconds=0)
+    path = _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", b"partial", age_seconds=0)
     arrivals, cursor = scan(tmp_path, ["ong"], {}, settle_seconds=10)
     assert arrivals == []
-    assert cursor == {}
+    path.write_bytes(b"partial, then the rest")  # the copy goes on between two ticks
+    arrivals, cursor = scan(tmp_path, ["ong"], cursor, settle_seconds=10)
+    assert arrivals == []
+    arrivals, _ = scan(tmp_path, ["ong"], cursor, settle_seconds=10)  # unchanged since
+    assert [a.sha256 for a in arrivals] == [hashlib.sha256(b"partial, then the rest").hexdigest()]
+
+
+def test_a_file_rewritten_with_the_same_content_is_not_an_arrival(tmp_path: Path) -> None:
+    path = _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"same bytes")
+    _, cursor = scan(tmp_path, ["anitp"], {})
+    path.write_bytes(b"same bytes")  # copied in again: a new mtime, recent
+    first, cursor = scan(tmp_path, ["anitp"], cursor, settle_seconds=10)
+    second, _ = scan(tmp_path, ["anitp"], cursor, settle_seconds=10)
+    assert first == second == []
 
 
 def test_hidden_files_folders_and_other_agencies_are_not_arrivals(tmp_path: Path) -> None:

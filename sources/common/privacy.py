@@ -19,9 +19,12 @@ import logging
 import os
 import re
 import secrets
+import string
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
+import duckdb
 import jellyfish
 import polars as pl
 
@@ -89,11 +92,40 @@ def pseudonym(key: bytes, domain: str, value: str) -> str:
     return hmac.new(key, f"{domain}|{value}".encode(), hashlib.sha256).hexdigest()
 
 
+_HMAC_BLOCK_BYTES = 64  # SHA-256's block (RFC 2104)
+# HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)), over every value at once in DuckDB.
+_HMAC_SQL = """
+    SELECT sha256($outer || unhex(sha256($inner || encode($domain || '|' || value)))) AS keyed
+    FROM distinct_values
+"""
+
+
+def _hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    block = hashlib.sha256(key).digest() if len(key) > _HMAC_BLOCK_BYTES else key
+    block = block.ljust(_HMAC_BLOCK_BYTES, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
+@cache
+def _hashing_engine() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for hashing, opened once per process (each call takes a cursor)."""
+    return duckdb.connect()
+
+
 def _pseudonymise_series(values: pl.Series, key: bytes, domain: str) -> pl.Series:
-    # HMAC per distinct value: identifiers repeat across rows of one file.
-    distinct = values.drop_nulls().unique()
-    mapping = {value: pseudonym(key, domain, value) for value in distinct.to_list()}
-    return values.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+    """`pseudonym` of every value, computed once per distinct value (identifiers repeat
+    across rows of one file) by DuckDB's SHA-256 rather than one Python call each."""
+    distinct_values = values.drop_nulls().unique().to_frame("value")
+    inner, outer = _hmac_pads(key)
+    with _hashing_engine().cursor() as con:
+        keyed: pl.Series = (
+            con.sql(_HMAC_SQL, params={"outer": outer, "inner": inner, "domain": domain})
+            .pl()
+            .to_series()
+        )
+    return values.replace_strict(
+        distinct_values.to_series(), keyed, default=None, return_dtype=pl.Utf8
+    )
 
 
 def cnp_status_expr(cnp: pl.Expr) -> pl.Expr:
@@ -195,32 +227,51 @@ def phonetic_name(name: str) -> str:
     return " ".join(jellyfish.metaphone(token) or token for token in folded)
 
 
-def name_bigrams(name: str) -> list[str]:
-    """Letter bigrams of each folded token, padded, as a set (token order does not matter)."""
-    tokens = [romanian_fold(token) for token in name.split()]
-    grams = {f"{a}{b}" for token in tokens for a, b in zip(f"_{token}", f"{token}_", strict=True)}
-    return sorted(grams)
-
-
 def _map_distinct(
-    values: pl.Series, dtype: pl.DataType, fn: Callable[[str], str | list[str]]
+    values: pl.Series, dtype: pl.DataType, fn: Callable[[str], str | None]
 ) -> pl.Series:
     """Apply a Python function once per distinct value (names repeat across rows)."""
     mapping = {value: fn(value) for value in values.drop_nulls().unique().to_list()}
     return values.replace_strict(mapping, default=None, return_dtype=dtype)
 
 
+def romanian_fold_expr(token: pl.Expr) -> pl.Expr:
+    """`romanian_fold` of upper-case ASCII tokens, for a whole column at once."""
+    for old, new in _FOLDS:
+        token = token.str.replace_all(old, new, literal=True)
+    for letter in string.ascii_uppercase:
+        token = token.str.replace_all(f"{letter}{letter}+", letter)
+    return token
+
+
 def _keyed_bigrams(names: pl.Series, key: bytes) -> pl.Series:
-    cache: dict[str, str] = {}
-
-    def keyed(name: str) -> list[str]:
-        grams = name_bigrams(name)
-        for gram in grams:
-            if gram not in cache:
-                cache[gram] = pseudonym(key, "tipstats-name-bigram-v1", gram)[:_NAME_KEY_CHARS]
-        return sorted(cache[gram] for gram in grams)
-
-    return _map_distinct(names, pl.List(pl.Utf8), keyed)
+    """The keyed letter bigrams of each folded token, padded, as a sorted set per name
+    (token order does not matter): 'ION' -> the keys of _I, IO, ON, N_."""
+    tokens = (
+        names.drop_nulls()
+        .unique()
+        .to_frame("name")
+        .with_columns(token=pl.col("name").str.split(" "))
+        .explode("token")
+        .filter(pl.col("token") != "")
+    )
+    padded = pl.concat_str(pl.lit("_"), romanian_fold_expr(pl.col("token")), pl.lit("_"))
+    grams = (
+        tokens.with_columns(padded=padded)
+        .with_columns(at=pl.int_ranges(0, pl.col("padded").str.len_chars() - 1))
+        .explode("at")
+        .select("name", gram=pl.col("padded").str.slice(pl.col("at"), 2))
+        .unique()
+    )
+    keyed = _pseudonymise_series(grams["gram"], key, "tipstats-name-bigram-v1")
+    per_name = (
+        grams.with_columns(keyed.str.slice(0, _NAME_KEY_CHARS).alias("key"))
+        .group_by("name")
+        .agg(pl.col("key").sort())
+    )
+    return names.to_frame("name").join(per_name, on="name", how="left", maintain_order="left")[
+        "key"
+    ]
 
 
 def linkage_name_keys(
@@ -269,13 +320,10 @@ def pseudonymise_name(
         tokens = folded_name_expr(pl.col(name_columns[0])).str.split(" ")
         surname, given = tokens.list.first(), tokens.list.slice(1).list.join(" ")
     linkage = linkage_name_keys(df, surname, given, key)
-    names = pl.Series(
-        "_name",
-        [normalised_person_name(*parts) for parts in df.select(name_columns).iter_rows()],
-        dtype=pl.Utf8,
-    )
+    # Tokens are split and sorted across parts, so the parts joined give the same name.
+    whole = df.select(pl.concat_str(name_columns, separator=" ", ignore_nulls=True)).to_series()
     with_name = df.with_columns(
-        names,
+        _map_distinct(whole, pl.Utf8(), normalised_person_name).alias("_name"),
         (birth_date.cast(pl.Utf8) if birth_date is not None else pl.lit(None, pl.Utf8)).alias(
             "_dob"
         ),

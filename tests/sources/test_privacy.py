@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import stat
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from schemas.text import normalised_person_name
 from schemas.vocabulary import CNP_WEIGHTS
 from sources.common import privacy
 from tests.cnp import make_cnp
@@ -63,6 +65,58 @@ def test_pseudonym_is_keyed_hmac_not_plain_hash(key: bytes) -> None:
     assert pseudonym != privacy.pseudonym(b"another-key-of-enough-length", "tipstats-cnp-v1", cnp)
     assert pseudonym != privacy.pseudonym(key, "tipstats-name-dob-v1", cnp)
     assert cnp not in pseudonym
+
+
+@pytest.mark.parametrize("length", [16, 64, 65, 200])  # HMAC hashes a key over 64 bytes
+def test_a_column_is_keyed_as_the_standard_library_keys_each_value(length: int) -> None:
+    key = bytes(range(256))[:length]
+    values = ["6000314223112", "Ștefan-Ionuț", "", "O'Brien|x", None, "Ștefan-Ionuț", "ΑΒΓ 名"]
+    keyed = privacy._pseudonymise_series(pl.Series(values, dtype=pl.Utf8), key, "domain-v1")
+    expected = [None if v is None else privacy.pseudonym(key, "domain-v1", v) for v in values]
+    assert keyed.to_list() == expected
+
+
+def _reference_bigram_keys(name: str, key: bytes) -> list[str]:
+    """The definition, one name at a time: the padded letter pairs of each folded token."""
+    grams = set()
+    for token in name.split():
+        folded = privacy.romanian_fold(token)
+        grams |= {a + b for a, b in zip(f"_{folded}", f"{folded}_", strict=True)}
+    return sorted(privacy.pseudonym(key, "tipstats-name-bigram-v1", g)[:16] for g in grams)
+
+
+def test_bigram_keys_of_a_column_follow_the_definition_name_by_name(key: bytes) -> None:
+    rng = random.Random(5)
+    letters = "AAEIOUSHTZGHPHYWKQXNNRRL"
+    names = [
+        " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(1, 9)))
+            for _ in range(rng.randint(1, 3))
+        )
+        for _ in range(400)
+    ]
+    names += ["SHERBAN MIHAY", "SERBAN MIHAI", "GHEORGHE", "ANNA", "A", None, "SERBAN MIHAI"]
+    keyed = privacy._keyed_bigrams(pl.Series(names, dtype=pl.Utf8), key).to_list()
+    expected = [None if n is None else _reference_bigram_keys(n, key) for n in names]
+    assert keyed == expected
+    assert keyed[-7] == keyed[-6]  # transliterations fold to one spelling
+
+
+def test_name_keys_are_the_keyed_normalised_name_of_each_row(key: bytes) -> None:
+    surnames = ["POPESCU", None, "Ionescu-Lupu", "Şerban", "", "Popescu"]
+    given = ["Ana Maria", "Ion", None, "Mihai", None, "ana  maria"]
+    born = ["1995-07-02", "2001-01-31", "1988-03-04", None, "1990-01-01", "1995-07-02"]
+    frame = pl.DataFrame({"nume": surnames, "prenume": given, "dob": born})
+    out = privacy.pseudonymise_name(
+        frame, ["nume", "prenume"], pl.col("dob").str.to_date(), pl.lit(1995), key
+    )
+    names = [normalised_person_name(s, g) for s, g in zip(surnames, given, strict=True)]
+    expected = [
+        privacy.pseudonym(key, "tipstats-name-dob-v1", f"{name}|{dob}") if name and dob else None
+        for name, dob in zip(names, born, strict=True)
+    ]
+    assert out["name_birth_date_key"].to_list() == expected
+    assert expected[0] == expected[5] and expected[4] is None
 
 
 def test_name_key_ignores_order_case_and_diacritics(key: bytes) -> None:

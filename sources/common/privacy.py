@@ -112,10 +112,18 @@ def _hashing_engine() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+# Below this many distinct values, one query costs more than hashing them in Python.
+_HASH_IN_DUCKDB_FROM = 2_000
+
+
 def _pseudonymise_series(values: pl.Series, key: bytes, domain: str) -> pl.Series:
     """`pseudonym` of every value, computed once per distinct value (identifiers repeat
-    across rows of one file) by DuckDB's SHA-256 rather than one Python call each."""
+    across rows of one file); many values at once by DuckDB's SHA-256, not one Python call
+    each."""
     distinct_values = values.drop_nulls().unique().to_frame("value")
+    if distinct_values.height < _HASH_IN_DUCKDB_FROM:
+        mapping = {v: pseudonym(key, domain, v) for v in distinct_values.to_series().to_list()}
+        return values.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     inner, outer = _hmac_pads(key)
     with _hashing_engine().cursor() as con:
         keyed: pl.Series = (

@@ -68,9 +68,11 @@ def test_pseudonym_is_keyed_hmac_not_plain_hash(key: bytes) -> None:
 
 
 @pytest.mark.parametrize("length", [16, 64, 65, 200])  # HMAC hashes a key over 64 bytes
-def test_a_column_is_keyed_as_the_standard_library_keys_each_value(length: int) -> None:
+@pytest.mark.parametrize("many", [0, 3_000])  # a few values are hashed in Python, many not
+def test_a_column_is_keyed_as_the_standard_library_keys_each_value(length: int, many: int) -> None:
     key = bytes(range(256))[:length]
     values = ["6000314223112", "Ștefan-Ionuț", "", "O'Brien|x", None, "Ștefan-Ionuț", "ΑΒΓ 名"]
+    values += [f"{n:013d}" for n in range(many)]
     keyed = privacy._pseudonymise_series(pl.Series(values, dtype=pl.Utf8), key, "domain-v1")
     expected = [None if v is None else privacy.pseudonym(key, "domain-v1", v) for v in values]
     assert keyed.to_list() == expected

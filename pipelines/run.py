@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines import settings
-from pipelines.ops import preflight, publication, up_to_date
+from pipelines.ops import failures, preflight, publication, up_to_date
 from pipelines.ops.keyguard import bind_key
 from pipelines.ops.lock import writer_lock
 from pipelines.summary import summarise
@@ -68,11 +68,11 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
 
 
 def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
-    failures = []
+    failed = []
     for event in result.get_asset_check_evaluations():
         if not event.passed:
-            failures.append(f"{event.asset_key.to_user_string()} {event.check_name}")
-    return failures
+            failed.append(f"{event.asset_key.to_user_string()} {event.check_name}")
+    return failed
 
 
 def _published_line(success: bool) -> str:
@@ -108,7 +108,9 @@ def _execute(verbose: bool) -> RunOutcome:
     from pipelines.defs.dbt.project import prepare_if_missing
 
     prepare_if_missing()
-    level = "DEBUG" if verbose else "ERROR"
+    # Without --verbose the console stays quiet: a failed step is summed up in one line
+    # below, its stack trace is in the run's log (Dagster UI).
+    level = "DEBUG" if verbose else "CRITICAL"
     if not verbose:
         for name in ("dagster", "dagster_dbt"):
             logging.getLogger(name).setLevel(logging.ERROR)
@@ -124,15 +126,21 @@ def _execute(verbose: bool) -> RunOutcome:
             run_config=run_config,
             tags={STARTED_BY_TAG: STARTED_BY},
         )
-    failures = _failed_checks(result)
+    failed_checks = _failed_checks(result)
     summary = summarise(settings.warehouse_path(), result.run_id, settings.landing_path())
     failed_steps = [
-        e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
+        failures.step_failure(e)
+        for e in result.all_events
+        if e.event_type_value == "STEP_FAILURE" and e.step_key
     ]
-    report = summary.render(failures)
+    report = summary.render(failed_checks)
     if failed_steps:
         tail = captured.getvalue().splitlines()[-DBT_LINES_ON_FAILURE:]
-        report += "\n" + "\n".join([*tail, *(f"FAILED step: {step}" for step in failed_steps)])
+        record = failures.write_record(
+            settings.warehouse_path().parent / "failures", result.run_id, job.name, failed_steps, []
+        )
+        steps = [f"FAILED step: {f.step}: {f.message}" for f in failed_steps]
+        report += "\n" + "\n".join([*tail, *steps, f"what failed and what to do: {record}"])
     report += f"\nworking warehouse (the pipeline's own): {settings.warehouse_path()}"
-    report += "\n" + _published_line(result.success and not failures)
-    return RunOutcome(result.success and not failures, result.run_id, report)
+    report += "\n" + _published_line(result.success and not failed_checks)
+    return RunOutcome(result.success and not failed_checks, result.run_id, report)

@@ -62,12 +62,6 @@ def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
 
 
-def _step_failure(event: dg.DagsterEvent) -> failures.StepFailure:
-    data = event.step_failure_data if event.event_specific_data else None
-    error = data.error if data else None  # dagster leaves it out for some framework failures
-    return failures.StepFailure(event.step_key or "run", error.message if error else "")
-
-
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
     monitor_all_code_locations=False,
@@ -76,7 +70,7 @@ def _step_failure(event: dg.DagsterEvent) -> failures.StepFailure:
 )
 def failure_records(context: dg.RunFailureSensorContext) -> None:
     run = context.dagster_run
-    steps = [_step_failure(event) for event in context.get_step_failure_events()] or [
+    steps = [failures.step_failure(event) for event in context.get_step_failure_events()] or [
         failures.StepFailure("run", context.failure_event.message or "the run failed")
     ]
     files = [run.tags[FILE_TAG]] if FILE_TAG in run.tags else []

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
+
+import dagster as dg
 
 QUARANTINE = "Export the quarantine (`tipstats quarantine --agency {agency} --out q.csv`), "
 
@@ -27,6 +30,16 @@ def advice(step: str) -> str:
             "Rows could not be validated. " + QUARANTINE.format(agency=agency) + "and fix or "
             "re-send the extract."
         )
+    if step.startswith("unified__person_link"):
+        return (
+            "The linkage stopped; nothing was published. Its reason above names what to fix: "
+            "a linkage setting, the reviewers' decision file, or the scratch disk."
+        )
+    if step.startswith("unified"):
+        return (
+            "Validated rows could not be moved into the unified tables; nothing was published. "
+            "Unless the reason above names a file or setting to fix, report this record."
+        )
     if step.startswith(("published_database", "standard_tables", "annual_report")):
         return (
             "Publication was stopped (disclosure audit or copy failed); the previous "
@@ -42,6 +55,34 @@ def advice(step: str) -> str:
 class StepFailure:
     step: str
     message: str
+
+
+class ErrorInfo(Protocol):
+    """What Dagster keeps of an exception (its SerializableErrorInfo)."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def cls_name(self) -> str | None: ...
+    @property
+    def cause(self) -> ErrorInfo | None: ...
+
+
+# Dagster's wrapper around whatever a step raised; the step's own error is its cause.
+_STEP_WRAPPER = "DagsterExecutionStepExecutionError"
+
+
+def reason(error: ErrorInfo | None) -> str:
+    """The first line of what a step raised, without Dagster's wrapper or the error's
+    module path: 'the linkage needs more scratch than 2GB of memory and ...'."""
+    if error is None:
+        return "the step failed without an error message"
+    if error.cls_name == _STEP_WRAPPER and error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    first = lines[0] if lines else error.cls_name or "unknown error"
+    prefix = f"{error.cls_name}: "
+    return first.split(prefix, 1)[1] if prefix in first else first
 
 
 def render(run_id: str, job: str, failures: list[StepFailure], files: list[str]) -> str:
@@ -71,3 +112,10 @@ def write_record(
     scratch.write_text(render(run_id, job, failures, files), encoding="utf-8")
     scratch.replace(path)
     return path
+
+
+def step_failure(event: dg.DagsterEvent) -> StepFailure:
+    """A STEP_FAILURE event as a steward reads it: the step and its reason."""
+    data = event.step_failure_data if event.event_specific_data else None
+    # dagster leaves the error out for some framework failures
+    return StepFailure(event.step_key or "run", reason(data.error if data else None))

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipelines.ops.failures import StepFailure, advice, write_record
+from pipelines.ops.failures import StepFailure, advice, reason, write_record
+from tests.conftest import EXAMPLES
+from tests.pipelines.runner import tipstats_run
+
+
+@dataclass(frozen=True)
+class Error:  # the shape of Dagster's SerializableErrorInfo
+    message: str
+    cls_name: str | None
+    cause: Error | None = None
 
 
 @pytest.mark.parametrize(
@@ -15,6 +26,8 @@ from pipelines.ops.failures import StepFailure, advice, write_record
         ("raw_politie", "tipstats quarantine --agency politie"),
         ("validated_anitp", "tipstats quarantine --agency anitp"),
         ("validated_anitp.rows_conserved", "pipeline defect"),
+        ("unified__person_link", "decision file, or the scratch disk"),
+        ("unified_politie", "unified tables"),
         ("published_database", "previous publication stays"),
         ("tipstats_dbt", "dbt model or test failed"),
     ],
@@ -37,3 +50,49 @@ def test_record_names_what_failed_and_the_files(tmp_path: Path) -> None:
     assert "more detail" not in text
     assert "politie_2024_20250110.csv" in text
     assert "tipstats quarantine --agency politie" in text
+
+
+def test_reason_is_the_steps_own_error_in_one_line() -> None:
+    duckdb_error = Error(
+        "_duckdb.OutOfMemoryException: Out of Memory Error: 33 GiB\n\nhints", "OutOfMemoryException"
+    )
+    own = Error(
+        "pipelines.linkage.link.LinkageScratchError: the linkage needs more scratch\n",
+        "LinkageScratchError",
+        duckdb_error,
+    )
+    wrapped = Error(
+        "dagster._core.errors.DagsterExecutionStepExecutionError: "
+        'Error occurred while executing op "x":\n',
+        "DagsterExecutionStepExecutionError",
+        own,
+    )
+    assert reason(wrapped) == "the linkage needs more scratch"
+    failure = Error(
+        "dagster._core.definitions.events.Failure: release blocked by disclosure control: 3 cells",
+        "Failure",
+    )
+    assert reason(failure) == "release blocked by disclosure control: 3 cells"
+    assert reason(Error("", "ValueError")) == "ValueError"
+    assert reason(None) == "the step failed without an error message"
+
+
+@pytest.mark.slow
+def test_a_failed_run_says_which_step_and_why_in_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "landing")
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("pair,verdict\nx,match\n")  # not the reviewers' columns
+    monkeypatch.setenv("TIPSTATS_LINK_DECISIONS", str(decisions))
+    run = tipstats_run(tmp_path / "landing", tmp_path / "w.duckdb", tmp_path, verbose=False)
+    assert run.code == 1
+    failed = [line for line in run.output.splitlines() if line.startswith("FAILED")]
+    assert failed == [
+        f"FAILED step: unified__person_link: linkage: {decisions}: missing column(s) decision, "
+        "pair_id; fix or remove the file and run again"
+    ]
+    assert 'File "' not in run.output  # no stack trace: that is in the run's log
+    (record,) = (tmp_path / "failures").iterdir()
+    assert f"what failed and what to do: {record}" in run.output
+    assert "fix or remove the file" in record.read_text()

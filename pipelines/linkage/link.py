@@ -41,6 +41,9 @@ SCRATCH_MEMORY = "2GB"
 # that outgrows it would fill the disk the warehouse is on before failing.
 SPILL_SHARE_OF_FREE_DISK = 0.5
 LOAD_BATCH_ROWS = 100_000
+# Above this many records the pairs are scored in slices of the records on each side
+# (Splink's chunks: the same pairs), so DuckDB holds one slice's pairs at a time.
+RECORDS_PER_CHUNK = 4_000_000
 
 
 class LinkageScratchError(RuntimeError):
@@ -113,7 +116,10 @@ def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[dict[str, 
     trained = count >= MIN_RECORDS_TO_TRAIN
     settings = _train(records) if trained else model.settings(term_frequencies=False)
     linker = Linker(records, settings, log_level=logging.WARNING)
-    predictions = linker.inference.predict(threshold_match_probability=low)
+    chunks = -(-count // RECORDS_PER_CHUNK)  # ceiling
+    predictions = linker.inference.predict(
+        threshold_match_probability=low, num_chunks_left=chunks, num_chunks_right=chunks
+    )
     scratch.execute(f"CREATE TABLE pairs AS SELECT * FROM {predictions.physical_name}")
     return linker.misc.save_model_to_json(), trained
 

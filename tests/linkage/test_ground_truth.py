@@ -11,7 +11,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from splink.internals.linker_components.inference import LinkerInference
 
+from pipelines import settings
+from pipelines.linkage import link
+from pipelines.linkage.link import link_persons
 from synthetic import generate_world
 from tests.linkage.groundtruth import (
     cluster_quality,
@@ -64,3 +68,39 @@ def test_victims_of_any_agency_per_year_are_the_true_persons(
     assert set(counted) == set(true)
     for year, persons in true.items():
         assert abs(counted[year] - persons) <= 0.02 * persons, (year, counted[year], persons)
+
+
+def _relinked(warehouse: Path, copy: Path) -> list[tuple[str, str]]:
+    """Link a copy of the warehouse again: who is who, by record."""
+    copy.write_bytes(warehouse.read_bytes())
+    with duckdb.connect(str(copy)) as con:
+        link_persons(
+            con,
+            threshold=settings.link_threshold(),
+            band=settings.link_review_band(),
+            decisions_path=copy.with_suffix(".decisions.csv"),  # none
+        )
+        return con.execute(
+            "SELECT record_id, person_id FROM unified.person_link ORDER BY record_id"
+        ).fetchall()
+
+
+@pytest.mark.slow
+def test_pairs_scored_in_slices_give_the_same_persons(
+    linked_world: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse, _ = linked_world
+    whole = _relinked(warehouse, tmp_path / "whole.duckdb")
+    monkeypatch.setattr(link, "RECORDS_PER_CHUNK", len(whole) // 3 + 1)  # 3 slices a side
+    asked: list[dict[str, object]] = []
+    predict = LinkerInference.predict
+
+    def recorded(self: LinkerInference, **options: object) -> object:
+        asked.append(options)
+        return predict(self, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LinkerInference, "predict", recorded)
+    sliced = _relinked(warehouse, tmp_path / "sliced.duckdb")
+    assert [(o["num_chunks_left"], o["num_chunks_right"]) for o in asked] == [(3, 3)]
+    assert len({person for _, person in whole}) < len(whole)  # some records were linked
+    assert sliced == whole

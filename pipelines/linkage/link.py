@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -116,7 +117,7 @@ def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[dict[str, 
     trained = count >= MIN_RECORDS_TO_TRAIN
     settings = _train(records) if trained else model.settings(term_frequencies=False)
     linker = Linker(records, settings, log_level=logging.WARNING)
-    chunks = -(-count // RECORDS_PER_CHUNK)  # ceiling
+    chunks = max(1, math.ceil(count / RECORDS_PER_CHUNK))  # no records: still one
     predictions = linker.inference.predict(
         threshold_match_probability=low, num_chunks_left=chunks, num_chunks_right=chunks
     )

@@ -71,6 +71,12 @@ def persons(con: duckdb.DuckDBPyConnection, decisions: Path | None = None) -> di
     return dict(con.execute("SELECT record_id, person_id FROM unified.person_link").fetchall())
 
 
+def test_a_warehouse_without_person_records_links_no_one() -> None:
+    con = duckdb.connect()
+    wh.ensure_tables(con)
+    assert persons(con) == {}
+
+
 BORN = dt.date(1994, 5, 17)
 
 

@@ -128,11 +128,7 @@ def _execute(verbose: bool) -> RunOutcome:
         )
     failed_checks = _failed_checks(result)
     summary = summarise(settings.warehouse_path(), result.run_id, settings.landing_path())
-    failed_steps = [
-        failures.step_failure(e)
-        for e in result.all_events
-        if e.event_type_value == "STEP_FAILURE" and e.step_key
-    ]
+    failed_steps = [failures.step_failure(e) for e in result.get_step_failure_events()]
     report = summary.render(failed_checks)
     if failed_steps:
         tail = captured.getvalue().splitlines()[-DBT_LINES_ON_FAILURE:]

@@ -58,9 +58,9 @@ def scan(
             entry = seen.get(key, [])
             state: list[object] = [stat.st_size, stat.st_mtime_ns]
             before = entry[2] if len(entry) > 2 else None
-            if entry == [*state, before]:
-                continue
             steady = entry[:2] == state  # unchanged since the last tick saw it
+            if steady and entry[-1] != WAITING:
+                continue  # taken already
             if not steady and now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
                 seen[key] = [*state, before, WAITING]
                 continue

@@ -2,8 +2,10 @@
 
 - `landing_files` watches every agency folder of the landing zone. Each new or changed file
   requests a run of its agency's job (raw -> validated -> unified -> the dbt models that
-  depend on them -> publication); the run key is the file's SHA-256, so the same bytes are
-  never processed twice.
+  depend on them -> publication and standard tables); the run key is the file's SHA-256, so
+  the same bytes are never processed twice.
+- `report_after_ingest` then requests the annual report (`annual_report_job`), in a run of
+  its own, so the tables a new file changes are published without waiting for the report.
 - `failure_records` writes `failures/<run id>.txt` beside the warehouse for every failed run:
   what failed, which files, what to do.
 Both are on by default, like the daily schedule.
@@ -19,6 +21,7 @@ from pipelines.ops.landing_watch import scan
 from schemas.vocabulary import AGENCIES
 
 FILE_TAG = "tipstats/file"
+REPORT = dg.AssetKey("annual_report")
 
 
 def ingest_job_name(agency: str) -> str:
@@ -28,12 +31,21 @@ def ingest_job_name(agency: str) -> str:
 INGEST_JOBS = [
     dg.define_asset_job(
         ingest_job_name(agency),
-        selection=dg.AssetSelection.groups(agency).downstream(),
-        description=f"New files from {agency}, then everything that depends on them.",
+        selection=dg.AssetSelection.groups(agency).downstream() - dg.AssetSelection.assets(REPORT),
+        description=f"New files from {agency}, then everything that depends on them but the "
+        "annual report, which `report_after_ingest` requests next.",
         executor_def=dg.in_process_executor,
     )
     for agency in AGENCIES
 ]
+
+
+REPORT_JOB = dg.define_asset_job(
+    "annual_report_job",
+    selection=dg.AssetSelection.assets(REPORT),
+    description="The annual report of the current publication (after an agency's new file).",
+    executor_def=dg.in_process_executor,
+)
 
 
 # A tick only lists the landing folders and reads the published file list; a file is taken
@@ -62,6 +74,18 @@ def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(cursor, sort_keys=True))
 
 
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=INGEST_JOBS,
+    request_job=REPORT_JOB,
+    minimum_interval_seconds=LANDING_TICK_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After an agency's run succeeded: the annual report of what it published.",
+)
+def report_after_ingest(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    return dg.RunRequest(run_key=context.dagster_run.run_id)
+
+
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
     monitor_all_code_locations=False,
@@ -81,4 +105,7 @@ def failure_records(context: dg.RunFailureSensorContext) -> None:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(jobs=INGEST_JOBS, sensors=[landing_files, failure_records])
+    return dg.Definitions(
+        jobs=[*INGEST_JOBS, REPORT_JOB],
+        sensors=[landing_files, report_after_ingest, failure_records],
+    )

@@ -54,6 +54,26 @@ def _extracts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, ...]]:
     ).fetchall()
 
 
+def _report_after(
+    definitions: dg.Definitions, instance: dg.DagsterInstance, ingest: dg.ExecuteInProcessResult
+) -> set[str]:
+    """What the daemon does once the ingest run succeeded: the report sensor's request, run;
+    the assets it materialized."""
+    sensor = next(s for s in definitions.sensors or [] if s.name == "report_after_ingest")
+    success = next(e for e in ingest.all_events if e.event_type == dg.DagsterEventType.RUN_SUCCESS)
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=success,
+        dagster_instance=instance,
+        dagster_run=ingest.dagster_run,
+    )
+    request = sensor(context)
+    assert isinstance(request, dg.RunRequest)
+    report = definitions.resolve_job_def(sensor.job_name).execute_in_process(instance=instance)
+    assert report.success
+    return {e.asset_key.to_user_string() for e in report.get_asset_materialization_events()}
+
+
 def test_a_corrected_extract_reruns_its_agency_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,13 +112,19 @@ def test_a_corrected_extract_reruns_its_agency_only(
             ]
             job = definitions.resolve_job_def("ingest_anitp")
             result = job.execute_in_process(instance=instance, tags=tick.run_requests[0].tags)
-        assert result.success
-        materialized = {
-            e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
-        }
-        assert "raw_anitp" in materialized
-        assert "published_database" in materialized
-        assert not {f"raw_{a}" for a in ("politie", "diicot", "instante", "ong")} & materialized
+            assert result.success
+            materialized = {
+                e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+            }
+            assert "raw_anitp" in materialized
+            assert {"published_database", "standard_tables"} <= materialized
+            assert not {f"raw_{a}" for a in ("politie", "diicot", "instante", "ong")} & materialized
+            # The report follows in a run of its own, requested once the agency's run succeeded.
+            assert "annual_report" not in materialized
+            report = tmp_path / "published" / "report" / "tipstats_report_2016.html"
+            written_before = report.stat().st_mtime_ns
+            assert _report_after(definitions, instance, result) == {"annual_report"}
+            assert report.stat().st_mtime_ns > written_before
         assert _extracts(analyst) == old_view  # the held connection still reads one publication
     finally:
         analyst.close()

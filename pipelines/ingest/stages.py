@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGE_TABLES = tuple(UNIFIED_MODELS)
-READ_AHEAD = 2  # files read at once: the machine's two cores; each holds one file's rows
+READ_AHEAD = 2  # files read or validated at once: two cores; each holds one file's rows
 
 
 @dataclass(frozen=True)
@@ -280,26 +280,42 @@ def _validate_file(
     return frames, pl.concat([validated.quarantine, unified_quarantine], how="vertical")
 
 
+def _checked(
+    agency: AgencySource, work: tuple[LandingFile, duckdb.DuckDBPyConnection]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame] | str:
+    """The file's unified frames and quarantine, or why it could not be validated."""
+    file, cursor = work
+    try:
+        return _validate_file(cursor, agency, file)
+    except Exception as error:  # a mapping bug quarantines the file, not the run
+        log.error(
+            "%s: validation failed on %s (%s)", agency.name, file.file_name, type(error).__name__
+        )
+        return f"could not be validated: unexpected {type(error).__name__}"
+    finally:
+        cursor.close()
+
+
 def validate_pending(
     con: duckdb.DuckDBPyConnection, landing: Path, agency: AgencySource, run_id: str
 ) -> list[FileOutcome]:
-    """Validate and map every file of the agency in status `read`."""
+    """Validate and map every file of the agency in status `read`.
+
+    Like the reads, `READ_AHEAD` files are checked at once on threads, each reading its raw
+    rows through its own cursor (the raw rows were committed by the read stage)."""
+    files = [
+        _landing_file(row, landing)
+        for row in _pending(con, agency.name, "read").iter_rows(named=True)
+    ]
+    work = [(file, con.cursor()) for file in files]  # cursors made here, used by one thread each
+    results = prefetched(work, partial(_checked, agency), READ_AHEAD)
     outcomes = []
     con.execute("BEGIN")  # one commit for the agency's files (see read_new_files)
-    for row in _pending(con, agency.name, "read").iter_rows(named=True):
-        file = _landing_file(row, landing)
-        try:
-            frames, quarantine = _validate_file(con, agency, file)
-        except Exception as error:  # a mapping bug quarantines the file, not the run
-            log.error(
-                "%s: validation failed on %s (%s)",
-                agency.name,
-                file.file_name,
-                type(error).__name__,
-            )
-            reason = f"could not be validated: unexpected {type(error).__name__}"
-            outcomes.append(_record_rejection(con, agency.name, file, reason, run_id))
+    for file, result in zip(files, results, strict=True):
+        if isinstance(result, str):
+            outcomes.append(_record_rejection(con, agency.name, file, result, run_id))
             continue
+        frames, quarantine = result
         rows_quarantined = (
             quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
             .select("source_sheet", SOURCE_ROW)

@@ -18,10 +18,14 @@ KEY = "benchmark-key-0123456789abcdef"
 # Runs the command given as arguments and prints the peak resident memory (KiB) of the
 # largest process among it and its descendants: RUSAGE_CHILDREN covers every waited-for
 # descendant, and a fresh wrapper per measurement keeps earlier runs out of the maximum.
+# A failed command's last output lines go to stderr: `tipstats run` prints its
+# `FAILED step: <step>: <error>` lines on stdout.
 _PEAK_WRAPPER = (
     "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
     "sys.stderr.buffer.write(done.stderr[-4000:])\n"
+    "if done.returncode:\n"
+    "    sys.stderr.buffer.write(done.stdout[-4000:])\n"
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     "sys.exit(done.returncode)\n"
 )

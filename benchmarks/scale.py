@@ -214,9 +214,12 @@ def p2_one_size(
 
 
 def _failure(error: RuntimeError) -> dict[str, object]:
-    """The run's last error line (its exception), and its seconds unknown."""
-    lines = [line.strip() for line in str(error).splitlines() if "Error" in line]
-    return {"failed": lines[-1] if lines else str(error).splitlines()[0]}
+    """The run's failed steps (`tipstats run`'s own lines), else its last error line, and
+    its seconds unknown."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    steps = [line for line in lines if line.startswith("FAILED step:")]
+    errors = [line for line in lines if "Error" in line]
+    return {"failed": " / ".join(steps) if steps else errors[-1] if errors else lines[0]}
 
 
 def p2_scale(

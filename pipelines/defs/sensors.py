@@ -8,7 +8,7 @@
   its own, so the tables a new file changes are published without waiting for the report.
 - `failure_records` writes `failures/<run id>.txt` beside the warehouse for every failed run:
   what failed, which files, what to do.
-Both are on by default, like the daily schedule.
+All three are on by default, like the daily schedule.
 """
 
 import json

@@ -14,8 +14,8 @@ Result = TypeVar("Result")
 def prefetched(
     items: Iterable[Item], work: Callable[[Item], Result], ahead: int
 ) -> Generator[Result, None, None]:
-    """`work(item)` for each item, yielded in the items' order, with at most `ahead` items
-    worked on at once on threads (so at most `ahead` results wait in memory)."""
+    """`work(item)` for each item, yielded in the items' order; at most `ahead` items are
+    being worked on, on threads, or waiting to be taken, beside the one the caller holds."""
     pool = ThreadPoolExecutor(max_workers=ahead)
     running: deque[Future[Result]] = deque()
     try:

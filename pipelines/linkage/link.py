@@ -267,6 +267,12 @@ def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
             yield scratch
         except duckdb.OutOfMemoryException as error:
             first = str(error).splitlines()[0]
+            if "offload" not in first:  # a step DuckDB cannot spill: more disk is no help
+                raise LinkageScratchError(
+                    f"the linkage needs more than {SCRATCH_MEMORY} of memory for a step "
+                    f"that cannot spill to disk: {first} Raise SCRATCH_MEMORY in "
+                    "pipelines/linkage/link.py, on a machine with that much memory to spare."
+                ) from error
             raise LinkageScratchError(
                 f"the linkage needs more scratch than {SCRATCH_MEMORY} of memory and "
                 f"{disk / 2**30:.1f} GiB of disk in {Path(spill).parent} "

@@ -256,3 +256,18 @@ def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
     assert "\n" not in message
     assert "32MB of memory and 0.1 GiB of disk" in message
     assert f"in {tmp_path} " in message and "TMPDIR" in message
+
+
+def test_a_linkage_step_that_cannot_spill_names_memory_not_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(link, "SCRATCH_MEMORY", "32MB")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with pytest.raises(link.LinkageScratchError) as error, link._scratch(str(spill)) as scratch:
+        # One 100 MB string: an aggregate DuckDB holds in memory, whatever the disk.
+        scratch.execute("SELECT string_agg(md5(range::VARCHAR), ',') FROM range(3000000)")
+    message = str(error.value)
+    assert "\n" not in message
+    assert "more than 32MB of memory for a step that cannot spill to disk" in message
+    assert "SCRATCH_MEMORY" in message and "TMPDIR" not in message

@@ -16,12 +16,13 @@ import json
 import dagster as dg
 
 from pipelines import settings
+from pipelines.defs import publication as publication_assets
 from pipelines.ops import failures, publication
 from pipelines.ops.landing_watch import scan
 from schemas.vocabulary import AGENCIES
 
 FILE_TAG = "tipstats/file"
-REPORT = dg.AssetKey("annual_report")
+REPORT = publication_assets.annual_report.key
 
 
 def ingest_job_name(agency: str) -> str:

@@ -23,6 +23,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from pipelines import settings
 from pipelines.ingest import warehouse as wh
 from pipelines.linkage.link import link_persons
 from synthetic.world import load_counties
@@ -180,7 +181,11 @@ def link(warehouse: Path) -> dict[str, object]:
     with duckdb.connect(str(warehouse)) as con:
         start = time.perf_counter()
         outcome = link_persons(
-            con, threshold=0.95, band=(0.5, 0.99), decisions_path=Path("/nonexistent")
+            con,
+            threshold=0.95,
+            band=(0.5, 0.99),
+            decisions_path=Path("/nonexistent"),
+            memory=settings.linkage_memory(),
         )
         seconds = round(time.perf_counter() - start, 1)
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -74,6 +75,9 @@ LINK_REVIEW_BAND_ENV = "TIPSTATS_LINK_REVIEW_BAND"
 LINK_DECISIONS_ENV = "TIPSTATS_LINK_DECISIONS"
 DEFAULT_LINK_THRESHOLD = 0.95
 DEFAULT_LINK_REVIEW_BAND = (0.5, 0.99)
+LINKAGE_MEMORY_ENV = "TIPSTATS_LINKAGE_MEMORY"
+DEFAULT_LINKAGE_MEMORY = "2GB"
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
 def link_threshold() -> float:
@@ -88,6 +92,16 @@ def link_review_band() -> tuple[float, float]:
         return DEFAULT_LINK_REVIEW_BAND
     low, high = (float(part) for part in configured.split(","))
     return low, high
+
+
+def linkage_memory() -> str:
+    """Memory the linkage's scratch database works in before it spills to disk ('2GB')."""
+    configured = (os.environ.get(LINKAGE_MEMORY_ENV) or DEFAULT_LINKAGE_MEMORY).strip()
+    if not _MEMORY_SIZE.fullmatch(configured):
+        raise ValueError(
+            f"{LINKAGE_MEMORY_ENV} must be a size such as 2GB or 1500MB, not {configured!r}"
+        )
+    return configured
 
 
 def link_decisions_path() -> Path:

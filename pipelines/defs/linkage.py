@@ -27,12 +27,17 @@ def person_link(
 ) -> dg.MaterializeResult[Any]:
     decisions = settings.link_decisions_path()
     try:
+        memory = settings.linkage_memory()
+    except ValueError as error:
+        raise dg.Failure(f"linkage: {error}") from None
+    try:
         with warehouse.connect() as con:
             outcome = link_persons(
                 con,
                 threshold=settings.link_threshold(),
                 band=settings.link_review_band(),
                 decisions_path=decisions,
+                memory=memory,
             )
     except DecisionFileError as error:
         raise dg.Failure(f"linkage: {error}; fix or remove the file and run again") from None

@@ -1,7 +1,7 @@
 """Link person records: deterministic on the CNP stem, Splink for the rest, reviewed pairs.
 
-Everything runs in a private in-memory DuckDB (Splink's scratch tables never reach the
-warehouse); only the results are written back: `unified.person_link`,
+Everything runs in a private scratch DuckDB file in a temporary folder (Splink's scratch
+tables never reach the warehouse); only the results are written back: `unified.person_link`,
 `ops.linkage_review` and a row of `ops.linkage_model`.
 """
 
@@ -28,6 +28,7 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 from pipelines.ingest import warehouse as wh
 from pipelines.linkage import inputs, model
 from pipelines.linkage.review import MATCH, NO_MATCH, pair_id_sql, read_decisions
+from pipelines.settings import LINKAGE_MEMORY_ENV
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ MIN_RECORDS_TO_TRAIN = 2000
 U_SAMPLE_PAIRS = 2_000_000
 EM_MAX_PAIRS = 2_000_000
 SEED = 9
-# DuckDB spills beyond this; the rest of the run (Python, Splink) stays well under 4 GiB.
-SCRATCH_MEMORY = "2GB"
 # Beyond its memory DuckDB spills to disk, by default up to 90% of the free space: a run
 # that outgrows it would fill the disk the warehouse is on before failing.
 SPILL_SHARE_OF_FREE_DISK = 0.5
@@ -233,15 +232,17 @@ def link_persons(
     threshold: float,
     band: tuple[float, float],
     decisions_path: Path,
+    memory: str,
 ) -> LinkOutcome:
-    """Link every person record of the warehouse and write the three linkage tables."""
+    """Link every person record of the warehouse and write the three linkage tables; the
+    scratch database works in `memory` (a DuckDB size, '2GB') and spills beyond it."""
     wh.ensure_tables(con)
     # Taken before the decisions are read: a file changed meanwhile makes the next run link.
     state = inputs.fingerprint(threshold, band, decisions_path)
     decisions = read_decisions(decisions_path)
     with (
         tempfile.TemporaryDirectory(prefix="tipstats-linkage-") as spill,
-        _scratch(spill) as scratch,
+        _scratch(spill, memory) as scratch,
     ):
         count = _load(con, scratch)
         settings_json, trained = _predict(scratch, min(band[0], threshold))
@@ -254,12 +255,14 @@ def link_persons(
 
 
 @contextmanager
-def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A private in-memory DuckDB that spills to disk beyond SCRATCH_MEMORY, up to its share
-    of the free disk; beyond that, one clear error."""
+def _scratch(spill: str, memory: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A private DuckDB file in `spill` that works in `memory` and spills beyond it, up to
+    its share of the free disk; beyond that, one clear error. A file rather than an
+    in-memory database: its tables are stored compressed and leave memory as they are
+    written (in memory, 3 million records filled 2 GB and 3 GiB of spill; as a file, 0.6 GB)."""
     disk = spill_cap(spill)
-    with duckdb.connect() as scratch:
-        scratch.execute(f"SET memory_limit = '{SCRATCH_MEMORY}'")
+    with duckdb.connect(str(Path(spill) / "scratch.duckdb")) as scratch:
+        scratch.execute(f"SET memory_limit = '{memory}'")
         scratch.execute(f"SET temp_directory = '{spill}'")
         scratch.execute(f"SET max_temp_directory_size = '{disk}B'")
         scratch.execute("SET preserve_insertion_order = false")
@@ -269,12 +272,12 @@ def _scratch(spill: str) -> Iterator[duckdb.DuckDBPyConnection]:
             first = str(error).splitlines()[0]
             if "offload" not in first:  # a step DuckDB cannot spill: more disk is no help
                 raise LinkageScratchError(
-                    f"the linkage needs more than {SCRATCH_MEMORY} of memory for a step "
-                    f"that cannot spill to disk: {first} Raise SCRATCH_MEMORY in "
-                    "pipelines/linkage/link.py, on a machine with that much memory to spare."
+                    f"the linkage needs more than {memory} of memory for a step that cannot "
+                    f"spill to disk: {first} Set {LINKAGE_MEMORY_ENV} higher, on a machine with "
+                    "that much memory to spare."
                 ) from error
             raise LinkageScratchError(
-                f"the linkage needs more scratch than {SCRATCH_MEMORY} of memory and "
+                f"the linkage needs more scratch than {memory} of memory and "
                 f"{disk / 2**30:.1f} GiB of disk in {Path(spill).parent} "
                 f"({SPILL_SHARE_OF_FREE_DISK:.0%} of its free space): {first} Free disk "
                 "there, or set TMPDIR to a larger disk."

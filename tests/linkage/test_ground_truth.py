@@ -79,6 +79,7 @@ def _relinked(warehouse: Path, copy: Path) -> list[tuple[str, str]]:
             threshold=settings.link_threshold(),
             band=settings.link_review_band(),
             decisions_path=copy.with_suffix(".decisions.csv"),  # none
+            memory=settings.linkage_memory(),
         )
         return con.execute(
             "SELECT record_id, person_id FROM unified.person_link ORDER BY record_id"

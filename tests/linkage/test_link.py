@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines import settings
 from pipelines.ingest import warehouse as wh
 from pipelines.linkage import link
 from pipelines.linkage.link import link_persons
@@ -67,6 +68,7 @@ def persons(con: duckdb.DuckDBPyConnection, decisions: Path | None = None) -> di
         threshold=THRESHOLD,
         band=BAND,
         decisions_path=decisions or Path("/nonexistent/decisions.csv"),
+        memory=settings.DEFAULT_LINKAGE_MEMORY,
     )
     return dict(con.execute("SELECT record_id, person_id FROM unified.person_link").fetchall())
 
@@ -243,11 +245,13 @@ def test_a_record_without_name_or_cnp_meets_a_list_by_county_and_month_identifie
 def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(link, "SCRATCH_MEMORY", "32MB")
     monkeypatch.setattr(link, "spill_cap", lambda spill: 64 * 2**20)
     spill = tmp_path / "spill"
     spill.mkdir()
-    with pytest.raises(link.LinkageScratchError) as error, link._scratch(str(spill)) as scratch:
+    with (
+        pytest.raises(link.LinkageScratchError) as error,
+        link._scratch(str(spill), "32MB") as scratch,
+    ):
         # About 200 MB of text sorted: more than 32 MB of memory and 64 MiB of disk.
         scratch.execute(
             "CREATE TABLE t AS SELECT md5(range::VARCHAR) AS k FROM range(5000000) ORDER BY k"
@@ -261,13 +265,39 @@ def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
 def test_a_linkage_step_that_cannot_spill_names_memory_not_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(link, "SCRATCH_MEMORY", "32MB")
     spill = tmp_path / "spill"
     spill.mkdir()
-    with pytest.raises(link.LinkageScratchError) as error, link._scratch(str(spill)) as scratch:
+    with (
+        pytest.raises(link.LinkageScratchError) as error,
+        link._scratch(str(spill), "32MB") as scratch,
+    ):
         # One 100 MB string: an aggregate DuckDB holds in memory, whatever the disk.
         scratch.execute("SELECT string_agg(md5(range::VARCHAR), ',') FROM range(3000000)")
     message = str(error.value)
     assert "\n" not in message
     assert "more than 32MB of memory for a step that cannot spill to disk" in message
-    assert "SCRATCH_MEMORY" in message and "TMPDIR" not in message
+    assert "TIPSTATS_LINKAGE_MEMORY" in message and "TMPDIR" not in message
+
+
+def test_the_scratch_keeps_its_tables_on_disk_not_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(link, "spill_cap", lambda spill: 16 * 2**20)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with link._scratch(str(spill), "64MB") as scratch:
+        # About 200 MB of text: three times the memory and more than the spill allowed,
+        # which an in-memory scratch database would have to hold in one or the other.
+        scratch.execute("CREATE TABLE t AS SELECT md5(range::VARCHAR) AS k FROM range(5000000)")
+        assert scratch.execute("SELECT count(*) FROM t").fetchall() == [(5_000_000,)]
+
+
+def test_the_linkage_memory_is_a_size_or_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(settings.LINKAGE_MEMORY_ENV, raising=False)
+    assert settings.linkage_memory() == settings.DEFAULT_LINKAGE_MEMORY
+    for size in ("1500MB", "3 GiB", "0.5gb"):
+        monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, size)
+        assert settings.linkage_memory() == size
+    monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, "lots")
+    with pytest.raises(ValueError, match="TIPSTATS_LINKAGE_MEMORY must be a size .* not 'lots'"):
+        settings.linkage_memory()

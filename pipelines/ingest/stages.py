@@ -307,7 +307,9 @@ def validate_pending(
         _landing_file(row, landing)
         for row in _pending(con, agency.name, "read").iter_rows(named=True)
     ]
-    work = [(file, con.cursor()) for file in files]  # cursors made here, used by one thread each
+    # A cursor per file as it is taken, made on this thread and closed by the one using it:
+    # at most READ_AHEAD + 1 open, however many files a backfill holds.
+    work = ((file, con.cursor()) for file in files)
     results = prefetched(work, partial(_checked, agency), READ_AHEAD)
     outcomes = []
     con.execute("BEGIN")  # one commit for the agency's files (see read_new_files)

@@ -82,3 +82,45 @@ def test_a_file_whose_mapping_fails_is_rejected_alone(tmp_path: Path, key: bytes
     assert statuses.pop(broken) == "rejected"
     assert "rejected" not in statuses.values()  # the sample also holds a duplicate file
     assert list(statuses.values()).count("validated") >= 10
+
+
+class _CountingCursors:
+    """A connection whose cursors are counted while open (everything else passes through)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.open = 0
+        self.most_open = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+    def cursor(self) -> _CountedCursor:
+        self.open += 1
+        self.most_open = max(self.most_open, self.open)
+        return _CountedCursor(self._con.cursor(), self)
+
+
+class _CountedCursor:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, owner: _CountingCursors) -> None:
+        self._cursor = cursor
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._cursor, name)
+
+    def close(self) -> None:
+        self._owner.open -= 1
+        self._cursor.close()
+
+
+def test_validation_holds_a_few_cursors_however_many_files_wait(tmp_path: Path, key: bytes) -> None:
+    anitp = SOURCES["anitp"]
+    with wh.connect(tmp_path / "w.duckdb") as con:
+        wh.ensure_tables(con)
+        stages.read_new_files(con, SAMPLE_LANDING, anitp, key, "run")
+        counting = _CountingCursors(con)
+        outcomes = stages.validate_pending(counting, SAMPLE_LANDING, anitp, "run")  # type: ignore[arg-type]
+    assert len(outcomes) > stages.READ_AHEAD + 1
+    assert counting.open == 0
+    assert counting.most_open <= stages.READ_AHEAD + 1

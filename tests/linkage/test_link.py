@@ -299,5 +299,5 @@ def test_the_linkage_memory_is_a_size_or_one_clear_error(monkeypatch: pytest.Mon
         monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, size)
         assert settings.linkage_memory() == size
     monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, "lots")
-    with pytest.raises(ValueError, match="TIPSTATS_LINKAGE_MEMORY must be a size .* not 'lots'"):
+    with pytest.raises(ValueError, match=r"TIPSTATS_LINKAGE_MEMORY must be a size .* not 'lots'"):
         settings.linkage_memory()

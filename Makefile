@@ -64,6 +64,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy benchmarks
 	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 		TIPSTATS_WAREHOUSE="$$scratch/lint.duckdb" DBT_TARGET_PATH="$$scratch/target" \
 		DBT_LOG_PATH="$$scratch/logs" $(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests

@@ -30,6 +30,13 @@ def published_lists(file_name: str) -> bool:
     return bool(rows[0][0])
 
 
+def _tick(sensor: dg.SensorDefinition, context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    result = sensor(context)
+    if not isinstance(result, dg.SensorResult):
+        raise TypeError(f"{sensor.name} answered {type(result).__name__}, not a SensorResult")
+    return result
+
+
 def main() -> None:
     extract, landing = Path(sys.argv[1]), Path(sys.argv[2])
     from pipelines.definitions import defs
@@ -37,14 +44,16 @@ def main() -> None:
     definitions = defs()
     sensor = next(s for s in definitions.sensors or [] if s.name == "landing_files")
     with dg.DagsterInstance.get() as instance:
-        cursor = sensor(dg.build_sensor_context(instance=instance)).cursor  # files already there
+        cursor = _tick(
+            sensor, dg.build_sensor_context(instance=instance)
+        ).cursor  # files already there
         start = time.perf_counter()
         shutil.copy(extract, landing / "anitp" / extract.name)  # mtime now, as a new file
         settled = ran = 0.0
         while time.perf_counter() - start < GIVE_UP_SECONDS:
-            tick = sensor(dg.build_sensor_context(instance=instance, cursor=cursor))
+            tick = _tick(sensor, dg.build_sensor_context(instance=instance, cursor=cursor))
             cursor = tick.cursor
-            for request in tick.run_requests:
+            for request in tick.run_requests or []:
                 settled = settled or time.perf_counter() - start
                 job = definitions.resolve_job_def(request.job_name or "")
                 run_start = time.perf_counter()

@@ -8,8 +8,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "polars", "pandera")
-PACKAGES += ("pandas", "openpyxl")
+PACKAGES = (
+    *("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "polars", "pandera"),
+    *("pandas", "openpyxl"),
+)
 
 
 def _memory_gib() -> float:

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ import profiling
 import report
 import scale
 import validation_bench
-from harness import median
+from harness import median, timed
 
 from pipelines.estimation.capture import read_table
 from pipelines.estimation.mse import Options, estimate
@@ -48,14 +49,12 @@ LINKAGE_RECORDS = 1_000_000
 YEARS = range(2012, 2025)
 
 
-def _timed(action) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    action()
-    return round(time.perf_counter() - start, 2)
+def _timed(action: Callable[[], object]) -> float:
+    return round(timed(action), 2)
 
 
 def generator_scaling(scratch: Path) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
     for size in GENERATOR_SIZES:
         out = scratch / f"world-{size}"
         seconds = _timed(lambda: generate_world(out / "landing", out / "truth", YEARS, size, 1))  # noqa: B023

@@ -53,7 +53,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s")
+    # Dagster sets its own logger back to DEBUG whenever a library asks for one (dagster-dbt
+    # does, per dbt call), and those records reach this handler: the handler keeps them out.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
 
 
 @main.command()

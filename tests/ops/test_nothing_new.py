@@ -4,6 +4,7 @@ publication behind) makes it run."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from tests.pipelines.runner import Run, tipstats_run
 
 pytestmark = pytest.mark.slow
 NEW_FILE = Path("anitp") / "anitp_2016_20170601.csv"  # a revised extract, held back at first
+RUN_ID_IN_LOG_LINE = re.compile(r" - [0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12} - ")
 
 
 def _dagster_runs(home: Path) -> int:
@@ -34,7 +36,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
     landing, warehouse = root / "landing", root / "warehouse.duckdb"
     shutil.copytree(EXAMPLES, landing)
     shutil.move(landing / NEW_FILE, root / NEW_FILE.name)
-    first = tipstats_run(landing, warehouse, root / "home")
+    first = tipstats_run(landing, warehouse, root / "home", verbose=False)
     assert first.code == 0, first.output[-3000:]
     runs = _dagster_runs(root / "dagster_home")
     again = tipstats_run(landing, warehouse, root / "home", verbose=False)
@@ -54,6 +56,14 @@ def test_a_run_with_nothing_new_says_so_in_one_line(built: tuple[Path, Path, Run
     assert lines[0].startswith(f"nothing new in {landing}: warehouse and publication are current")
     assert "(6 files already read)" in lines[0]  # the examples less the held-back file
     assert "dbt skipped" not in again.output and "nothing new in" not in first.output
+
+
+def test_a_run_without_verbose_prints_no_progress_logs(built: tuple[Path, Path, Run, Run]) -> None:
+    _, _, first, _ = built
+    # Dagster's log lines read '<job> - <run id> - <step> - <message>'.
+    progress = [line for line in first.output.splitlines() if RUN_ID_IN_LOG_LINE.search(line)]
+    assert progress == []
+    assert "published:" in first.output  # the summary is still there
 
 
 @pytest.fixture

@@ -242,16 +242,19 @@ def test_a_record_without_name_or_cnp_meets_a_list_by_county_and_month_identifie
     assert linked["register"] == linked["ngo"] or scored == [(1,)]
 
 
+@pytest.fixture
+def spill(tmp_path: Path) -> str:
+    """The linkage's temporary folder (its scratch database and spill)."""
+    folder = tmp_path / "spill"
+    folder.mkdir()
+    return str(folder)
+
+
 def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spill: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(link, "spill_cap", lambda spill: 64 * 2**20)
-    spill = tmp_path / "spill"
-    spill.mkdir()
-    with (
-        pytest.raises(link.LinkageScratchError) as error,
-        link._scratch(str(spill), "32MB") as scratch,
-    ):
+    with pytest.raises(link.LinkageScratchError) as error, link._scratch(spill, "32MB") as scratch:
         # About 200 MB of text sorted: more than 32 MB of memory and 64 MiB of disk.
         scratch.execute(
             "CREATE TABLE t AS SELECT md5(range::VARCHAR) AS k FROM range(5000000) ORDER BY k"
@@ -262,15 +265,8 @@ def test_a_linkage_that_outgrows_its_scratch_fails_in_one_line(
     assert f"in {tmp_path} " in message and "TMPDIR" in message
 
 
-def test_a_linkage_step_that_cannot_spill_names_memory_not_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spill = tmp_path / "spill"
-    spill.mkdir()
-    with (
-        pytest.raises(link.LinkageScratchError) as error,
-        link._scratch(str(spill), "32MB") as scratch,
-    ):
+def test_a_linkage_step_that_cannot_spill_names_memory_not_disk(spill: str) -> None:
+    with pytest.raises(link.LinkageScratchError) as error, link._scratch(spill, "32MB") as scratch:
         # One 100 MB string: an aggregate DuckDB holds in memory, whatever the disk.
         scratch.execute("SELECT string_agg(md5(range::VARCHAR), ',') FROM range(3000000)")
     message = str(error.value)
@@ -280,12 +276,10 @@ def test_a_linkage_step_that_cannot_spill_names_memory_not_disk(
 
 
 def test_the_scratch_keeps_its_tables_on_disk_not_in_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spill: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(link, "spill_cap", lambda spill: 16 * 2**20)
-    spill = tmp_path / "spill"
-    spill.mkdir()
-    with link._scratch(str(spill), "64MB") as scratch:
+    with link._scratch(spill, "64MB") as scratch:
         # About 200 MB of text: three times the memory and more than the spill allowed,
         # which an in-memory scratch database would have to hold in one or the other.
         scratch.execute("CREATE TABLE t AS SELECT md5(range::VARCHAR) AS k FROM range(5000000)")

@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 
 from pipelines import settings
+from pipelines.defs.linkage import person_link
+from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest import warehouse as wh
 from pipelines.linkage import link
 from pipelines.linkage.link import link_persons
@@ -295,3 +298,16 @@ def test_the_linkage_memory_is_a_size_or_one_clear_error(monkeypatch: pytest.Mon
     monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, "lots")
     with pytest.raises(ValueError, match=r"TIPSTATS_LINKAGE_MEMORY must be a size .* not 'lots'"):
         settings.linkage_memory()
+
+
+def test_a_memory_setting_that_is_no_size_fails_the_linkage_step_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(settings.LINKAGE_MEMORY_ENV, "plenty")
+    warehouse = WarehouseResource(path=str(tmp_path / "w.duckdb"))
+    with pytest.raises(dg.Failure) as failure:
+        person_link(dg.build_asset_context(), warehouse)
+    assert failure.value.description == (
+        "linkage: TIPSTATS_LINKAGE_MEMORY must be a size such as 2GB or 1500MB, not 'plenty'"
+    )
+    assert not (tmp_path / "w.duckdb").exists()  # stopped before the warehouse was opened

@@ -16,7 +16,9 @@ from tests.dbt.fixture import build
 PROJECT = Path(__file__).parents[2] / "dbt_project"
 
 
-def run_dbt(command: str, warehouse: Path, scratch: Path) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    command: str, warehouse: Path, scratch: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "TIPSTATS_WAREHOUSE": str(warehouse),
@@ -35,6 +37,7 @@ def run_dbt(command: str, warehouse: Path, scratch: Path) -> subprocess.Complete
             str(scratch / "target"),
             "--log-path",
             str(scratch / "logs"),
+            *options,
         ],
         capture_output=True,
         text=True,

@@ -1,0 +1,25 @@
+"""dbt's DuckDB works within a memory limit (TIPSTATS_DBT_MEMORY), not DuckDB's default of
+80% of the machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.dbt.conftest import run_dbt
+
+SHOW_LIMIT = ("--inline", "select current_setting('memory_limit') as memory_limit")
+
+
+@pytest.mark.parametrize(("configured", "shown"), [(None, "2.7 GiB"), ("1GB", "953.6 MiB")])
+def test_dbt_works_within_its_memory_limit(
+    configured: str | None, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if configured is None:
+        monkeypatch.delenv("TIPSTATS_DBT_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("TIPSTATS_DBT_MEMORY", configured)
+    done = run_dbt("show", tmp_path / "w.duckdb", tmp_path, *SHOW_LIMIT)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert f"| {shown} " in done.stdout

@@ -44,9 +44,8 @@ def main() -> None:
     definitions = defs()
     sensor = next(s for s in definitions.sensors or [] if s.name == "landing_files")
     with dg.DagsterInstance.get() as instance:
-        cursor = _tick(
-            sensor, dg.build_sensor_context(instance=instance)
-        ).cursor  # files already there
+        first = _tick(sensor, dg.build_sensor_context(instance=instance))
+        cursor = first.cursor  # the files already there
         start = time.perf_counter()
         shutil.copy(extract, landing / "anitp" / extract.name)  # mtime now, as a new file
         settled = ran = 0.0

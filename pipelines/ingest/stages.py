@@ -14,6 +14,8 @@ re-reading anything else.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -40,6 +42,10 @@ log = logging.getLogger(__name__)
 
 STAGE_TABLES = tuple(UNIFIED_MODELS)
 READ_AHEAD = 2  # files read or validated at once: two cores; each holds one file's rows
+# A stage writes its files in one transaction (each commit flushes the WAL), committed
+# between files once it holds this many rows: DuckDB keeps uncommitted rows in memory (13
+# police files of 66,000 rows took the process from 0.6 to 2.6 GiB until the one commit).
+COMMIT_EVERY_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,28 @@ class FileOutcome:
     source_file: str
     status: str
     reason: str | None = None
+
+
+class _Transaction:
+    """The stage's open transaction; each file is written whole inside one."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.rows = 0
+
+    def file_written(self, rows: int) -> None:
+        self.rows += rows
+        if self.rows >= COMMIT_EVERY_ROWS:
+            self.con.execute("COMMIT")
+            self.con.execute("BEGIN")
+            self.rows = 0
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[_Transaction]:
+    con.execute("BEGIN")
+    yield _Transaction(con)
+    con.execute("COMMIT")
 
 
 def _manifest_row(
@@ -198,23 +226,23 @@ def read_new_files(
     to_read = [entry for entry, _, why in plan if why is None and isinstance(entry, LandingFile)]
     deliveries = prefetched(to_read, partial(_read_one, agency, key=key), READ_AHEAD)
     outcomes: list[FileOutcome] = []
-    con.execute("BEGIN")  # one commit per stage, not per file: each commit costs a WAL flush
-    for entry, sha, why in plan:
-        if isinstance(entry, RejectedFile):
-            rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)
-            outcomes.append(_record_rejection(con, agency.name, rejected, entry.reason, run_id))
-        elif why is not None:
-            _forget_file(con, agency.name, entry.file_name)
-            row = _manifest_row(agency.name, entry, "duplicate", run_id, why)
-            wh.insert(con, "ops.file_manifest", row)
-            outcomes.append(FileOutcome(entry.file_name, "duplicate", why))
-        else:
-            result = next(deliveries)
-            if isinstance(result, str):
-                outcomes.append(_record_rejection(con, agency.name, entry, result, run_id))
+    with _transaction(con) as transaction:
+        for entry, sha, why in plan:
+            if isinstance(entry, RejectedFile):
+                rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)
+                outcomes.append(_record_rejection(con, agency.name, rejected, entry.reason, run_id))
+            elif why is not None:
+                _forget_file(con, agency.name, entry.file_name)
+                row = _manifest_row(agency.name, entry, "duplicate", run_id, why)
+                wh.insert(con, "ops.file_manifest", row)
+                outcomes.append(FileOutcome(entry.file_name, "duplicate", why))
             else:
-                outcomes.append(_store_delivery(con, agency.name, result, run_id))
-    con.execute("COMMIT")
+                result = next(deliveries)
+                if isinstance(result, str):
+                    outcomes.append(_record_rejection(con, agency.name, entry, result, run_id))
+                else:
+                    outcomes.append(_store_delivery(con, agency.name, result, run_id))
+                    transaction.file_written(result.rows_read())
     return outcomes
 
 
@@ -312,31 +340,41 @@ def validate_pending(
     work = ((file, con.cursor()) for file in files)
     results = prefetched(work, partial(_checked, agency), READ_AHEAD)
     outcomes = []
-    con.execute("BEGIN")  # one commit for the agency's files (see read_new_files)
-    for file, result in zip(files, results, strict=True):
-        if isinstance(result, str):
-            outcomes.append(_record_rejection(con, agency.name, file, result, run_id))
-            continue
-        frames, quarantine = result
-        rows_quarantined = (
-            quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
-            .select("source_sheet", SOURCE_ROW)
-            .unique()
-            .height
-        )
-        for schema_table in [f"validated.{t}" for t in STAGE_TABLES]:
-            wh.delete_file_rows(con, schema_table, file.file_name)
-        for table, frame in frames.items():
-            wh.insert(con, f"validated.{table}", frame)
-        wh.insert(con, "ops.quarantine", quarantine)
-        con.execute(
-            "UPDATE ops.file_manifest SET status = 'validated', rows_accepted = ?, "
-            "rows_quarantined = rows_quarantined + ?, run_id = ? WHERE source_file = ?",
-            [_accepted_rows(frames), rows_quarantined, run_id, file.file_name],
-        )
-        outcomes.append(FileOutcome(file.file_name, "validated"))
-    con.execute("COMMIT")
+    with _transaction(con) as transaction:
+        for file, result in zip(files, results, strict=True):
+            if isinstance(result, str):
+                outcomes.append(_record_rejection(con, agency.name, file, result, run_id))
+                continue
+            frames, quarantine = result
+            _store_validated(con, file, frames, quarantine, run_id)
+            transaction.file_written(sum(frame.height for frame in frames.values()))
+            outcomes.append(FileOutcome(file.file_name, "validated"))
     return outcomes
+
+
+def _store_validated(
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    frames: dict[str, pl.DataFrame],
+    quarantine: pl.DataFrame,
+    run_id: str,
+) -> None:
+    rows_quarantined = (
+        quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
+        .select("source_sheet", SOURCE_ROW)
+        .unique()
+        .height
+    )
+    for schema_table in [f"validated.{t}" for t in STAGE_TABLES]:
+        wh.delete_file_rows(con, schema_table, file.file_name)
+    for table, frame in frames.items():
+        wh.insert(con, f"validated.{table}", frame)
+    wh.insert(con, "ops.quarantine", quarantine)
+    con.execute(
+        "UPDATE ops.file_manifest SET status = 'validated', rows_accepted = ?, "
+        "rows_quarantined = rows_quarantined + ?, run_id = ? WHERE source_file = ?",
+        [_accepted_rows(frames), rows_quarantined, run_id, file.file_name],
+    )
 
 
 def publish_validated(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> list[str]:

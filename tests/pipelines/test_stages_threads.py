@@ -124,3 +124,45 @@ def test_validation_holds_a_few_cursors_however_many_files_wait(tmp_path: Path, 
     assert len(outcomes) > stages.READ_AHEAD + 1
     assert counting.open == 0
     assert counting.most_open <= stages.READ_AHEAD + 1
+
+
+class _CountingCommits:
+    """A connection whose commits are counted (everything else passes through)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.commits = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+    def execute(self, sql: str, *parameters: object) -> duckdb.DuckDBPyConnection:
+        self.commits += sql.strip().upper() == "COMMIT"
+        return self._con.execute(sql, *parameters)
+
+
+def _anitp_ingested(warehouse: Path, key: bytes) -> tuple[int, dict[str, pl.DataFrame]]:
+    """ANITP's files read and validated: the commits it took and the tables it wrote."""
+    anitp = SOURCES["anitp"]
+    with wh.connect(warehouse) as con:
+        wh.ensure_tables(con)
+        counting = _CountingCommits(con)
+        stages.read_new_files(counting, SAMPLE_LANDING, anitp, key, "run")  # type: ignore[arg-type]
+        stages.validate_pending(counting, SAMPLE_LANDING, anitp, "run")  # type: ignore[arg-type]
+        names = [*TABLES, *(f"validated.{t}" for t in stages.STAGE_TABLES)]
+        names += [f"raw.{t}" for t in _raw_tables(con)]
+        return counting.commits, {name: _rows(con, name) for name in names}
+
+
+def test_a_stage_commits_between_files_once_it_holds_many_rows_with_the_same_result(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = len(list((SAMPLE_LANDING / "anitp").iterdir()))
+    one_per_stage, whole = _anitp_ingested(tmp_path / "whole.duckdb", key)
+    monkeypatch.setattr(stages, "COMMIT_EVERY_ROWS", 1)
+    one_per_file, split = _anitp_ingested(tmp_path / "split.duckdb", key)
+    assert one_per_stage == 2  # the sample's files are far below the budget
+    assert one_per_file > files  # each stage committed after (nearly) every file
+    assert whole.keys() == split.keys()
+    for name, frame in whole.items():
+        assert split[name].equals(frame), name

@@ -77,6 +77,11 @@ DEFAULT_LINK_THRESHOLD = 0.95
 DEFAULT_LINK_REVIEW_BAND = (0.5, 0.99)
 LINKAGE_MEMORY_ENV = "TIPSTATS_LINKAGE_MEMORY"
 DEFAULT_LINKAGE_MEMORY = "2GB"
+WAREHOUSE_MEMORY_ENV = "TIPSTATS_WAREHOUSE_MEMORY"
+DEFAULT_WAREHOUSE_MEMORY = "2GB"
+# dbt_project/profiles.yml holds the same default.
+DBT_MEMORY_ENV = "TIPSTATS_DBT_MEMORY"
+DEFAULT_DBT_MEMORY = "3GB"
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
@@ -94,14 +99,26 @@ def link_review_band() -> tuple[float, float]:
     return low, high
 
 
+def _memory_size(env: str, default: str) -> str:
+    configured = (os.environ.get(env) or default).strip()
+    if not _MEMORY_SIZE.fullmatch(configured):
+        raise ValueError(f"{env} must be a size such as 2GB or 1500MB, not {configured!r}")
+    return configured
+
+
 def linkage_memory() -> str:
     """Memory the linkage's scratch database works in before it spills to disk ('2GB')."""
-    configured = (os.environ.get(LINKAGE_MEMORY_ENV) or DEFAULT_LINKAGE_MEMORY).strip()
-    if not _MEMORY_SIZE.fullmatch(configured):
-        raise ValueError(
-            f"{LINKAGE_MEMORY_ENV} must be a size such as 2GB or 1500MB, not {configured!r}"
-        )
-    return configured
+    return _memory_size(LINKAGE_MEMORY_ENV, DEFAULT_LINKAGE_MEMORY)
+
+
+def warehouse_memory() -> str:
+    """Memory the pipeline's own connections to the warehouse work in ('2GB')."""
+    return _memory_size(WAREHOUSE_MEMORY_ENV, DEFAULT_WAREHOUSE_MEMORY)
+
+
+def dbt_memory() -> str:
+    """Memory dbt's DuckDB works in ('3GB'); dbt's profile reads the same variable."""
+    return _memory_size(DBT_MEMORY_ENV, DEFAULT_DBT_MEMORY)
 
 
 def link_decisions_path() -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import settings
 from pipelines.ingest.validation import QUARANTINE_SCHEMA
 from schemas.unified import UNIFIED_MODELS
 
@@ -61,9 +62,12 @@ def unified_schema(table: str) -> dict[str, pl.DataType]:
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection within TIPSTATS_WAREHOUSE_MEMORY (beyond it DuckDB spills to
+    `<warehouse>.tmp`); DuckDB's own default is 80% of the machine."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     try:
+        con.execute(f"SET memory_limit = '{settings.warehouse_memory()}'")
         yield con
     finally:
         con.close()

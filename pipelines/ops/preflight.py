@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from sources.common.privacy import PseudonymKeyError, load_key
 
 
@@ -30,6 +31,15 @@ def check_writable(folder: Path, what: str) -> None:
         raise InvocationError(f"cannot create the {what} folder {folder}: {reason}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InvocationError(f"cannot write to the {what} folder {folder}: permission denied")
+
+
+def check_memory_settings() -> None:
+    """Each memory setting is a DuckDB size, before any step or dbt reads it."""
+    for setting in (settings.warehouse_memory, settings.linkage_memory, settings.dbt_memory):
+        try:
+            setting()
+        except ValueError as error:
+            raise InvocationError(str(error)) from None
 
 
 def key() -> bytes:

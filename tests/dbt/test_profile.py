@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines import settings
 from tests.dbt.conftest import run_dbt
 
 SHOW_LIMIT = ("--inline", "select current_setting('memory_limit') as memory_limit")
@@ -23,3 +24,9 @@ def test_dbt_works_within_its_memory_limit(
     done = run_dbt("show", tmp_path / "w.duckdb", tmp_path, *SHOW_LIMIT)
     assert done.returncode == 0, done.stdout[-2000:]
     assert f"| {shown} " in done.stdout
+
+
+def test_the_profile_and_the_preflight_know_the_same_default() -> None:
+    profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text()
+    expected = f"env_var('{settings.DBT_MEMORY_ENV}', '{settings.DEFAULT_DBT_MEMORY}')"
+    assert expected in profile

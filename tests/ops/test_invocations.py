@@ -59,6 +59,19 @@ def test_unusable_key(tmp_path: Path, landing: Path, key: str) -> None:
     assert_one_line(output, "TIPSTATS_PSEUDONYM_KEY")
 
 
+@pytest.mark.parametrize(
+    "setting", ["TIPSTATS_WAREHOUSE_MEMORY", "TIPSTATS_LINKAGE_MEMORY", "TIPSTATS_DBT_MEMORY"]
+)
+def test_memory_setting_that_is_no_size(
+    tmp_path: Path, landing: Path, setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(setting, "lots")
+    code, output = tipstats("run", "--landing", str(landing), "--warehouse", str(tmp_path / "w"))
+    assert code == 2
+    assert_one_line(output, setting, "'lots'", "2GB")
+    assert not (tmp_path / "w").exists()  # refused before anything was opened
+
+
 def test_key_file_that_cannot_be_read(tmp_path: Path, landing: Path) -> None:
     folder = tmp_path / "keys"
     folder.mkdir()

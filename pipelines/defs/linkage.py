@@ -53,6 +53,7 @@ def person_link(
             "pairs_for_review": outcome.review_pairs,
             "model_trained": outcome.trained,
             "decisions_file": str(decisions),
+            "seconds_per_phase": outcome.seconds,
         }
     )
 

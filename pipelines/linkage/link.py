@@ -13,6 +13,7 @@ import logging
 import math
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,16 @@ class LinkOutcome:
     persons: int
     review_pairs: int
     trained: bool
+    seconds: dict[str, float]  # per phase, in order: where a slow linkage spends its time
+
+
+@contextmanager
+def _phase(seconds: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = round(time.perf_counter() - start, 1)
 
 
 def _input_sql() -> str:
@@ -108,20 +119,27 @@ def _with_m_floor(settings: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
-def _predict(scratch: duckdb.DuckDBPyConnection, low: float) -> tuple[dict[str, Any], bool]:
-    """Score the blocked pairs (probability >= low) into the table `pairs`."""
-    db_api = DuckDBAPI(connection=scratch)
-    records = db_api.register("person_input")
-    ((count,),) = scratch.execute("SELECT count(*) FROM person_input").fetchall()
+def _model(records: SplinkDataFrame, count: int) -> tuple[dict[str, Any], bool]:
+    """The trained model, or the prior one where there are too few records to learn from."""
     trained = count >= MIN_RECORDS_TO_TRAIN
-    settings = _train(records) if trained else model.settings(term_frequencies=False)
+    return (_train(records) if trained else model.settings(term_frequencies=False)), trained
+
+
+def _predict(
+    scratch: duckdb.DuckDBPyConnection,
+    records: SplinkDataFrame,
+    settings: dict[str, Any],
+    count: int,
+    low: float,
+) -> dict[str, Any]:
+    """Score the blocked pairs (probability >= low) into the table `pairs`."""
     linker = Linker(records, settings, log_level=logging.WARNING)
     chunks = max(1, math.ceil(count / RECORDS_PER_CHUNK))  # no records: still one
     predictions = linker.inference.predict(
         threshold_match_probability=low, num_chunks_left=chunks, num_chunks_right=chunks
     )
     scratch.execute(f"CREATE TABLE pairs AS SELECT * FROM {predictions.physical_name}")
-    return linker.misc.save_model_to_json(), trained
+    return linker.misc.save_model_to_json()
 
 
 def _evidence_sql(columns: list[str]) -> str:
@@ -240,18 +258,27 @@ def link_persons(
     # Taken before the decisions are read: a file changed meanwhile makes the next run link.
     state = inputs.fingerprint(threshold, band, decisions_path)
     decisions = read_decisions(decisions_path)
+    seconds: dict[str, float] = {}
     with (
         tempfile.TemporaryDirectory(prefix="tipstats-linkage-") as spill,
         _scratch(spill, memory) as scratch,
     ):
-        count = _load(con, scratch)
-        settings_json, trained = _predict(scratch, min(band[0], threshold))
-        _edges(scratch, decisions)
-        links = _clusters(scratch, threshold)
-        review = _review(scratch, band)
+        with _phase(seconds, "load"):
+            count = _load(con, scratch)
+        records = DuckDBAPI(connection=scratch).register("person_input")
+        with _phase(seconds, "train"):
+            settings, trained = _model(records, count)
+        with _phase(seconds, "score"):
+            settings_json = _predict(scratch, records, settings, count, min(band[0], threshold))
+        with _phase(seconds, "cluster"):
+            _edges(scratch, decisions)
+            links = _clusters(scratch, threshold)
+        with _phase(seconds, "review"):
+            review = _review(scratch, band)
     persons = links["person_id"].n_unique()
-    _write(con, links, review, settings_json, threshold, trained, state)
-    return LinkOutcome(count, persons, review.height, trained)
+    with _phase(seconds, "write"):
+        _write(con, links, review, settings_json, threshold, trained, state)
+    return LinkOutcome(count, persons, review.height, trained, seconds)
 
 
 @contextmanager

@@ -82,6 +82,20 @@ def test_a_warehouse_without_person_records_links_no_one() -> None:
     assert persons(con) == {}
 
 
+def test_the_outcome_says_how_long_each_phase_took() -> None:
+    con = duckdb.connect()
+    wh.ensure_tables(con)
+    outcome = link_persons(
+        con,
+        threshold=THRESHOLD,
+        band=BAND,
+        decisions_path=Path("/nonexistent/decisions.csv"),
+        memory=settings.DEFAULT_LINKAGE_MEMORY,
+    )
+    assert list(outcome.seconds) == ["load", "train", "score", "cluster", "review", "write"]
+    assert all(seconds >= 0 for seconds in outcome.seconds.values())
+
+
 BORN = dt.date(1994, 5, 17)
 
 

@@ -185,8 +185,9 @@ def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
     )
 
 
-def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFrame:
-    """Connected components of the edges at or above the threshold -> person ids."""
+def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Connected components of the edges at or above the threshold -> person ids, in the
+    scratch table `links` (streamed to the warehouse: 10 M rows never sit in Python)."""
     db_api = DuckDBAPI(connection=scratch)
     clusters = cluster_pairwise_predictions_at_threshold(
         "person_input",
@@ -197,8 +198,9 @@ def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFr
         edge_id_column_name_right="record_id_r",
         threshold_match_probability=threshold,
     )
-    frame: pl.DataFrame = scratch.sql(
+    scratch.execute(
         f"""
+        CREATE TABLE links AS
         WITH accepted AS (
             SELECT record_id_l AS record_id, link_method, match_probability FROM edges
             WHERE match_probability >= {threshold}
@@ -224,8 +226,7 @@ def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> pl.DataFr
         LEFT JOIN person_keys k USING (record_id)
         LEFT JOIN how h USING (record_id)
         """
-    ).pl()
-    return frame
+    )
 
 
 def _review(scratch: duckdb.DuckDBPyConnection, band: tuple[float, float]) -> pl.DataFrame:
@@ -272,12 +273,13 @@ def link_persons(
             settings_json = _predict(scratch, records, settings, count, min(band[0], threshold))
         with _phase(seconds, "cluster"):
             _edges(scratch, decisions)
-            links = _clusters(scratch, threshold)
+            _clusters(scratch, threshold)
         with _phase(seconds, "review"):
             review = _review(scratch, band)
-    persons = links["person_id"].n_unique()
-    with _phase(seconds, "write"):
-        _write(con, links, review, settings_json, threshold, trained, state)
+        ((persons,),) = scratch.execute("SELECT count(DISTINCT person_id) FROM links").fetchall()
+        model_row = _model_row(count, persons, settings_json, threshold, trained)
+        with _phase(seconds, "write"):
+            _write(con, scratch, review, model_row, state)
     return LinkOutcome(count, persons, review.height, trained, seconds)
 
 
@@ -330,33 +332,45 @@ def _load(con: duckdb.DuckDBPyConnection, scratch: duckdb.DuckDBPyConnection) ->
     return int(count)
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    links: pl.DataFrame,
-    review: pl.DataFrame,
-    settings_json: dict[str, Any],
-    threshold: float,
-    trained: bool,
-    state: str,
-) -> None:
-    row = pl.DataFrame(
+def _model_row(
+    records: int, persons: int, settings_json: dict[str, Any], threshold: float, trained: bool
+) -> pl.DataFrame:
+    return pl.DataFrame(
         {
             "linked_at": [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-            "records": [links.height],
-            "persons": [links["person_id"].n_unique()],
+            "records": [records],
+            "persons": [persons],
             "threshold": [threshold],
             "trained": [trained],
             "model_json": [json.dumps(settings_json, sort_keys=True, default=str)],
         }
     )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    scratch: duckdb.DuckDBPyConnection,
+    review: pl.DataFrame,
+    model_row: pl.DataFrame,
+    state: str,
+) -> None:
+    """The links (streamed from the scratch database), the review pairs and the model's row,
+    in one transaction."""
+    sources = (
+        (
+            "unified.person_link",
+            scratch.sql("SELECT * FROM links").to_arrow_reader(LOAD_BATCH_ROWS),
+        ),
+        ("ops.linkage_review", review.to_arrow()),
+    )
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in (("unified.person_link", links), ("ops.linkage_review", review)):
+        for table, rows in sources:
             con.execute(f"DELETE FROM {table}")
-            con.register("_frame", frame.to_arrow())
+            con.register("_frame", rows)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             con.unregister("_frame")
-        con.register("_frame", row.to_arrow())
+        con.register("_frame", model_row.to_arrow())
         con.execute("INSERT INTO ops.linkage_model BY NAME SELECT * FROM _frame")
         con.unregister("_frame")
         inputs.record(con, state)

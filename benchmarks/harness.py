@@ -1,5 +1,5 @@
 """Measuring helpers shared by the benchmark sections: medians of repeated runs, and a
-command's wall time with the peak memory of its largest process."""
+command's wall time with the peak memory of its largest process and of all its processes."""
 
 from __future__ import annotations
 
@@ -15,26 +15,57 @@ from pathlib import Path
 
 TIPSTATS = Path(sys.executable).with_name("tipstats")
 KEY = "benchmark-key-0123456789abcdef"
-# Runs the command given as arguments and prints the peak resident memory (KiB) of the
-# largest process among it and its descendants: RUSAGE_CHILDREN covers every waited-for
-# descendant, and a fresh wrapper per measurement keeps earlier runs out of the maximum.
-# A failed command's last output lines go to stderr: `tipstats run` prints its
-# `FAILED step: <step>: <error>` lines on stdout.
-_PEAK_WRAPPER = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
-    "sys.stderr.buffer.write(done.stderr[-4000:])\n"
-    "if done.returncode:\n"
-    "    sys.stderr.buffer.write(done.stdout[-4000:])\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.exit(done.returncode)\n"
-)
+# Runs the command given as arguments and prints two peaks of resident memory (KiB): of the
+# largest process among it and its descendants (RUSAGE_CHILDREN covers every waited-for
+# descendant; a fresh wrapper per measurement keeps earlier runs out of the maximum), and of
+# the whole process tree at once, summed from /proc twice a second (the pipeline's process
+# keeps its memory while dbt's runs beside it). A failed command's last output lines go to
+# stderr: `tipstats run` prints its `FAILED step: <step>: <error>` lines on stdout.
+_PEAK_WRAPPER = """
+import os, resource, subprocess, sys, threading, time
+
+def tree_kib(root):
+    stats = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(pid)] = (int(fields[1]), int(fields[21]))  # parent, resident pages
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, (parent, _) in stats.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    pages = sum(stats[pid][1] for pid in tree if pid in stats)
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+together = [0]
+
+def sample():
+    while child.poll() is None:
+        together[0] = max(together[0], tree_kib(child.pid))
+        time.sleep(0.5)
+
+threading.Thread(target=sample, daemon=True).start()
+stdout, stderr = child.communicate()
+sys.stderr.buffer.write(stderr[-4000:])
+if child.returncode:
+    sys.stderr.buffer.write(stdout[-4000:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, together[0])
+sys.exit(child.returncode)
+"""
 
 
 @dataclass(frozen=True)
 class Measured:
     seconds: float
-    peak_mib: float
+    peak_mib: float  # the largest single process
+    together_mib: float  # the process tree at once, sampled twice a second
 
 
 def median(values: Sequence[float]) -> float:
@@ -60,7 +91,8 @@ def run_env(**extra: str) -> dict[str, str]:
 
 
 def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Measured:
-    """Wall seconds and peak memory (MiB, largest single process) of one command."""
+    """Wall seconds and peak memory (MiB: the largest process, the processes together) of
+    one command."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _PEAK_WRAPPER, *command],
@@ -72,7 +104,8 @@ def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Measur
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:3])} failed:\n{done.stderr[-3000:]}")
-    return Measured(seconds, int(done.stdout.split()[-1]) / 1024)
+    largest, together = (int(kib) / 1024 for kib in done.stdout.split()[-2:])
+    return Measured(seconds, largest, together)
 
 
 def tipstats_run(landing: Path, warehouse: Path) -> list[str]:

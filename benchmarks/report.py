@@ -59,6 +59,11 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             rows += [
                 (f"P2 pipeline, {size}", f"{point['pipeline_seconds']} s", "≤ 180 s at 10 M"),
                 (f"P2 peak memory, {size}", f"{point['peak_mib'] / 1024:.2f} GiB", "≤ 4 GiB"),
+                (
+                    f"P2 peak memory of the processes together, {size}",
+                    f"{point['peak_together_mib'] / 1024:.2f} GiB",
+                    "",
+                ),
                 (f"P2 DuckDB floor, {size}", f"{point['floor_seconds']} s", ""),
                 (f"P2 pipeline / floor, {size}", f"{point['pipeline_over_floor']}×", "≤ 3×"),
             ]

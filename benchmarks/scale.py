@@ -170,7 +170,7 @@ def p2_one_size(
     scratch: Path, rows: int, repeat: int, profiler: Profiler | None = None
 ) -> dict[str, object]:
     landing, exact, generator_seconds = generate(scratch, rows)
-    runs, peaks, stages = [], [], []
+    runs, peaks, together, stages = [], [], [], []
     for index in range(repeat):
         folder = scratch / f"p2-{rows}-{index}"
         folder.mkdir()
@@ -182,6 +182,7 @@ def p2_one_size(
             return {"rows": exact, "generator_seconds": generator_seconds, **_failure(error)}
         runs.append(measured.seconds)
         peaks.append(measured.peak_mib)
+        together.append(measured.together_mib)
         stages.append(by_stage(step_seconds(folder / "dagster_home")))
         shutil.rmtree(folder)
     floor = [timed(lambda: duckdb_floor(landing)) for _ in range(repeat)]
@@ -200,6 +201,7 @@ def p2_one_size(
         "pipeline_seconds": pipeline,
         "pipeline_rows_per_second": round(exact / pipeline),
         "peak_mib": median(peaks),
+        "peak_together_mib": median(together),
         "stages": {
             name: {
                 "seconds": seconds,

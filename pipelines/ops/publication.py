@@ -50,14 +50,16 @@ def state_of(warehouse: Path, code: list[Path]) -> str:
     (and the history keeps one copy per real change).
     """
     digest = hashlib.sha256()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with wh.connect(warehouse, read_only=True) as con:
         files = con.execute(
             "SELECT source_file, file_id, status FROM ops.file_manifest ORDER BY ALL"
         ).fetchall()
         # Who is who changes with a reviewer's decision or a new threshold, without a new file.
+        # Each link's digest, combined in any order: one string of every link took the
+        # process to 5.8 GiB at 10 M records.
         persons = (
             con.execute(
-                "SELECT md5(string_agg(record_id || '=' || person_id, ',' ORDER BY record_id)) "
+                "SELECT count(*), bit_xor(md5_number(record_id || '=' || person_id)) "
                 "FROM unified.person_link"
             ).fetchall()
             if wh.has_table(con, "unified", "person_link")

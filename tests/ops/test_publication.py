@@ -112,6 +112,27 @@ def test_state_follows_the_files_loaded_and_the_code(tmp_path: Path) -> None:
     assert publication.state_of(warehouse, [code]) != new_code
 
 
+def test_state_follows_who_is_who(tmp_path: Path) -> None:
+    """A reviewer's decision moves one record to another person: a new state, whatever the
+    order the links are stored in."""
+    warehouse = tmp_path / "w.duckdb"
+    links = [("r1", "p1"), ("r2", "p1"), ("r3", "p3")]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE SCHEMA ops")
+        con.execute("CREATE SCHEMA unified")
+        con.execute("CREATE TABLE ops.file_manifest (source_file TEXT, file_id TEXT, status TEXT)")
+        con.execute("CREATE TABLE unified.person_link (record_id TEXT, person_id TEXT)")
+        con.executemany("INSERT INTO unified.person_link VALUES (?, ?)", links)
+    before = publication.state_of(warehouse, [])
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("DELETE FROM unified.person_link")
+        con.executemany("INSERT INTO unified.person_link VALUES (?, ?)", links[::-1])
+    assert publication.state_of(warehouse, []) == before
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE unified.person_link SET person_id = 'p3' WHERE record_id = 'r2'")
+    assert publication.state_of(warehouse, []) != before
+
+
 def test_a_scratch_copy_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     published = tmp_path / "published"
     warehouse = _warehouse(tmp_path / "w.duckdb", 7)

@@ -81,7 +81,7 @@ WAREHOUSE_MEMORY_ENV = "TIPSTATS_WAREHOUSE_MEMORY"
 DEFAULT_WAREHOUSE_MEMORY = "2GB"
 # dbt_project/profiles.yml holds the same default.
 DBT_MEMORY_ENV = "TIPSTATS_DBT_MEMORY"
-DEFAULT_DBT_MEMORY = "3GB"
+DEFAULT_DBT_MEMORY = "4GB"
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
@@ -117,7 +117,7 @@ def warehouse_memory() -> str:
 
 
 def dbt_memory() -> str:
-    """Memory dbt's DuckDB works in ('3GB'); dbt's profile reads the same variable."""
+    """Memory dbt's DuckDB works in ('4GB'); dbt's profile reads the same variable."""
     return _memory_size(DBT_MEMORY_ENV, DEFAULT_DBT_MEMORY)
 
 

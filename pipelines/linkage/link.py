@@ -356,23 +356,16 @@ def _write(
 ) -> None:
     """The links (streamed from the scratch database), the review pairs and the model's row,
     in one transaction."""
-    sources = (
-        (
-            "unified.person_link",
-            scratch.sql("SELECT * FROM links").to_arrow_reader(LOAD_BATCH_ROWS),
-        ),
-        ("ops.linkage_review", review.to_arrow()),
-    )
+    links = scratch.sql("SELECT * FROM links").to_arrow_reader(LOAD_BATCH_ROWS)
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, rows in sources:
-            con.execute(f"DELETE FROM {table}")
-            con.register("_frame", rows)
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-            con.unregister("_frame")
-        con.register("_frame", model_row.to_arrow())
-        con.execute("INSERT INTO ops.linkage_model BY NAME SELECT * FROM _frame")
-        con.unregister("_frame")
+        con.execute("DELETE FROM unified.person_link")
+        con.register("_links", links)
+        con.execute("INSERT INTO unified.person_link BY NAME SELECT * FROM _links")
+        con.unregister("_links")
+        con.execute("DELETE FROM ops.linkage_review")
+        wh.insert(con, "ops.linkage_review", review)
+        wh.insert(con, "ops.linkage_model", model_row)
         inputs.record(con, state)
         con.execute("COMMIT")
     except Exception:

@@ -62,12 +62,13 @@ EPOCH_1904 = dt.date(1904, 1, 1)
 _SERIAL_TEXT = re.compile(r"^(\d{2,5})(?:\.0+)?$")
 # What openpyxl and zipfile raise on a damaged or foreign file (found by truncating and
 # corrupting workbooks): archive, deflate and XML errors, missing parts, bad attribute values.
-# SyntaxError covers xml.etree ParseError and lxml's XMLSyntaxError.
+# SyntaxError covers xml.etree ParseError and lxml's XMLSyntaxError; RuntimeError covers
+# zipfile's for a part its directory marks encrypted, and NotImplementedError.
 _UNREADABLE: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
+    RuntimeError,
     zlib.error,
     EOFError,
-    NotImplementedError,
     InvalidFileException,
     SyntaxError,
     KeyError,

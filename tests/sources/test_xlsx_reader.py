@@ -327,6 +327,18 @@ def test_zip_that_is_not_a_workbook_rejected(tmp_path: Path) -> None:
     assert rejection(path).startswith("not a readable XLSX workbook")
 
 
+def test_a_workbook_whose_parts_claim_encryption_is_rejected(tmp_path: Path) -> None:
+    """One flipped bit in the archive's directory marks a part encrypted: zipfile then raises
+    a bare RuntimeError (met by the damage test below, whose workbook bytes vary by run)."""
+    data = bytearray(write(tmp_path / "good.xlsx", [HEADER, ROW]).read_bytes())
+    directory = data.index(b"PK\x01\x02")  # the central directory: one header per part
+    name = data.index(b"xl/theme/theme1.xml", directory)  # a part openpyxl reads
+    data[name - 46 + 8] |= 0x01  # its header's general-purpose flags, bit 0: encrypted
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(bytes(data))
+    assert rejection(path).startswith("not a readable XLSX workbook")
+
+
 def test_damaged_workbooks_give_a_rejection_or_rows_never_another_error(tmp_path: Path) -> None:
     path = write(tmp_path / "good.xlsx", [HEADER, *([ROW] * 20)])
     data = path.read_bytes()

@@ -150,6 +150,26 @@ def test_a_cnp_failing_only_its_check_digit_is_the_person_of_the_valid_one() -> 
     assert how["typo"] == "cnp"
 
 
+def test_records_of_one_cnp_stem_are_one_person_and_never_put_to_a_reviewer() -> None:
+    """One CNP stem is one person whatever else the records say (their names and counties
+    disagree here, enough to score the pair in the review band): a reviewer's decision on
+    such a pair could change nothing, so none is asked for."""
+    cnp = make_cnp("294051722001")
+    con = warehouse(
+        [
+            person("police", "politie", "Lupu", "Ana", born=BORN, cnp=cnp),
+            person(
+                "court", "instante", "Marin", "Dana", year=BORN.year + 1, county="RO-CJ", cnp=cnp
+            ),
+        ]
+    )
+    linked = persons(con)
+    assert linked["police"] == linked["court"]
+    how = dict(con.execute("SELECT record_id, link_method FROM unified.person_link").fetchall())
+    assert how == {"police": "cnp", "court": "cnp"}
+    assert con.execute("SELECT count(*) FROM ops.linkage_review").fetchone() == (0,)
+
+
 def review_pair(con: duckdb.DuckDBPyConnection) -> tuple[str, float, str]:
     rows = con.execute(
         "SELECT pair_id, match_probability, evidence FROM ops.linkage_review"

@@ -184,7 +184,10 @@ revisions as (
 ),
 
 -- Each linked person row against every row of the same person at another agency (latest
--- extracts of every period); it agrees when it matches all of them where both give a value.
+-- extracts of every period); it agrees when it matches all of them where both give a value,
+-- that is when the other agencies' values, where given, are all its own: their count, least
+-- and greatest value per person and agency stand for the rows (a row-by-row self-join grows
+-- with the square of a person's rows and held the whole join in memory).
 linked as (
     select
         source_agency,
@@ -192,24 +195,70 @@ linked as (
         person_id,
         sex,
         residence_county_code,
-        coalesce(birth_year, year(birth_date)) as birth_year,
-        row_number() over () as row_id
+        coalesce(birth_year, year(birth_date)) as birth_year
     from persons
     where linked_by_cnp
 ),
 
+given_per_agency as (
+    select
+        person_id,
+        source_agency,
+        count(sex) as sex_given,
+        min(sex) as sex_least,
+        max(sex) as sex_greatest,
+        count(birth_year) as birth_year_given,
+        min(birth_year) as birth_year_least,
+        max(birth_year) as birth_year_greatest,
+        count(residence_county_code) as county_given,
+        min(residence_county_code) as county_least,
+        max(residence_county_code) as county_greatest
+    from linked
+    group by person_id, source_agency
+),
+
+given_elsewhere as (
+    select
+        mine.person_id,
+        mine.source_agency,
+        sum(theirs.sex_given) as sex_given,
+        min(theirs.sex_least) as sex_least,
+        max(theirs.sex_greatest) as sex_greatest,
+        sum(theirs.birth_year_given) as birth_year_given,
+        min(theirs.birth_year_least) as birth_year_least,
+        max(theirs.birth_year_greatest) as birth_year_greatest,
+        sum(theirs.county_given) as county_given,
+        min(theirs.county_least) as county_least,
+        max(theirs.county_greatest) as county_greatest
+    from given_per_agency as mine
+    inner join given_per_agency as theirs
+        on mine.person_id = theirs.person_id and mine.source_agency != theirs.source_agency
+    group by mine.person_id, mine.source_agency
+),
+
+-- null where the row or every other agency leaves the value out: not compared
 comparisons as (
     select
         mine.source_agency,
         mine.period,
-        mine.row_id,
-        bool_and(mine.sex = theirs.sex) as sex_agrees,
-        bool_and(mine.birth_year = theirs.birth_year) as birth_year_agrees,
-        bool_and(mine.residence_county_code = theirs.residence_county_code) as county_agrees
+        case
+            when other.sex_given > 0
+                then mine.sex = other.sex_least and mine.sex = other.sex_greatest
+        end as sex_agrees,
+        case
+            when other.birth_year_given > 0
+                then
+                    mine.birth_year = other.birth_year_least
+                    and mine.birth_year = other.birth_year_greatest
+        end as birth_year_agrees,
+        case
+            when other.county_given > 0
+                then
+                    mine.residence_county_code = other.county_least
+                    and mine.residence_county_code = other.county_greatest
+        end as county_agrees
     from linked as mine
-    inner join linked as theirs
-        on mine.person_id = theirs.person_id and mine.source_agency != theirs.source_agency
-    group by mine.source_agency, mine.period, mine.row_id
+    inner join given_elsewhere as other using (person_id, source_agency)
 ),
 
 consistency as (

@@ -159,13 +159,8 @@ def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
     scratch.execute(
         f"""
         CREATE TABLE edges AS
-        WITH scored AS (
-            SELECT p.record_id_l, p.record_id_r, {pair} AS pair_id,
-                   CASE WHEN l.cnp_stem_key <> r.cnp_stem_key THEN 0.0
-                        ELSE p.match_probability END AS match_probability
-            FROM pairs p
-            JOIN person_input l ON l.record_id = p.record_id_l
-            JOIN person_input r ON r.record_id = p.record_id_r
+        WITH scored AS (  -- never two records with a stem each (`model.PREDICTION_BLOCKS`)
+            SELECT record_id_l, record_id_r, {pair} AS pair_id, match_probability FROM pairs
         ),
         stems AS (  -- every record of a CNP stem to the first one: one person
             SELECT min(record_id) OVER (PARTITION BY cnp_stem_key) AS record_id_l,
@@ -185,13 +180,43 @@ def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
     )
 
 
+def _stem_graph(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """The person graph with each CNP stem's records as one node (its first record): the
+    nodes `stem_nodes`, the scored and reviewed edges between them at or above the threshold
+    `stem_edges`, and each record's node in `node_of`. A stem is one person already, so
+    its records' links need not go through the connected components, whose rounds then
+    pass over a node per person with a stem instead of an edge per record."""
+    scratch.execute(
+        """
+        CREATE TABLE node_of AS
+        SELECT record_id,
+               CASE WHEN cnp_stem_key IS NULL THEN record_id
+                    ELSE min(record_id) OVER (PARTITION BY cnp_stem_key) END AS node_id
+        FROM person_input
+        """
+    )
+    scratch.execute("CREATE TABLE stem_nodes AS SELECT DISTINCT node_id AS record_id FROM node_of")
+    scratch.execute(
+        f"""
+        CREATE TABLE stem_edges AS
+        SELECT l.node_id AS record_id_l, r.node_id AS record_id_r, e.match_probability
+        FROM edges e
+        JOIN node_of l ON l.record_id = e.record_id_l
+        JOIN node_of r ON r.record_id = e.record_id_r
+        WHERE e.link_method <> 'cnp' AND e.match_probability >= {threshold}
+          AND l.node_id <> r.node_id
+        """
+    )
+
+
 def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
     """Connected components of the edges at or above the threshold -> person ids, in the
     scratch table `links` (streamed to the warehouse: 10 M rows never sit in Python)."""
+    _stem_graph(scratch, threshold)
     db_api = DuckDBAPI(connection=scratch)
     clusters = cluster_pairwise_predictions_at_threshold(
-        "person_input",
-        "edges",
+        "stem_nodes",
+        "stem_edges",
         db_api,
         node_id_column_name="record_id",
         edge_id_column_name_left="record_id_l",
@@ -214,6 +239,10 @@ def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
                        WHEN 'review' THEN 2 ELSE 1 END) AS link_method,
                    max(match_probability) AS match_probability
             FROM accepted GROUP BY record_id
+        ),
+        clustered AS (
+            SELECT n.record_id, c.cluster_id
+            FROM node_of n JOIN {clusters.physical_name} c ON c.record_id = n.node_id
         )
         SELECT c.record_id, i.source_agency,
                coalesce(min(k.person_key) OVER (PARTITION BY c.cluster_id),
@@ -221,7 +250,7 @@ def _clusters(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
                    AS person_id,
                coalesce(h.link_method, 'single') AS link_method,
                h.match_probability
-        FROM {clusters.physical_name} c
+        FROM clustered c
         JOIN person_input i USING (record_id)
         LEFT JOIN person_keys k USING (record_id)
         LEFT JOIN how h USING (record_id)

@@ -78,10 +78,10 @@ DEFAULT_LINK_REVIEW_BAND = (0.5, 0.99)
 LINKAGE_MEMORY_ENV = "TIPSTATS_LINKAGE_MEMORY"
 DEFAULT_LINKAGE_MEMORY = "2GB"
 WAREHOUSE_MEMORY_ENV = "TIPSTATS_WAREHOUSE_MEMORY"
-DEFAULT_WAREHOUSE_MEMORY = "2GB"
+DEFAULT_WAREHOUSE_MEMORY = "1GB"
 # dbt_project/profiles.yml holds the same default.
 DBT_MEMORY_ENV = "TIPSTATS_DBT_MEMORY"
-DEFAULT_DBT_MEMORY = "4GB"
+DEFAULT_DBT_MEMORY = "3GB"
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
@@ -112,12 +112,12 @@ def linkage_memory() -> str:
 
 
 def warehouse_memory() -> str:
-    """Memory the pipeline's own connections to the warehouse work in ('2GB')."""
+    """Memory the pipeline's own connections to the warehouse work in ('1GB')."""
     return _memory_size(WAREHOUSE_MEMORY_ENV, DEFAULT_WAREHOUSE_MEMORY)
 
 
 def dbt_memory() -> str:
-    """Memory dbt's DuckDB works in ('4GB'); dbt's profile reads the same variable."""
+    """Memory dbt's DuckDB works in ('3GB'); dbt's profile reads the same variable."""
     return _memory_size(DBT_MEMORY_ENV, DEFAULT_DBT_MEMORY)
 
 

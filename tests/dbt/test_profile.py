@@ -13,7 +13,7 @@ from tests.dbt.conftest import run_dbt
 SHOW_LIMIT = ("--inline", "select current_setting('memory_limit') as memory_limit")
 
 
-@pytest.mark.parametrize(("configured", "shown"), [(None, "3.7 GiB"), ("1GB", "953.6 MiB")])
+@pytest.mark.parametrize(("configured", "shown"), [(None, "2.7 GiB"), ("1GB", "953.6 MiB")])
 def test_dbt_works_within_its_memory_limit(
     configured: str | None, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

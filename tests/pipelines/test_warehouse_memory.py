@@ -18,7 +18,7 @@ def _limit(path: Path) -> str:
     return str(shown)
 
 
-@pytest.mark.parametrize(("configured", "shown"), [(None, "1.8 GiB"), ("300MB", "286.1 MiB")])
+@pytest.mark.parametrize(("configured", "shown"), [(None, "953.6 MiB"), ("300MB", "286.1 MiB")])
 def test_the_warehouse_connection_works_within_its_memory_setting(
     configured: str | None, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,15 +1,7 @@
 -- Why the agencies' victim counts differ: persons per combination of agencies that saw them
 -- in a year, with the explanation a report team can quote.
 with per_person as (
-    select
-        year,
-        person_id,
-        bool_or(agency = 'anitp') as seen_by_anitp,
-        bool_or(agency = 'police') as seen_by_police,
-        bool_or(agency = 'prosecution') as seen_by_prosecution,
-        bool_or(agency = 'ngo') as seen_by_ngo
-    from {{ ref('int_victim_sightings') }}
-    group by year, person_id
+    select * from {{ ref('int_victim_person_years') }}
 )
 
 select

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow
 
 from pipelines import settings
 from pipelines.ingest.validation import QUARANTINE_SCHEMA
@@ -163,11 +164,16 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(found[0][0])
 
 
-def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Append a frame by column name (columns missing from the frame stay null)."""
-    if frame.is_empty():
-        return
-    con.register("_frame", frame.to_arrow())
+def insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame | pyarrow.RecordBatchReader
+) -> None:
+    """Append rows by column name (columns missing from them stay null); a reader's batches
+    stream in without the whole table ever in memory."""
+    if isinstance(rows, pl.DataFrame):
+        if rows.is_empty():
+            return
+        rows = rows.to_arrow()
+    con.register("_frame", rows)
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
     finally:

@@ -153,7 +153,17 @@ def _evidence_sql(columns: list[str]) -> str:
 
 
 def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
-    """Edges of the person graph: CNP stems, scored pairs, reviewers' decisions."""
+    """Edges of the person graph: CNP stems, scored pairs, reviewers' decisions; and each
+    record's node in `node_of`: the first record of its CNP stem, or itself without one."""
+    scratch.execute(
+        """
+        CREATE TABLE node_of AS
+        SELECT record_id,
+               CASE WHEN cnp_stem_key IS NULL THEN record_id
+                    ELSE min(record_id) OVER (PARTITION BY cnp_stem_key) END AS node_id
+        FROM person_input
+        """
+    )
     scratch.register("decisions_in", decisions.to_arrow())
     pair = pair_id_sql("record_id_l", "record_id_r")
     scratch.execute(
@@ -163,9 +173,7 @@ def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
             SELECT record_id_l, record_id_r, {pair} AS pair_id, match_probability FROM pairs
         ),
         stems AS (  -- every record of a CNP stem to the first one: one person
-            SELECT min(record_id) OVER (PARTITION BY cnp_stem_key) AS record_id_l,
-                   record_id AS record_id_r
-            FROM person_input WHERE cnp_stem_key IS NOT NULL
+            SELECT node_id AS record_id_l, record_id AS record_id_r FROM node_of
         )
         SELECT s.record_id_l, s.record_id_r,
                CASE d.decision WHEN '{MATCH}' THEN 1.0 WHEN '{NO_MATCH}' THEN 0.0
@@ -181,20 +189,11 @@ def _edges(scratch: duckdb.DuckDBPyConnection, decisions: pl.DataFrame) -> None:
 
 
 def _stem_graph(scratch: duckdb.DuckDBPyConnection, threshold: float) -> None:
-    """The person graph with each CNP stem's records as one node (its first record): the
-    nodes `stem_nodes`, the scored and reviewed edges between them at or above the threshold
-    `stem_edges`, and each record's node in `node_of`. A stem is one person already, so
-    its records' links need not go through the connected components, whose rounds then
-    pass over a node per person with a stem instead of an edge per record."""
-    scratch.execute(
-        """
-        CREATE TABLE node_of AS
-        SELECT record_id,
-               CASE WHEN cnp_stem_key IS NULL THEN record_id
-                    ELSE min(record_id) OVER (PARTITION BY cnp_stem_key) END AS node_id
-        FROM person_input
-        """
-    )
+    """The person graph with each CNP stem's records as one node (`node_of`): the nodes
+    `stem_nodes` and the scored and reviewed edges between them at or above the threshold
+    `stem_edges`. A stem is one person already, so its records' links need not go through
+    the connected components, whose rounds then pass over a node per person with a stem
+    instead of an edge per record."""
     scratch.execute("CREATE TABLE stem_nodes AS SELECT DISTINCT node_id AS record_id FROM node_of")
     scratch.execute(
         f"""
@@ -389,9 +388,7 @@ def _write(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM unified.person_link")
-        con.register("_links", links)
-        con.execute("INSERT INTO unified.person_link BY NAME SELECT * FROM _links")
-        con.unregister("_links")
+        wh.insert(con, "unified.person_link", links)
         con.execute("DELETE FROM ops.linkage_review")
         wh.insert(con, "ops.linkage_review", review)
         wh.insert(con, "ops.linkage_model", model_row)

@@ -236,27 +236,13 @@ given_elsewhere as (
     group by mine.person_id, mine.source_agency
 ),
 
--- null where the row or every other agency leaves the value out: not compared
 comparisons as (
     select
         mine.source_agency,
         mine.period,
-        case
-            when other.sex_given > 0
-                then mine.sex = other.sex_least and mine.sex = other.sex_greatest
-        end as sex_agrees,
-        case
-            when other.birth_year_given > 0
-                then
-                    mine.birth_year = other.birth_year_least
-                    and mine.birth_year = other.birth_year_greatest
-        end as birth_year_agrees,
-        case
-            when other.county_given > 0
-                then
-                    mine.residence_county_code = other.county_least
-                    and mine.residence_county_code = other.county_greatest
-        end as county_agrees
+        {{ agrees_with_all('mine.sex', 'other.sex') }} as sex_agrees,
+        {{ agrees_with_all('mine.birth_year', 'other.birth_year') }} as birth_year_agrees,
+        {{ agrees_with_all('mine.residence_county_code', 'other.county') }} as county_agrees
     from linked as mine
     inner join given_elsewhere as other using (person_id, source_agency)
 ),

@@ -15,14 +15,19 @@ from pipelines import settings
 TABLE = "ops.dbt_build"
 
 
+def dbt_sources(root: Path = settings.DBT_PROJECT_DIR) -> list[Path]:
+    """The files dbt parses into its manifest: the project file and its models, macros,
+    seeds and tests."""
+    folders = ("models", "macros", "seeds", "tests")
+    files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]
+    return [root / "dbt_project.yml", *files]
+
+
 def dbt_code() -> list[Path]:
     """The files that decide what the marts hold, besides the data: the dbt project, and
     the estimation code its Python model int_mse_estimates runs."""
-    folders = ("models", "macros", "seeds", "tests")
-    root = settings.DBT_PROJECT_DIR
-    files = [p for folder in folders for p in (root / folder).rglob("*") if p.is_file()]
     estimation = sorted((settings.PROJECT_ROOT / "pipelines" / "estimation").glob("*.py"))
-    return [root / "dbt_project.yml", *files, *estimation]
+    return [*dbt_sources(), *estimation]
 
 
 def last_built(con: duckdb.DuckDBPyConnection) -> str | None:

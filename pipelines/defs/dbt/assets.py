@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from dbt.version import __version__ as dbt_version
 from packaging.version import Version
 
@@ -30,6 +30,17 @@ class TipstatsDbtCli(DbtCliResource):
     @cached_property
     def _cli_version(self) -> Version:
         return Version(dbt_version)
+
+
+def streamed(invocation: DbtCliInvocation) -> Iterator[Any]:
+    """The invocation's Dagster events; dbt is stopped when they end early (an error while
+    reading them would otherwise leave dbt running, holding the warehouse's lock)."""
+    try:
+        yield from invocation.stream()
+    finally:
+        if invocation.process.poll() is None:
+            invocation.process.terminate()
+            invocation.process.wait()
 
 
 @cache
@@ -60,7 +71,7 @@ def tipstats_dbt() -> dg.AssetsDefinition:
                 return
             # One kept target folder per warehouse: dbt re-parses only what changed.
             target = dbt_state.target_folder(path)
-            yield from dbt.cli(["build"], context=context, target_path=target).stream()
+            yield from streamed(dbt.cli(["build"], context=context, target_path=target))
             # Only a build of every model vouches for all the marts (a sensor's run builds
             # the models downstream of one agency).
             if context.selected_asset_keys == context.assets_def.keys:

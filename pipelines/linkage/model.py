@@ -189,25 +189,17 @@ def _one_side_nameless(condition: str) -> list[str]:
 # making 4.3 million. Records of one CNP stem are one person whatever their score (`link`
 # links them directly): scoring them made 27% of the pairs at 3 million records and 93% of
 # those kept, and put pairs before reviewers whose decision could change nothing.
+# Splink leaves out of each rule the pairs of every rule before it, so the order changes
+# the time, not the pairs: the rules narrowed by a time window first, then the others by
+# the pairs they make. Blocking the 3 million records of a generated world took 13.5 s so,
+# 21.5 s in the order the rules were written (the same 217,838 pairs kept).
 PREDICTION_BLOCKS: list[str | BlockingRuleCreator] = [
-    *_one_side_without_stem(
-        _equal("birth_year", "surname_phonetic_key", "given_name_phonetic_key")
-    ),
-    *_one_side_without_stem(
-        "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key "
-        "AND l.given_name_phonetic_key = r.surname_phonetic_key"
-    ),
-    # A surname misspelt beyond its sound: the given name, where the person lives or the
-    # year both records met them.
-    *_one_side_without_stem(
-        _equal("birth_year", "given_name_phonetic_key", "sex", "residence_county_code")
-    ),
+    # A surname misspelt beyond its sound: the given name, and the year both records met
+    # them, or where the person lives (below).
     *_one_side_without_stem(
         f"{_equal('birth_year', 'given_name_phonetic_key')} "
         "AND abs(date_diff('day', l.event_date, r.event_date)) <= 60"
     ),
-    *_one_side_without_stem(_equal("case_number", "sex")),
-    *_one_side_without_stem(_equal("birth_date", "sex", "citizenship_code")),
     # ANITP records carry no name: a victim's birth year, sex and county within two months
     # of being identified meet an NGO's list; the form in the month identified, where
     # counties differ.
@@ -220,6 +212,18 @@ PREDICTION_BLOCKS: list[str | BlockingRuleCreator] = [
         "AND date_trunc('month', l.event_date) = date_trunc('month', r.event_date) "
         "AND (l.residence_county_code IS NULL OR r.residence_county_code IS NULL)"
     ),
+    *_one_side_without_stem(_equal("birth_date", "sex", "citizenship_code")),
+    *_one_side_without_stem(
+        _equal("birth_year", "surname_phonetic_key", "given_name_phonetic_key")
+    ),
+    *_one_side_without_stem(
+        _equal("birth_year", "given_name_phonetic_key", "sex", "residence_county_code")
+    ),
+    *_one_side_without_stem(
+        "l.birth_year = r.birth_year AND l.surname_phonetic_key = r.given_name_phonetic_key "
+        "AND l.given_name_phonetic_key = r.surname_phonetic_key"
+    ),
+    *_one_side_without_stem(_equal("case_number", "sex")),
 ]
 # Expectation maximisation on pairs blocked on one attribute estimates the others.
 TRAINING_BLOCKS = [

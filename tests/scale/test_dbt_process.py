@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -38,8 +40,10 @@ def _models(project: DbtProject) -> set[str]:
 
 @pytest.mark.slow
 def test_a_model_added_after_the_last_parse_is_in_the_manifest_before_dbt_runs(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # dagster-dbt parses with the `dbt` on PATH: the one installed beside this Python.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     project = _tiny_project(tmp_path / "tiny")
     prepare_if_stale(project)  # no manifest yet
     assert _models(project) == {"first"}

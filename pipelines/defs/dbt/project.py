@@ -21,8 +21,11 @@ def prepare_if_stale(project: DbtProject = dbt_project) -> None:
     written, added or removed since (a pull that brought a new model): dagster-dbt cannot
     follow dbt through a node its manifest lacks."""
     manifest = project.manifest_path
-    sources = dbt_state.dbt_sources(Path(project.project_dir))
-    # A removed file leaves no file to compare, but its folder was written.
-    written = max(p.stat().st_mtime for p in {*sources, *(p.parent for p in sources)})
+    root = Path(project.project_dir)
+    sources = dbt_state.dbt_sources(root)
+    # A removed file leaves no file to compare, but its folder was written. Not the project's
+    # own folder: dbt adds target/ and logs/ to it, which change nothing dbt parses.
+    folders = {p.parent for p in sources} - {root}
+    written = max(p.stat().st_mtime for p in {*sources, *folders})
     if not manifest.exists() or written > manifest.stat().st_mtime:
         project.preparer.prepare(project)

@@ -105,9 +105,7 @@ def run_pipeline(verbose: bool = False, force: bool = False) -> RunOutcome:
 def _execute(verbose: bool) -> RunOutcome:
     from pipelines.definitions import defs
     from pipelines.defs.daily import DAILY_JOB
-    from pipelines.defs.dbt.project import prepare_if_stale
 
-    prepare_if_stale()
     # Without --verbose the console stays quiet: a failed step is summed up in one line
     # below, its stack trace is in the run's log (Dagster UI).
     level = "DEBUG" if verbose else "CRITICAL"

@@ -12,7 +12,7 @@ from dbt.version import __version__ as dbt_version
 from packaging.version import Version
 
 from pipelines import settings
-from pipelines.defs.dbt.project import dbt_project
+from pipelines.defs.dbt.project import dbt_project, prepare_if_stale
 from pipelines.defs.dbt.translator import TipstatsDbtTranslator
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ingest import warehouse as wh
@@ -46,7 +46,10 @@ def streamed(invocation: DbtCliInvocation) -> Iterator[Any]:
 @cache
 def tipstats_dbt() -> dg.AssetsDefinition:
     """The dbt graph; built once per process (publication depends on all of it)."""
+    # `dagster dev` parses on every load; any other load (`tipstats run`, a daemon's code
+    # server) when the project changed since its manifest.
     dbt_project.prepare_if_dev()
+    prepare_if_stale()
 
     # dbt's profile reads the warehouse from TIPSTATS_WAREHOUSE, like the warehouse resource.
     @dbt_assets(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import polars as pl
 
@@ -45,19 +46,66 @@ def _is_non_ascii_utf8(data: bytes) -> bool:
     return True
 
 
-def _records(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """(first line number, fields) for each non-blank record; the header is line 1."""
+# What Python's str.strip() removes (Unicode whitespace and the four ASCII separators).
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def _records(text: str, separator: str) -> pl.DataFrame:
+    """(line, fields) for each non-blank record, where line is the record's first line (the
+    header is line 1) and fields its values unquoted and stripped, as Python's `csv` module
+    and `str.strip` give them."""
+    records = _single_line_records(text, separator)
+    if records is None:
+        records = _python_records(text, separator)
+    stripped = pl.col("fields").list.eval(pl.element().str.strip_chars(_WHITESPACE))
+    return records.with_columns(stripped).filter(
+        pl.col("fields").list.eval(pl.element() != "").list.any()
+    )
+
+
+def _single_line_records(text: str, separator: str) -> pl.DataFrame | None:
+    """The records split column-wise by polars, when every line is one whole record (no line
+    end inside quotes, `\r` only before `\n`, every quote opening or closing a field, no
+    line longer than `csv`'s field limit); None otherwise."""
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    lines = pl.Series("line", text.split("\n")).str.strip_suffix("\r")
+    sep = re.escape(separator)
+    field = f'(?:"(?:[^"]|"")*"|[^{sep}"]*)'
+    whole = lines.str.contains(f"^{field}(?:{sep}{field})*$")
+    if not whole.all() or lines.str.len_chars().max() > csv.field_size_limit():
+        return None
+    fields = (separator + lines).str.extract_all(f"{sep}{field}")
+    # A quoted field loses its quotes and its doubled quotes; an unquoted one has none.
+    unquoted = (
+        pl.element()
+        .str.slice(1)
+        .str.strip_prefix('"')
+        .str.strip_suffix('"')
+        .str.replace_all('""', '"', literal=True)
+    )
+    return pl.DataFrame(
+        {"line": pl.int_range(1, len(lines) + 1, eager=True), "fields": fields}
+    ).with_columns(pl.col("fields").list.eval(unquoted))
+
+
+def _python_records(text: str, separator: str) -> pl.DataFrame:
+    """Any other file, record by record with Python's `csv` module (strict quoting)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    records: list[tuple[int, list[str]]] = []
+    lines: list[int] = []
+    records: list[list[str]] = []
     start = 1
     try:
         for fields in reader:
-            if any(field.strip() for field in fields):
-                records.append((start, fields))
+            lines.append(start)
+            records.append(fields)
             start = reader.line_num + 1
     except csv.Error as error:
         raise UnreadableFileError(f"CSV structure broken near line {start}: {error}") from None
-    return records
+    return pl.DataFrame(
+        {"line": lines, "fields": records},
+        schema={"line": pl.Int64, "fields": pl.List(pl.Utf8)},
+    )
 
 
 def _header_positions(header: list[str], entity: EntityConfig) -> dict[str, int]:
@@ -86,36 +134,31 @@ def read_csv(
     """
     text = decode(file.path.read_bytes(), encoding)
     records = _records(text, separator)
-    if not records:
+    if records.is_empty():
         raise UnreadableFileError("empty file")
-    (_, header), body = records[0], records[1:]
+    header, body = records["fields"][0].to_list(), records.slice(1)
     positions = _header_positions(header, entity)
-    if not body:
+    if body.is_empty():
         raise UnreadableFileError("no data rows after the header")
     width = len(header)
-    last_line, last_fields = body[-1]
-    if not text.endswith(("\n", "\r")) and len(last_fields) < width:
+    body = body.with_columns(pl.col("fields").list.len().alias("count"))
+    last_line, last_count = body.row(-1)[0], body["count"][-1]
+    if not text.endswith(("\n", "\r")) and last_count < width:
         raise UnreadableFileError(
-            f"truncated: line {last_line} stops after {len(last_fields)} of {width} fields"
+            f"truncated: line {last_line} stops after {last_count} of {width} fields"
         )
-    good = [(line, fields) for line, fields in body if len(fields) == width]
-    issues = pl.DataFrame(
-        [
-            (
-                entity.sheet,
-                line,
-                None,
-                "field_count",
-                f"row has {len(fields)} fields, the header has {width}",
-            )
-            for line, fields in body
-            if len(fields) != width
-        ],
-        schema=ROW_ISSUE_COLUMNS,
-        orient="row",
+    issues = body.filter(pl.col("count") != width).select(
+        pl.lit(entity.sheet, pl.Utf8).alias("sheet"),
+        pl.col("line").alias(SOURCE_ROW),
+        pl.lit(None, pl.Utf8).alias("column_name"),
+        pl.lit("field_count").alias("rule"),
+        pl.format("row has {} fields, the header has {}", "count", pl.lit(width)).alias("reason"),
     )
-    columns = {SOURCE_ROW: pl.Series([line for line, _ in good], dtype=pl.Int64)}
-    for name, index in positions.items():
-        values = [fields[index].strip() or None for _, fields in good]
-        columns[name] = pl.Series(values, dtype=pl.Utf8)
-    return pl.DataFrame(columns), issues
+    rows = body.filter(pl.col("count") == width).select(
+        pl.col("line").alias(SOURCE_ROW),
+        *(
+            pl.col("fields").list.get(index).replace("", None).alias(name)
+            for name, index in positions.items()
+        ),
+    )
+    return rows, issues.cast(ROW_ISSUE_COLUMNS)

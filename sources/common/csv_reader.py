@@ -11,7 +11,7 @@ import polars as pl
 from schemas.text import column_name
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
-from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
+from sources.common.delivery import UnreadableFileError
 from sources.common.landing import LandingFile
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -73,7 +73,7 @@ def _single_line_records(text: str, separator: str) -> pl.DataFrame | None:
     sep = re.escape(separator)
     field = f'(?:"(?:[^"]|"")*"|[^{sep}"]*)'
     whole = lines.str.contains(f"^{field}(?:{sep}{field})*$")
-    if not whole.all() or lines.str.len_chars().max() > csv.field_size_limit():
+    if not whole.all() or (lines.str.len_chars() > csv.field_size_limit()).any():
         return None
     fields = (separator + lines).str.extract_all(f"{sep}{field}")
     # A quoted field loses its quotes and its doubled quotes; an unquoted one has none.
@@ -161,4 +161,4 @@ def read_csv(
             for name, index in positions.items()
         ),
     )
-    return rows, issues.cast(ROW_ISSUE_COLUMNS)
+    return rows, issues

@@ -11,7 +11,7 @@ import polars as pl
 from schemas.text import column_name
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
-from sources.common.delivery import UnreadableFileError
+from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
 from sources.common.landing import LandingFile
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -161,4 +161,4 @@ def read_csv(
             for name, index in positions.items()
         ),
     )
-    return rows, issues
+    return rows, issues.cast(pl.Schema(ROW_ISSUE_COLUMNS))

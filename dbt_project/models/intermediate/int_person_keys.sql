@@ -2,6 +2,11 @@
 -- (unified.person_link: a valid CNP or one failing only its check digit links
 -- deterministically, Splink links the rest, reviewers' decisions win). A record the
 -- linkage has not seen yet keeps its CNP pseudonym, or is its own person.
+-- A table, where the other intermediate models are views: ten models and their tests join
+-- through it, and as a view each joined every person record to its link again (dbt's build
+-- of a 10 M-record warehouse: 247 s with the view, 176 s with the table, the same peak).
+{{ config(materialized='table') }}
+
 select
     r.record_id,
     r.source_agency,

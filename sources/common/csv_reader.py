@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import cache
 
 import polars as pl
 
@@ -46,8 +47,11 @@ def _is_non_ascii_utf8(data: bytes) -> bool:
     return True
 
 
-# What Python's str.strip() removes (Unicode whitespace and the four ASCII separators).
-_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+@cache
+def _python_whitespace() -> str:
+    """What Python's str.strip() removes (Unicode whitespace and the four ASCII separators);
+    found on the first read, not at import (a pass over every code point, about 0.1 s)."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
 def _records(text: str, separator: str) -> pl.DataFrame:
@@ -57,7 +61,7 @@ def _records(text: str, separator: str) -> pl.DataFrame:
     records = _single_line_records(text, separator)
     if records is None:
         records = _python_records(text, separator)
-    stripped = pl.col("fields").list.eval(pl.element().str.strip_chars(_WHITESPACE))
+    stripped = pl.col("fields").list.eval(pl.element().str.strip_chars(_python_whitespace()))
     return records.with_columns(stripped).filter(
         pl.col("fields").list.eval(pl.element() != "").list.any()
     )

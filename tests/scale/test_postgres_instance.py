@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 import psycopg2
 import pytest
+import yaml
 
 from pipelines.defs.daily import PARALLEL_JOB
 from tests.conftest import EXAMPLES, TEST_KEY
@@ -84,11 +85,11 @@ def postgres_url() -> Iterator[str]:
 def _dagster_home(folder: Path, url: str) -> Path:
     """The project's dagster.yaml with the instance's storage on PostgreSQL."""
     folder.mkdir()
-    settings = (Path(__file__).parents[2] / "dagster.yaml").read_text(encoding="utf-8")
+    settings = yaml.safe_load((Path(__file__).parents[2] / "dagster.yaml").read_text("utf-8"))
     # SQLAlchemy's bare postgresql:// means psycopg 3; dagster-postgres brings psycopg2.
     driver_url = url.replace("postgresql://", "postgresql+psycopg2://", 1)
-    storage = f"storage:\n  postgres:\n    postgres_url: {driver_url}\n"
-    (folder / "dagster.yaml").write_text(settings + storage, encoding="utf-8")
+    settings["storage"] = {"postgres": {"postgres_url": driver_url}}
+    (folder / "dagster.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     return folder
 
 

@@ -3,10 +3,12 @@ forms and hand-counted tables."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import pytest
 
-from pipelines.estimation.strata import estimate_strata, table_of
+from pipelines.estimation.strata import OPTIONS, estimate_strata, table_of
 
 LISTS = ("police", "diicot", "anitp", "ngo")
 
@@ -112,3 +114,42 @@ def test_a_table_too_sparse_to_resample_keeps_its_estimate_with_the_models_inter
     assert row["estimate"] is not None and row["estimate"] >= row["observed"] == 4
     assert "bootstrap" not in row["interval_method"]
     assert row["warning"] == "too sparse to bootstrap: interval from the chosen model only"
+
+
+TWO_YEARS = [
+    ("all", "all", "1000", 40),
+    ("all", "all", "0010", 30),
+    ("all", "all", "1010", 20),
+    ("sex", "F", "1000", 20),
+    ("sex", "F", "0010", 15),
+    ("sex", "F", "1010", 10),
+]
+
+
+def two_years(extra_2021: int = 0) -> pl.DataFrame:
+    first = histories(TWO_YEARS)
+    second = first.with_columns(year=pl.lit(2021, pl.Int32))
+    second = second.with_columns(persons=pl.col("persons") + extra_2021 * (pl.col("police") == 1))
+    return pl.concat([first, second])
+
+
+def test_rows_of_an_earlier_build_are_kept_only_where_their_stratum_is_unchanged() -> None:
+    before = estimate_strata(two_years())
+    # Marked, so a kept row can be told from one estimated again.
+    marked = before.with_columns(estimate=pl.lit(-1.0))
+    after = estimate_strata(two_years(extra_2021=5), previous=marked)
+    kept = {(row["year"], row["stratum"]): row["estimate"] for row in after.iter_rows(named=True)}
+    assert kept[(2020, "all")] == kept[(2020, "sex")] == -1.0
+    assert kept[(2021, "all")] > 0 and kept[(2021, "sex")] > 0
+    # Unmarked, the kept rows are those a build from scratch gives, fingerprints included.
+    from_scratch = estimate_strata(two_years(extra_2021=5))
+    assert estimate_strata(two_years(extra_2021=5), previous=before).equals(from_scratch)
+    assert from_scratch["input_fingerprint"].n_unique() == 4
+
+
+def test_rows_without_a_fingerprint_or_under_other_options_are_estimated_again() -> None:
+    before = estimate_strata(two_years()).with_columns(estimate=pl.lit(-1.0))
+    unfingerprinted = estimate_strata(two_years(), previous=before.drop("input_fingerprint"))
+    assert (unfingerprinted["estimate"] > 0).all()
+    other = replace(OPTIONS, p_threshold=0.05)
+    assert (estimate_strata(two_years(), other, previous=before)["estimate"] > 0).all()

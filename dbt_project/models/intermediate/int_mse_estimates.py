@@ -3,6 +3,8 @@
 The statistics live in pipelines/estimation (statsmodels); this model only feeds them the
 capture histories and writes their rows (method and seed fixed there: see strata.py). A
 Python model is a table; the mart rpt_mse_estimates gives it its enforced contract.
+The rows of the last build (this table, until dbt replaces it) are handed over too: a
+stratum whose capture table and estimation code are unchanged keeps its row.
 """
 
 from typing import Any
@@ -13,4 +15,15 @@ def model(dbt: Any, session: Any) -> Any:
 
     dbt.config(materialized="table")
     histories = dbt.ref("rpt_capture_histories").pl()
-    return estimate_strata(histories).to_arrow()
+    return estimate_strata(histories, previous=_last_build(dbt, session)).to_arrow()
+
+
+def _last_build(dbt: Any, session: Any) -> Any:
+    """This model's table as the last build left it, or None before the first build."""
+    this = dbt.this
+    found = session.execute(
+        "select count(*) from duckdb_tables() "
+        "where database_name = ? and schema_name = ? and table_name = ?",
+        [this.database, this.schema, this.identifier],
+    ).fetchall()[0][0]
+    return session.sql(f"select * from {this}").pl() if found else None

@@ -36,6 +36,18 @@ def histories(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
     )
 
 
+# police 60, ANITP 50, both 20: N = 60 * 50 / 20 = 150; and the same halved for women
+LINCOLN_PETERSEN = [
+    ("all", "all", "1000", 40),
+    ("all", "all", "0010", 30),
+    ("all", "all", "1010", 20),
+]
+WITH_WOMEN = [
+    *LINCOLN_PETERSEN,
+    *[("sex", "F", bits, n // 2) for _, _, bits, n in LINCOLN_PETERSEN],
+]
+
+
 def test_a_list_that_recorded_nobody_is_left_out_and_cells_are_in_table_order() -> None:
     rows = [
         ("all", "all", "1000", 5),
@@ -53,9 +65,7 @@ def test_a_list_that_recorded_nobody_is_left_out_and_cells_are_in_table_order() 
 
 
 def test_two_lists_give_lincoln_petersen_with_the_whole_year_bootstrapped() -> None:
-    # police 60, ANITP 50, both 20: N = 60 * 50 / 20 = 150
-    rows = [("all", "all", "1000", 40), ("all", "all", "0010", 30), ("all", "all", "1010", 20)]
-    rows += [("sex", "F", bits, n // 2) for _, _, bits, n in rows]
+    rows = WITH_WOMEN
     out = estimate_strata(histories(rows))
     assert out.height == 2
     for row in out.iter_rows(named=True):
@@ -116,18 +126,8 @@ def test_a_table_too_sparse_to_resample_keeps_its_estimate_with_the_models_inter
     assert row["warning"] == "too sparse to bootstrap: interval from the chosen model only"
 
 
-TWO_YEARS = [
-    ("all", "all", "1000", 40),
-    ("all", "all", "0010", 30),
-    ("all", "all", "1010", 20),
-    ("sex", "F", "1000", 20),
-    ("sex", "F", "0010", 15),
-    ("sex", "F", "1010", 10),
-]
-
-
 def two_years(extra_2021: int = 0) -> pl.DataFrame:
-    first = histories(TWO_YEARS)
+    first = histories(WITH_WOMEN)
     second = first.with_columns(year=pl.lit(2021, pl.Int32))
     second = second.with_columns(persons=pl.col("persons") + extra_2021 * (pl.col("police") == 1))
     return pl.concat([first, second])

@@ -4,9 +4,10 @@ Dagster's `SqliteEventLogStorage` creates a new SQLAlchemy engine for every even
 (about 1,000 in a run of the daily job) and throws it away after one statement, and with it
 SQLAlchemy's cache of compiled statements: a sensor's run spent about a sixth of its time
 there. This storage keeps the engines of the last few databases (the index and the runs in
-progress). Connections are still opened per event (NullPool, as Dagster's), so no
-connection outlives its statement: other processes (the UI, the daemon) see the same files
-as before and a deleted run's database is not held open.
+progress), each with its one connection open between events, and commits without flushing
+to disk. Other processes (the UI, the daemon) read and write the same files as before (WAL,
+as Dagster's); whenever Dagster would start a database afresh (a wipe deletes the run files,
+an upgrade migrates them), the kept engines and their connections are dropped first.
 
 `dagster.yaml` selects it (`storage: custom:`) with `base_dir` the instance's home, so the
 files are where Dagster's default SQLite storage keeps them.
@@ -69,6 +70,11 @@ class KeptEngineEventLogStorage(SqliteEventLogStorage):
     def upgrade(self) -> None:
         super().upgrade()
         self._drop_engines()  # the upgrade forgets which databases it initialised
+
+    def wipe(self) -> None:
+        # A kept connection would go on writing into a run's deleted file.
+        self._drop_engines()
+        super().wipe()
 
     def dispose(self) -> None:
         self._drop_engines()

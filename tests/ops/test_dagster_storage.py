@@ -77,3 +77,14 @@ def test_commits_are_not_flushed_and_the_journal_is_wal(home: Path) -> None:
     assert synchronous == 1  # NORMAL (FULL is 2)
     with sqlite3.connect(home / "history" / "runs" / f"{run_id}.db") as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_wiped_run_written_again_lands_in_a_new_file(home: Path) -> None:
+    with dg.DagsterInstance.get() as instance:
+        run_id = _materialize(instance)
+        run = instance.get_run_by_id(run_id)
+        assert run is not None
+        instance.event_log_storage.wipe()
+        instance.report_engine_event("after the wipe", run)
+    with sqlite3.connect(home / "history" / "runs" / f"{run_id}.db") as raw:
+        assert raw.execute("SELECT count(*) FROM event_logs").fetchone()[0] == 1

@@ -9,6 +9,8 @@ stratum whose capture table and estimation code are unchanged keeps its row.
 
 from typing import Any
 
+import duckdb
+
 
 def model(dbt: Any, session: Any) -> Any:
     from pipelines.estimation.strata import estimate_strata
@@ -20,10 +22,7 @@ def model(dbt: Any, session: Any) -> Any:
 
 def _last_build(dbt: Any, session: Any) -> Any:
     """This model's table as the last build left it, or None before the first build."""
-    this = dbt.this
-    found = session.execute(
-        "select count(*) from duckdb_tables() "
-        "where database_name = ? and schema_name = ? and table_name = ?",
-        [this.database, this.schema, this.identifier],
-    ).fetchall()[0][0]
-    return session.sql(f"select * from {this}").pl() if found else None
+    try:
+        return session.sql(f"select * from {dbt.this}").pl()
+    except duckdb.CatalogException:
+        return None

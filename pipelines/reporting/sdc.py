@@ -630,11 +630,9 @@ class _AttackModel:
             solver = self.solvers[id(group), baseline] = _WarmLP(group, local)
         if solver.reached_high[at] - solver.reached_low[at] >= enough:
             return float(solver.reached_low[at]), float(solver.reached_high[at]), Span.WITHIN
-        lowest = highest = None
-        if not math.isinf(enough):
-            lowest, highest = _relaxed(at, 1.0, solver), _relaxed(at, -1.0, solver)
-            if -highest[0] - lowest[0] < enough:
-                return lowest[0], -highest[0], Span.AROUND
+        lowest, highest = solver.relaxed_range(at)
+        if not math.isinf(enough) and -highest[0] - lowest[0] < enough:
+            return lowest[0], -highest[0], Span.AROUND
         low = _solve(at, 1.0, integer, solver, lowest)
         if solver.reached_high[at] - low >= enough:
             return low, float(solver.reached_high[at]), Span.WITHIN
@@ -699,6 +697,14 @@ class _WarmLP:
         # one that reaches a cell's own bound is that cell's optimum, without a solve.
         self.reached_low = np.full(lp.num_col_, np.inf)
         self.reached_high = np.full(lp.num_col_, -np.inf)
+        # The last cell's relaxed range: `_measure` may ask for it again, wider enough.
+        self.last_range: tuple[int, Relaxed, Relaxed] | None = None
+
+    def relaxed_range(self, at: int) -> tuple[Relaxed, Relaxed]:
+        """`_relaxed` of the cell downwards and upwards."""
+        if self.last_range is None or self.last_range[0] != at:
+            self.last_range = (at, _relaxed(at, 1.0, self), _relaxed(at, -1.0, self))
+        return self.last_range[1], self.last_range[2]
 
     def widen(self, cells: Sequence[int], low: float, high: float | None) -> None:
         """New, wider bounds for `cells` (a hidden complement's)."""
@@ -710,6 +716,7 @@ class _WarmLP:
         self.lp.col_lower_ = self.lower
         self.lp.col_upper_ = np.where(np.isinf(self.upper), _highs.kHighsInf, self.upper)
         self.whole = None  # the integer program is loaded again, from `lp`, when needed
+        self.last_range = None
 
     def known_minimum(self, at: int, sign: float) -> float | None:
         """min of sign * x[at] when a whole-number point seen reaches the cell's own bound
@@ -850,12 +857,10 @@ def _relaxed(at: int, sign: float, relaxation: _WarmLP) -> Relaxed:
     return float(math.ceil(value - _TOLERANCE)), None if whole else found
 
 
-def _solve(
-    at: int, sign: float, integer: bool, relaxation: _WarmLP, relaxed: Relaxed | None = None
-) -> float:
+def _solve(at: int, sign: float, integer: bool, relaxation: _WarmLP, relaxed: Relaxed) -> float:
     """min of sign * x[at] over the group, over whole numbers with `integer` (else the
-    relaxation's, rounded inward); `relaxed` is `_relaxed`'s answer when already known."""
-    bound, fractional = _relaxed(at, sign, relaxation) if relaxed is None else relaxed
+    relaxation's, rounded inward), given `_relaxed`'s answer."""
+    bound, fractional = relaxed
     if fractional is None or not integer:
         return bound
     return float(math.ceil(relaxation.integer_minimum(at, sign, fractional) - _TOLERANCE))
@@ -977,8 +982,10 @@ def _measure(
             base_low, base_high = baselines[row]
             required = min(required, base_high - base_low)
             if span is Span.AROUND and upper - lower >= required:
-                # Wide enough from outside only: settle the attacker's range itself.
-                lower, upper, span = model.extent(row, baseline=False, integer=rule.integer)
+                # Wide enough from outside only: settle whether the attacker's is.
+                lower, upper, span = model.extent(
+                    row, baseline=False, integer=rule.integer, enough=required
+                )
         found.append((lower, upper, required))
         spans.append(span)
     # A range within the attacker's need not hold the truth; the others must.

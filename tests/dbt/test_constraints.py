@@ -39,6 +39,8 @@ def test_every_declared_not_null_column_is_a_table_constraint(
 def test_a_null_in_a_not_null_mart_column_is_refused(marts: Path, tmp_path: Path) -> None:
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(marts, copy)
-    with duckdb.connect(str(copy)) as con:
-        with pytest.raises(duckdb.ConstraintException, match="county_code"):
-            con.execute("INSERT INTO marts.dim_county (county_code) VALUES (NULL)")
+    with (
+        duckdb.connect(str(copy)) as con,
+        pytest.raises(duckdb.ConstraintException, match="county_code"),
+    ):
+        con.execute("INSERT INTO marts.dim_county (county_code) VALUES (NULL)")

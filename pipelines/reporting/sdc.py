@@ -697,7 +697,8 @@ class _WarmLP:
         # one that reaches a cell's own bound is that cell's optimum, without a solve.
         self.reached_low = np.full(lp.num_col_, np.inf)
         self.reached_high = np.full(lp.num_col_, -np.inf)
-        # The last cell's relaxed range: `_measure` may ask for it again, wider enough.
+        # The last cell's relaxed range, until the problem widens: `_measure` asks again for
+        # a cell found too narrow for the rule but wide enough against its baseline.
         self.last_range: tuple[int, Relaxed, Relaxed] | None = None
 
     def relaxed_range(self, at: int) -> tuple[Relaxed, Relaxed]:

@@ -8,7 +8,7 @@ hold personal data (`schemas.checks.shown_value`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -41,6 +41,21 @@ BUILTIN_REASONS = {
     "dtype": "the value has the wrong type",
 }
 DUPLICATE_RULE = "duplicate_row"
+# A failure: which check, in words, and the value shown (after the columns naming the row).
+ISSUE_SCHEMA: dict[str, pl.DataType] = {
+    "column_name": pl.Utf8(),
+    "rule": pl.Utf8(),
+    "reason": pl.Utf8(),
+    "value": pl.Utf8(),
+}
+# A unified row is named by its file (its place in a batch checked together), sheet and row.
+FILE_INDEX = "_file"
+UNIFIED_KEYS: dict[str, pl.DataType] = {
+    FILE_INDEX: pl.Int64(),
+    "source_sheet": pl.Utf8(),
+    SOURCE_ROW: pl.Int64(),
+}
+Mapped = tuple[LandingFile, dict[str, pl.DataFrame]]
 
 
 @dataclass(frozen=True)
@@ -115,27 +130,19 @@ def _reason(check: pl.Expr) -> pl.Expr:
     return pl.when(check.is_in(list(RULE_BY_ERROR))).then(check).otherwise(in_words)
 
 
-def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFrame:
-    """pandera failure cases as (source_row, column_name, rule, reason, value)."""
+def _failures(
+    rows: pl.DataFrame, model: type[pa.DataFrameModel], keys: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """pandera failure cases as (*keys, column_name, rule, reason, value); `keys` name each
+    row of `rows`, in their order (by default its source_row)."""
+    keys = rows.select(SOURCE_ROW) if keys is None else keys
     try:
         model.validate(rows, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases: pl.DataFrame = errors.failure_cases  # pandera types it Any
     else:
-        return pl.DataFrame(
-            schema={
-                SOURCE_ROW: pl.Int64,
-                "column_name": pl.Utf8,
-                "rule": pl.Utf8,
-                "reason": pl.Utf8,
-                "value": pl.Utf8,
-            }
-        )
-    indexed = (
-        rows.select(SOURCE_ROW)
-        .with_row_index("_index")
-        .with_columns(pl.col("_index").cast(pl.Int64))
-    )
+        return pl.DataFrame(schema={**keys.schema, **ISSUE_SCHEMA})
+    indexed = keys.with_row_index("_index").with_columns(pl.col("_index").cast(pl.Int64))
     cases = cases.with_columns(pl.col("index").cast(pl.Int64))
     row_level = cases.filter(pl.col("index").is_not_null())
     # A table-level failure (e.g. a missing column) touches every row.
@@ -154,7 +161,7 @@ def _failures(rows: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFram
         .otherwise(pl.col("column"))
     )
     return all_cases.join(indexed, left_on="index", right_on="_index").select(
-        pl.col(SOURCE_ROW),
+        *keys.columns,
         column.alias("column_name"),
         _rule(pl.col("check")).alias("rule"),
         pl.when(column.is_null())
@@ -205,27 +212,66 @@ def validate_delivery(
 
 
 def quarantine_unified(
-    file: LandingFile, frames: dict[str, pl.DataFrame]
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """Check mapped frames against the unified models; a failing source row leaves every table.
+    mapped: Sequence[Mapped],
+) -> list[tuple[dict[str, pl.DataFrame], pl.DataFrame]]:
+    """Check files' mapped frames against the unified models; a failing source row leaves
+    every table of its file. Per file, in order: its kept frames and its quarantine.
 
-    A failure here means the mapping produced something the unified contract does
-    not allow; the row is quarantined (stage `unified`) rather than loaded.
+    The files are checked together, one pandera pass per table and column layout (pandera's
+    cost per call, about 30 ms a table, outweighs a small file's rows); the caller never
+    puts together two files of one stem, whose record ids would be the same. A failure here
+    means the mapping produced something the unified contract does not allow; the row is
+    quarantined (stage `unified`) rather than loaded.
     """
-    issues = []
-    for table, frame in frames.items():
-        model = UNIFIED_MODELS[table]
-        shaped = frame.select(list(model.to_schema().columns))
-        failures = _failures(shaped, model)
-        located = failures.join(
-            shaped.select("source_sheet", SOURCE_ROW).unique(), on=SOURCE_ROW, how="left"
-        )
-        issues.append(located.with_columns(pl.format("{} ({})", "reason", pl.lit(table))))
-        frames = {**frames, table: shaped}
-    found = pl.concat(issues) if issues else pl.DataFrame()
-    if found.is_empty():
+    shaped = [
+        {table: frame.select(_unified_columns(table)) for table, frame in frames.items()}
+        for _, frames in mapped
+    ]
+    by_file = _unified_failures(shaped).partition_by(FILE_INDEX, as_dict=True, include_key=False)
+    return [
+        _split(file, frames, by_file.get((index,)))
+        for index, ((file, _), frames) in enumerate(zip(mapped, shaped, strict=True))
+    ]
+
+
+def _unified_columns(table: str) -> list[str]:
+    return list(UNIFIED_MODELS[table].to_schema().columns)
+
+
+def _unified_failures(files: Sequence[dict[str, pl.DataFrame]]) -> pl.DataFrame:
+    """Every failure of the files' frames, named by the file's place in `files`, the sheet
+    and the row."""
+    issues = [pl.DataFrame(schema={**UNIFIED_KEYS, **ISSUE_SCHEMA})]
+    for table, model in UNIFIED_MODELS.items():
+        # Frames of one column layout together; another layout is judged as it is, alone.
+        layouts: dict[tuple[tuple[str, pl.DataType], ...], list[tuple[int, pl.DataFrame]]] = {}
+        for index, frames in enumerate(files):
+            if table in frames:
+                layouts.setdefault(tuple(frames[table].schema.items()), []).append(
+                    (index, frames[table])
+                )
+        for parts in layouts.values():
+            keys = pl.concat([_unified_keys(index, frame) for index, frame in parts])
+            failures = _failures(pl.concat([frame for _, frame in parts]), model, keys)
+            issues.append(failures.with_columns(pl.format("{} ({})", "reason", pl.lit(table))))
+    return pl.concat(issues, how="vertical_relaxed")
+
+
+def _unified_keys(index: int, frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.lit(index, pl.Int64).alias(FILE_INDEX),
+        pl.col("source_sheet").cast(pl.Utf8),
+        pl.col(SOURCE_ROW).cast(pl.Int64),
+    )
+
+
+def _split(
+    file: LandingFile, frames: dict[str, pl.DataFrame], failures: pl.DataFrame | None
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The file's frames without its failing rows, and their quarantine."""
+    if failures is None or failures.is_empty():
         return frames, empty_quarantine()
-    bad = found.select("source_sheet", SOURCE_ROW).unique()
+    bad = failures.select("source_sheet", SOURCE_ROW).unique()
     kept = {
         name: frame.join(bad, on=["source_sheet", SOURCE_ROW], how="anti", nulls_equal=True)
         for name, frame in frames.items()
@@ -233,7 +279,7 @@ def quarantine_unified(
     quarantine = pl.concat(
         [
             _quarantine_frame(file, sheet[0], group.drop("source_sheet"), "unified")
-            for sheet, group in found.group_by("source_sheet", maintain_order=True)
+            for sheet, group in failures.group_by("source_sheet", maintain_order=True)
         ]
     )
     return kept, quarantine

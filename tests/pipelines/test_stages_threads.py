@@ -1,5 +1,6 @@
-"""The ingest stages work on two files at once: the warehouse is the same as one at a time,
-and a file whose mapping fails is rejected alone."""
+"""The ingest stages work on two files at once, and check mapped files against the unified
+models a batch at a time: the warehouse is the same as one file at a time, and a file whose
+mapping fails is rejected alone."""
 
 from __future__ import annotations
 
@@ -56,6 +57,34 @@ def test_two_files_at_a_time_give_the_one_at_a_time_warehouse(
     assert sum(frame.height for frame in alone.values()) > 1_000
     for name, frame in alone.items():
         assert together[name].equals(frame), name
+
+
+@pytest.mark.slow
+def test_files_checked_in_batches_give_the_file_at_a_time_warehouse(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anitp = SOURCES["anitp"]
+
+    def to_unified(file: LandingFile, frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+        """A person of each file, not the same row in every file, breaks the unified contract
+        (a sex outside its codelist)."""
+        mapped = anitp.to_unified(file, frames)
+        nth = pl.col("source_row").rank("ordinal") == 1 + int(file.period[:4]) % 4
+        sex = pl.when(nth).then(pl.lit("Q")).otherwise(pl.col("sex")).alias("sex")
+        return {**mapped, "person_record": mapped["person_record"].with_columns(sex)}
+
+    monkeypatch.setitem(SOURCES, "anitp", dataclasses.replace(anitp, to_unified=to_unified))
+    batch_rows = stages.UNIFIED_CHECK_ROWS
+    monkeypatch.setattr(stages, "UNIFIED_CHECK_ROWS", 1)  # every file alone
+    alone = _ingest(SAMPLE_LANDING, tmp_path / "alone.duckdb", key)
+    monkeypatch.setattr(stages, "UNIFIED_CHECK_ROWS", batch_rows)
+    batched = _ingest(SAMPLE_LANDING, tmp_path / "batched.duckdb", key)
+    assert alone.keys() == batched.keys()
+    assert sum(frame.height for frame in alone.values()) > 1_000
+    unified_stage = alone["ops.quarantine"].filter(pl.col("stage") == "unified")
+    assert unified_stage["source_file"].n_unique() >= 10  # every ANITP file
+    for name, frame in alone.items():
+        assert batched[name].equals(frame), name
 
 
 def test_a_file_whose_mapping_fails_is_rejected_alone(tmp_path: Path, key: bytes) -> None:

@@ -80,44 +80,79 @@ def test_identifier_values_are_never_shown() -> None:
     assert "not-a-pseudonym" not in " ".join(validated.quarantine["reason"].to_list())
 
 
-def test_a_row_the_unified_contract_refuses_leaves_every_table() -> None:
-    lineage = {
-        "record_id": ["f:-:2", "f:-:3"],
-        "source_agency": ["anitp", "anitp"],
-        "source_file": ["f", "f"],
-        "source_sheet": [None, None],
-        "source_row": [2, 3],
-        "period": ["2020", "2020"],
-        "extract_date": [dt.date(2021, 1, 10)] * 2,
-    }
-    person = pl.DataFrame(
+def person_records(file: LandingFile, rows: list[tuple[str | None, int, str]]) -> pl.DataFrame:
+    """Unified person records of `file`, one per (sheet, row, sex); Q is outside the sex
+    codelist, so that row breaks the unified contract."""
+    n = len(rows)
+    sheets, numbers, sexes = (list(column) for column in zip(*rows, strict=True))
+    stem = file.path.stem
+    return pl.DataFrame(
         {
-            **lineage,
-            "person_key": [None, None],
-            "cnp_status": ["missing", "missing"],
-            "cnp_stem_key": [None, None],
-            "name_birth_date_key": [None, None],
-            "name_birth_year_key": [None, None],
-            "surname_key": [None, None],
-            "given_name_key": [None, None],
-            "surname_phonetic_key": [None, None],
-            "given_name_phonetic_key": [None, None],
-            "name_bigram_keys": [None, None],
-            "role": ["victim", "victim"],
-            "sex": ["F", "Q"],  # Q is outside the sex codelist
-            "birth_date": [None, None],
-            "birth_year": [2001, 2002],
-            "citizenship_code": ["RO", "RO"],
-            "residence_county_code": ["RO-IS", None],
-            "case_number": [None, None],
+            "record_id": [f"{stem}:{sheet or '-'}:{row}" for sheet, row, _ in rows],
+            "source_agency": [file.agency] * n,
+            "source_file": [file.file_name] * n,
+            "source_sheet": sheets,
+            "source_row": numbers,
+            "period": [file.period] * n,
+            "extract_date": [file.extract_date] * n,
+            **{
+                key: [None] * n
+                for key in (
+                    "person_key",
+                    "cnp_stem_key",
+                    "name_birth_date_key",
+                    "name_birth_year_key",
+                    "surname_key",
+                    "given_name_key",
+                    "surname_phonetic_key",
+                    "given_name_phonetic_key",
+                    "name_bigram_keys",
+                    "birth_date",
+                    "case_number",
+                )
+            },
+            "cnp_status": ["missing"] * n,
+            "role": ["victim"] * n,
+            "sex": sexes,
+            "birth_year": [2001] * n,
+            "citizenship_code": ["RO"] * n,
+            "residence_county_code": ["RO-IS"] * n,
         },
         schema_overrides={
             "birth_date": pl.Date,
             "source_sheet": pl.Utf8,
+            "source_row": pl.Int64,
             "name_bigram_keys": pl.List(pl.Utf8),
+            **{key: pl.Utf8 for key in ("person_key", "cnp_stem_key", "case_number")},
         },
     )
-    kept, quarantine = quarantine_unified(FILE, {"person_record": person})
+
+
+def test_a_row_the_unified_contract_refuses_leaves_every_table() -> None:
+    person = person_records(FILE, [(None, 2, "F"), (None, 3, "Q")])
+    [(kept, quarantine)] = quarantine_unified([(FILE, {"person_record": person})])
     assert kept["person_record"]["source_row"].to_list() == [2]
     assert quarantine.select("source_row", "column_name", "stage").rows() == [(3, "sex", "unified")]
     UNIFIED_MODELS["person_record"].validate(kept["person_record"])
+
+
+def test_files_checked_together_give_what_each_gives_alone() -> None:
+    workbook = LandingFile(
+        "diicot", Path("diicot_2020_20210110.xlsx"), "2020", dt.date(2021, 1, 10), "1" * 64, 1
+    )
+    mapped = [
+        (FILE, {"person_record": person_records(FILE, [(None, 2, "F"), (None, 3, "Q")])}),
+        # the same row number on two sheets: only the failing sheet's row leaves
+        (workbook, {"person_record": person_records(workbook, [("A", 3, "M"), ("B", 3, "Q")])}),
+    ]
+    together = quarantine_unified(mapped)
+    alone = [quarantine_unified([one])[0] for one in mapped]
+    for (kept, quarantine), (kept_alone, quarantine_alone) in zip(together, alone, strict=True):
+        assert kept["person_record"].equals(kept_alone["person_record"])
+        assert quarantine.equals(quarantine_alone)
+    (_, csv_quarantine), (book_kept, book_quarantine) = together
+    assert csv_quarantine.select("source_file", "source_row").rows() == [(FILE.file_name, 3)]
+    assert book_quarantine.select("source_file", "source_sheet").rows() == [
+        (workbook.file_name, "B")
+    ]
+    assert book_kept["person_record"].select("source_sheet", "source_row").rows() == [("A", 3)]

@@ -109,20 +109,21 @@ def annual_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult[Any
         context.log.warning("no victim counts published yet; no report written")
         return dg.MaterializeResult(metadata={"files": 0})
     # matplotlib and playwright load here, not with the definitions
-    from pipelines.reporting.report import PdfError, print_pdf, published_release, write_report
+    from pipelines.reporting.report import PdfError, print_pdfs, published_release, write_report
 
     out = settings.published_dir() / REPORT_FOLDER
-    files = []
     # the public edition reads the release standard_tables has just protected
     public_tables = published_release(settings.published_dir() / TABLES_FOLDER / "public")
-    for public, release in ((False, None), (True, public_tables)):
-        html = write_report(source, *span, out, public, pdf=False, release=release).html
-        files.append(html.name)
-        try:
-            print_pdf(html, html.with_suffix(".pdf"))
-            files.append(html.with_suffix(".pdf").name)
-        except PdfError as error:  # the HTML is the report; the PDF needs chromium
-            context.log.warning(f"{error}; {html.name} written without its PDF")
+    htmls = [
+        write_report(source, *span, out, public, pdf=False, release=release).html
+        for public, release in ((False, None), (True, public_tables))
+    ]
+    files = [html.name for html in htmls]
+    try:  # the HTML is the report; the PDF needs chromium
+        print_pdfs({html: html.with_suffix(".pdf") for html in htmls})
+        files += [html.with_suffix(".pdf").name for html in htmls]
+    except PdfError as error:
+        context.log.warning(f"{error}; the reports are written without their PDFs")
     return dg.MaterializeResult(
         metadata={"folder": str(out), "period": f"{span[0]}-{span[1]}", "files": len(files)}
     )

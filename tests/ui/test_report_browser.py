@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from pipelines.reporting.report import write_report
+from pipelines.reporting.report import print_pdfs, write_report
 from tests.reporting import annual
 from tests.ui.test_dagster_ui import CHROMIUM, MIN_CHANGED_PIXELS, changed_pixels
 
@@ -77,3 +77,19 @@ def test_report_renders_in_chromium(public: bool, tmp_path: Path) -> None:
     mismatched = {code: pair for code, pair in drawn.items() if pair[0] != pair[1]}
     assert mismatched == {}
     assert changed >= MIN_CHANGED_PIXELS, f"screenshot is nearly blank ({changed:.4%} changed)"
+
+
+def test_both_editions_print_in_one_chromium(tmp_path: Path) -> None:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
+    database = annual.warehouse(tmp_path)
+    htmls = [
+        write_report(database, *annual.PERIOD, tmp_path / "out", public, pdf=False).html
+        for public in (False, True)
+    ]
+    print_pdfs({html: html.with_suffix(".pdf") for html in htmls})
+    printed = [html.with_suffix(".pdf").read_bytes() for html in htmls]
+    for pdf in printed:
+        assert pdf.startswith(b"%PDF-")
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
+    assert printed[0] != printed[1]  # each edition its own PDF

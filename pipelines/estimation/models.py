@@ -16,9 +16,10 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-import statsmodels.api as sm
 from numpy.typing import NDArray
 from scipy.optimize import linprog
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from pipelines.estimation.capture import histories
 
@@ -178,7 +179,7 @@ def fit(designs: Designs, counts: NDArray[np.int64], model: Model, start: Fit | 
     design = designs.design(model, empty)
     y = counts[design.rows].astype(np.float64)
     initial = None if start is None else [start.params.get(t, 0.0) for t in design.terms]
-    glm = sm.GLM(y, design.matrix, family=sm.families.Poisson())
+    glm = GLM(y, design.matrix, family=Poisson())
     try:
         result = _irls(glm, initial)
     except (ValueError, np.linalg.LinAlgError):

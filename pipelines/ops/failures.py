@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +71,11 @@ class ErrorInfo(Protocol):
 
 # Dagster's wrapper around whatever a step raised; the step's own error is its cause.
 _STEP_WRAPPER = "DagsterExecutionStepExecutionError"
+# dagster-dbt's error for a failed dbt command: "The dbt CLI process with command ...", then
+# what dbt itself said after this line, one error a paragraph.
+_DBT_FAILED = "DagsterDbtCliRuntimeError"
+_DBT_SAID = "Errors parsed from dbt logs:"
+_PROGRESS = re.compile(r"\d+ of \d+ ")
 
 
 def reason(error: ErrorInfo | None) -> str:
@@ -79,10 +85,28 @@ def reason(error: ErrorInfo | None) -> str:
         return "the step failed without an error message"
     if error.cls_name == _STEP_WRAPPER and error.cause is not None:
         error = error.cause
+    if error.cls_name == _DBT_FAILED and _DBT_SAID in error.message:
+        return dbt_reason(error.message)
     lines = error.message.strip().splitlines()
     first = lines[0] if lines else error.cls_name or "unknown error"
     prefix = f"{error.cls_name}: "
     return first.split(prefix, 1)[1] if prefix in first else first
+
+
+def dbt_reason(message: str) -> str:
+    """dbt's error in one line: 'dbt: Runtime Error in model dim_county (...): Constraint
+    Error: NOT NULL constraint failed: ...' (the first that names an error, else the first
+    failure: 'Failure in test ...: Got 3 results, ...'), without progress lines such as '80
+    of 160 ERROR creating ...' or the compiled code's path."""
+    paragraphs = message.split(_DBT_SAID, 1)[1].split("\n\n")
+    told = [line for p in paragraphs if not _PROGRESS.match(p.strip()) and (line := _one_line(p))]
+    best = next((p for p in told if "Error" in p), told[0] if told else "dbt failed")
+    return f"dbt: {best}"
+
+
+def _one_line(paragraph: str) -> str:
+    lines = (line.strip() for line in paragraph.splitlines())
+    return ": ".join(line for line in lines if line and not line.startswith("compiled code"))
 
 
 def render(run_id: str, job: str, failures: list[StepFailure], files: list[str]) -> str:

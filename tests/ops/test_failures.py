@@ -73,6 +73,27 @@ def test_reason_is_the_steps_own_error_in_one_line() -> None:
         "Failure",
     )
     assert reason(failure) == "release blocked by disclosure control: 3 cells"
+    said = "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command\n\n"
+    said += "`dbt build`\n\nfailed with exit code `1`. Check the stdout ...\n\n"
+    said += "Errors parsed from dbt logs:\n\n"
+    said += "80 of 160 ERROR creating sql table model marts.dim_county ..... [ERROR in 0.04s]\n\n"
+    model = "Failure in model dim_county (models/marts/core/dim_county.sql)\n\n"
+    model += "  Runtime Error in model dim_county (models/marts/core/dim_county.sql)\n"
+    model += "  Constraint Error: NOT NULL constraint failed: dim_county__dbt_tmp.county_code\n"
+    model += "  compiled code at target/run/tipstats/models/marts/core/dim_county.sql\n\n"
+    test = "Failure in test unique_fct_case_case_key (models/marts/core/_core__models.yml)\n"
+    test += "  Got 2 results, configured to fail if != 0\n\n  compiled code at target/x.sql\n"
+    dbt_model, dbt_test = (
+        Error(said + text, "DagsterDbtCliRuntimeError") for text in (model, test)
+    )
+    assert reason(dbt_model) == (
+        "dbt: Runtime Error in model dim_county (models/marts/core/dim_county.sql): "
+        "Constraint Error: NOT NULL constraint failed: dim_county__dbt_tmp.county_code"
+    )
+    assert reason(dbt_test) == (
+        "dbt: Failure in test unique_fct_case_case_key (models/marts/core/_core__models.yml): "
+        "Got 2 results, configured to fail if != 0"
+    )
     assert reason(Error("", "ValueError")) == "ValueError"
     assert reason(None) == "the step failed without an error message"
 

@@ -14,6 +14,7 @@ from schemas.delivered import Delivered
 from schemas.unified import UNIFIED_MODELS
 from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
+from sources.common.mapping import NAME_KEY_COLUMNS
 
 FILE = LandingFile(
     "anitp", Path("anitp_2020_20210110.csv"), "2020", dt.date(2021, 1, 10), "0" * 64, 1
@@ -100,12 +101,7 @@ def person_records(file: LandingFile, rows: list[tuple[str | None, int, str]]) -
                 for key in (
                     "person_key",
                     "cnp_stem_key",
-                    "name_birth_date_key",
-                    "name_birth_year_key",
-                    "surname_key",
-                    "given_name_key",
-                    "surname_phonetic_key",
-                    "given_name_phonetic_key",
+                    *NAME_KEY_COLUMNS,
                     "name_bigram_keys",
                     "birth_date",
                     "case_number",

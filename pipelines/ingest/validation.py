@@ -42,18 +42,12 @@ BUILTIN_REASONS = {
 }
 DUPLICATE_RULE = "duplicate_row"
 # A failure: which check, in words, and the value shown (after the columns naming the row).
-ISSUE_SCHEMA: dict[str, pl.DataType] = {
-    "column_name": pl.Utf8(),
-    "rule": pl.Utf8(),
-    "reason": pl.Utf8(),
-    "value": pl.Utf8(),
-}
+ISSUE_SCHEMA = {c: QUARANTINE_SCHEMA[c] for c in ("column_name", "rule", "reason", "value")}
 # A unified row is named by its file (its place in a batch checked together), sheet and row.
 FILE_INDEX = "_file"
-UNIFIED_KEYS: dict[str, pl.DataType] = {
+UNIFIED_KEYS = {
     FILE_INDEX: pl.Int64(),
-    "source_sheet": pl.Utf8(),
-    SOURCE_ROW: pl.Int64(),
+    **{c: QUARANTINE_SCHEMA[c] for c in ("source_sheet", SOURCE_ROW)},
 }
 Mapped = tuple[LandingFile, dict[str, pl.DataFrame]]
 
@@ -258,11 +252,8 @@ def _unified_failures(files: Sequence[dict[str, pl.DataFrame]]) -> pl.DataFrame:
 
 
 def _unified_keys(index: int, frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(
-        pl.lit(index, pl.Int64).alias(FILE_INDEX),
-        pl.col("source_sheet").cast(pl.Utf8),
-        pl.col(SOURCE_ROW).cast(pl.Int64),
-    )
+    keys = frame.select(pl.lit(index).alias(FILE_INDEX), "source_sheet", SOURCE_ROW)
+    return keys.cast(pl.Schema(UNIFIED_KEYS))
 
 
 def _split(

@@ -86,14 +86,14 @@ def reason(error: ErrorInfo | None) -> str:
     if error.cls_name == _STEP_WRAPPER and error.cause is not None:
         error = error.cause
     if error.cls_name == _DBT_FAILED and _DBT_SAID in error.message:
-        return dbt_reason(error.message)
+        return _dbt_reason(error.message)
     lines = error.message.strip().splitlines()
     first = lines[0] if lines else error.cls_name or "unknown error"
     prefix = f"{error.cls_name}: "
     return first.split(prefix, 1)[1] if prefix in first else first
 
 
-def dbt_reason(message: str) -> str:
+def _dbt_reason(message: str) -> str:
     """dbt's error in one line: 'dbt: Runtime Error in model dim_county (...): Constraint
     Error: NOT NULL constraint failed: ...' (the first that names an error, else the first
     failure: 'Failure in test ...: Got 3 results, ...'), without progress lines such as '80

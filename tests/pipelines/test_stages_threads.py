@@ -45,6 +45,14 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True)
 
 
+def _assert_same(expected: dict[str, pl.DataFrame], found: dict[str, pl.DataFrame]) -> None:
+    """The same tables with the same rows (more than the sample's thousand in all)."""
+    assert expected.keys() == found.keys()
+    assert sum(frame.height for frame in expected.values()) > 1_000
+    for name, frame in expected.items():
+        assert found[name].equals(frame), name
+
+
 @pytest.mark.slow
 def test_two_files_at_a_time_give_the_one_at_a_time_warehouse(
     tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
@@ -53,10 +61,7 @@ def test_two_files_at_a_time_give_the_one_at_a_time_warehouse(
     alone = _ingest(SAMPLE_LANDING, tmp_path / "alone.duckdb", key)
     monkeypatch.setattr(stages, "READ_AHEAD", 2)
     together = _ingest(SAMPLE_LANDING, tmp_path / "together.duckdb", key)
-    assert alone.keys() == together.keys()
-    assert sum(frame.height for frame in alone.values()) > 1_000
-    for name, frame in alone.items():
-        assert together[name].equals(frame), name
+    _assert_same(alone, together)
 
 
 @pytest.mark.slow
@@ -79,12 +84,9 @@ def test_files_checked_in_batches_give_the_file_at_a_time_warehouse(
     alone = _ingest(SAMPLE_LANDING, tmp_path / "alone.duckdb", key)
     monkeypatch.setattr(stages, "UNIFIED_CHECK_ROWS", batch_rows)
     batched = _ingest(SAMPLE_LANDING, tmp_path / "batched.duckdb", key)
-    assert alone.keys() == batched.keys()
-    assert sum(frame.height for frame in alone.values()) > 1_000
     unified_stage = alone["ops.quarantine"].filter(pl.col("stage") == "unified")
     assert unified_stage["source_file"].n_unique() >= 10  # every ANITP file
-    for name, frame in alone.items():
-        assert batched[name].equals(frame), name
+    _assert_same(alone, batched)
 
 
 def test_a_file_whose_mapping_fails_is_rejected_alone(tmp_path: Path, key: bytes) -> None:

@@ -78,6 +78,10 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+# What benchmarks/latency.py prints besides `total`: P3's phases and the sensor's cadence.
+P3_PHASES = ("settle", "queue", "start", "run", "tick")
+
+
 def run_env(**extra: str) -> dict[str, str]:
     """The environment of a measured `tipstats` (its key, telemetry off, dbt on PATH)."""
     return {

@@ -1,24 +1,36 @@
-"""P3, in its own process: drop an extract into the landing zone, tick the landing sensor at
-its own interval as the daemon does, run what it requests, and stop when the published
-database lists the extract. Prints `settle=<s> run=<s> total=<s>`.
+"""P3, in its own process: the Dagster daemon (`dagster-daemon run -w workspace.yaml`, what a
+deployment runs) watches the landing zone; an extract is dropped halfway between two ticks of
+the landing sensor (a steward's average wait for the next tick) and the clock stops when the
+published database lists it. Prints, in seconds, `settle=` (drop to the run's creation by the
+sensor), `queue=` (to its launch by the run queue), `start=` (the run's process loading the
+definitions), `run=` (its steps, to the publication), `total=` and `tick=` (the sensor's
+measured cadence).
 
 Usage: latency.py <extract> <landing>   (TIPSTATS_WAREHOUSE, DAGSTER_HOME set by the caller)
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster._core.scheduler.instigation import InstigatorType, SensorInstigatorData
 
 from pipelines import settings
+from pipelines.defs.sensors import FILE_TAG
 from pipelines.ops import publication
 
 GIVE_UP_SECONDS = 600
+SENSOR = "landing_files"
 
 
 def published_lists(file_name: str) -> bool:
@@ -30,39 +42,72 @@ def published_lists(file_name: str) -> bool:
     return bool(rows[0][0])
 
 
-def _tick(sensor: dg.SensorDefinition, context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    result = sensor(context)
-    if not isinstance(result, dg.SensorResult):
-        raise TypeError(f"{sensor.name} answered {type(result).__name__}, not a SensorResult")
-    return result
+@contextmanager
+def daemon(log: Path) -> Iterator[None]:
+    """`dagster-daemon run` on the project's workspace, stopped with everything it started."""
+    command = [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=settings.PROJECT_ROOT, stdout=out, stderr=out, start_new_session=True
+        )
+    try:
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _last_tick(instance: dg.DagsterInstance) -> float | None:
+    for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR):
+        data = state.instigator_data
+        if state.name == SENSOR and isinstance(data, SensorInstigatorData):
+            return data.last_tick_start_timestamp
+    return None
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.time() + GIVE_UP_SECONDS
+    while not condition():
+        if time.time() > deadline:
+            raise SystemExit(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def _tick_after(instance: dg.DagsterInstance, moment: float) -> float:
+    _until(lambda: (_last_tick(instance) or 0.0) > moment, f"a tick of {SENSOR}")
+    return _last_tick(instance) or 0.0
+
+
+def _phases(instance: dg.DagsterInstance, tag: str, dropped: float, done: float) -> str:
+    run = instance.get_runs(filters=dg.RunsFilter(tags={FILE_TAG: tag}), limit=1)[0]
+    record = instance.get_run_record_by_id(run.run_id)
+    assert record is not None and record.start_time is not None
+    created = record.create_timestamp.timestamp()
+    starting = next(
+        e.timestamp for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_STARTING)
+    )
+    return (
+        f"settle={created - dropped:.2f} queue={starting - created:.2f} "
+        f"start={record.start_time - starting:.2f} run={done - record.start_time:.2f}"
+    )
 
 
 def main() -> None:
     extract, landing = Path(sys.argv[1]), Path(sys.argv[2])
-    from pipelines.definitions import defs
-
-    definitions = defs()
-    sensor = next(s for s in definitions.sensors or [] if s.name == "landing_files")
-    with dg.DagsterInstance.get() as instance:
-        first = _tick(sensor, dg.build_sensor_context(instance=instance))
-        cursor = first.cursor  # the files already there
-        start = time.perf_counter()
+    with dg.DagsterInstance.get() as instance, daemon(landing.parent / "daemon.log"):
+        first = _tick_after(instance, time.time())
+        second = _tick_after(instance, first)
+        tick = second - first
+        time.sleep(max(0.0, second + tick / 2 - time.time()))
+        dropped = time.time()
         shutil.copy(extract, landing / "anitp" / extract.name)  # mtime now, as a new file
-        settled = ran = 0.0
-        while time.perf_counter() - start < GIVE_UP_SECONDS:
-            tick = _tick(sensor, dg.build_sensor_context(instance=instance, cursor=cursor))
-            cursor = tick.cursor
-            for request in tick.run_requests or []:
-                settled = settled or time.perf_counter() - start
-                job = definitions.resolve_job_def(request.job_name or "")
-                run_start = time.perf_counter()
-                job.execute_in_process(instance=instance, tags=request.tags, raise_on_error=True)
-                ran += time.perf_counter() - run_start
-            if ran and published_lists(extract.name):
-                break
-            time.sleep(sensor.minimum_interval_seconds or 0)
-        total = time.perf_counter() - start
-    print(f"settle={settled:.2f} run={ran:.2f} total={total:.2f}")
+        _until(lambda: published_lists(extract.name), "the publication")
+        done = time.time()
+        phases = _phases(instance, f"anitp/{extract.name}", dropped, done)
+    print(f"{phases} total={done - dropped:.2f} tick={tick:.2f}")
 
 
 if __name__ == "__main__":

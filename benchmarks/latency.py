@@ -44,7 +44,8 @@ def published_lists(file_name: str) -> bool:
 
 @contextmanager
 def daemon(log: Path) -> Iterator[None]:
-    """`dagster-daemon run` on the project's workspace, stopped with everything it started."""
+    """`dagster-daemon run` on the project's workspace, stopped with every process it started
+    (a run it launched included), so the caller may delete the folders they wrote to."""
     command = [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"]
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -54,10 +55,24 @@ def daemon(log: Path) -> Iterator[None]:
         yield
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        process.wait()
+        deadline = time.time() + 30
+        while _living(process.pid) and time.time() < deadline:
+            time.sleep(0.2)
+        if _living(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def _living(group: int) -> bool:
+    """Whether a process of `group` still runs (zombies, which only wait to be reaped, aside)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            return True
+    return False
 
 
 def _last_tick(instance: dg.DagsterInstance) -> float | None:

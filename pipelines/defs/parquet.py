@@ -9,6 +9,10 @@ from pipelines.defs.dbt.assets import tipstats_dbt
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ops import parquet_export
 
+# Below the default (0): in a run, the publication and the standard tables, which stewards
+# and report teams wait for, go first; the copy for other engines follows.
+AFTER_THE_PUBLICATION = {"dagster/priority": "-1"}
+
 
 def _parquet_layers(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
@@ -17,6 +21,7 @@ def _parquet_layers(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         pool=WRITER_POOL,
         deps=upstream,
         kinds={"parquet"},
+        op_tags=AFTER_THE_PUBLICATION,
         description="parquet/ beside the warehouse: unified.* partitioned by agency and "
         "period, marts.* by year; readable by any engine (docs/scale-out.md).",
     )

@@ -119,6 +119,9 @@ def test_a_corrected_extract_reruns_its_agency_only(
             assert "raw_anitp" in materialized
             assert {"published_database", "standard_tables"} <= materialized
             assert not {f"raw_{a}" for a in ("politie", "diicot", "instante", "ong")} & materialized
+            # What users wait for first; the Parquet copy for other engines after it.
+            steps = [e.step_key for e in result.all_events if e.is_step_start]
+            assert steps[-3:] == ["published_database", "standard_tables", "parquet_layers"]
             # The report follows in a run of its own, requested once the agency's run succeeded.
             assert "annual_report" not in materialized
             report = tmp_path / "published" / "report" / "tipstats_report_2016.html"

@@ -69,7 +69,7 @@ lint: $(STAMP)
 		TIPSTATS_WAREHOUSE="$$scratch/lint.duckdb" DBT_TARGET_PATH="$$scratch/target" \
 		DBT_LOG_PATH="$$scratch/logs" $(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/tests
 
-# `dagster dev` re-parses the dbt project itself on every load (DbtProject.prepare_if_dev).
+# `dagster dev` parses the dbt project when it changed since its manifest (prepare_if_stale).
 dev: $(STAMP)
 	mkdir -p data/dagster_home && cp dagster.yaml data/dagster_home/dagster.yaml
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DAGSTER_HOME="$(CURDIR)/data/dagster_home" \

@@ -1,8 +1,9 @@
-"""P3, in its own process: the Dagster daemon (`dagster-daemon run -w workspace.yaml`, what a
-deployment runs) watches the landing zone; an extract is dropped halfway between two ticks of
-the landing sensor (a steward's average wait for the next tick) and the clock stops when the
-published database lists it. Prints, in seconds, `settle=` (drop to the run's creation by the
-sensor), `queue=` (to its launch by the run queue), `start=` (the run's process loading the
+"""P3, in its own process: Dagster as stewards run it (`make dev`: `dagster dev -w
+workspace.yaml`, the UI, the daemon and a code server that keeps the definitions loaded)
+watches the landing zone; an extract is dropped halfway between two ticks of the landing
+sensor (a steward's average wait for the next tick) and the clock stops when the published
+database lists it. Prints, in seconds, `settle=` (drop to the run's creation by the sensor),
+`queue=` (to its launch by the run queue), `start=` (the run's process loading the
 definitions), `run=` (its steps, to the publication), `total=` and `tick=` (the sensor's
 measured cadence).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,11 +44,19 @@ def published_lists(file_name: str) -> bool:
     return bool(rows[0][0])
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @contextmanager
-def daemon(log: Path) -> Iterator[None]:
-    """`dagster-daemon run` on the project's workspace, stopped with every process it started
-    (a run it launched included), so the caller may delete the folders they wrote to."""
-    command = [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"]
+def dagster_dev(log: Path) -> Iterator[None]:
+    """`dagster dev` on the project's workspace, stopped with every process it started (a run
+    it launched included), so the caller may delete the folders they wrote to."""
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-w", "workspace.yaml", "-p", str(_free_port())]
     with log.open("w") as out:
         process = subprocess.Popen(
             command, cwd=settings.PROJECT_ROOT, stdout=out, stderr=out, start_new_session=True
@@ -112,7 +122,7 @@ def _phases(instance: dg.DagsterInstance, tag: str, dropped: float, done: float)
 
 def main() -> None:
     extract, landing = Path(sys.argv[1]), Path(sys.argv[2])
-    with dg.DagsterInstance.get() as instance, daemon(landing.parent / "daemon.log"):
+    with dg.DagsterInstance.get() as instance, dagster_dev(landing.parent / "dagster-dev.log"):
         first = _tick_after(instance, time.time())
         second = _tick_after(instance, first)
         tick = second - first

@@ -271,9 +271,10 @@ def p3_latency(scratch: Path, repeat: int) -> dict[str, object]:
     return {
         "drop_to_published_seconds": median([p["total"] for p in phases]),
         **{f"{name}_seconds": median([p[name] for p in phases]) for name in P3_PHASES},
-        "note": "`dagster-daemon run` on the project's workspace; the extract is dropped halfway "
-        "between two ticks of the landing sensor; settle = drop to the run's creation, queue = "
-        "to its launch, start = the run's process loading the definitions, run = its steps",
+        "note": "`dagster dev` on the project's workspace, as `make dev`; the extract is "
+        "dropped halfway between two ticks of the landing sensor; settle = drop to the run's "
+        "creation, queue = to its launch, start = the run's process loading the definitions, "
+        "run = its steps",
     }
 
 

@@ -53,9 +53,9 @@ def streamed(invocation: DbtCliInvocation) -> Iterator[Any]:
 @cache
 def tipstats_dbt() -> dg.AssetsDefinition:
     """The dbt graph; built once per process (publication depends on all of it)."""
-    # `dagster dev` parses on every load; any other load (`tipstats run`, a daemon's code
-    # server) when the project changed since its manifest.
-    dbt_project.prepare_if_dev()
+    # Every load (`tipstats run`, `dagster dev` and its runs, a daemon's code server) parses
+    # when the project changed since its manifest; not `prepare_if_dev`, which made `dagster
+    # dev` parse on every load, each run's process included (about 5 s before its first step).
     prepare_if_stale()
 
     # dbt's profile reads the warehouse from TIPSTATS_WAREHOUSE, like the warehouse resource.

@@ -2,7 +2,7 @@
 
 `dagster-dbt project prepare-and-package --file pipelines/defs/dbt/project.py` (make test,
 make run) parses it into target/manifest.json; loading the definitions parses it again when
-the project changed since (prepare_if_stale), `dagster dev` on every load (prepare_if_dev).
+the project changed since (prepare_if_stale), `dagster dev` included.
 Importing this module reads dbt_project.yml, so only the lazy definitions import it.
 """
 

@@ -4,7 +4,6 @@ is published, and then its annual report, with nobody acting."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,8 +19,7 @@ import pytest
 from pipelines.defs.sensors import FILE_TAG, REPORT_JOB, ingest_job_name
 from pipelines.ops import publication
 from pipelines.settings import PROJECT_ROOT
-from tests.conftest import EXAMPLES
-from tests.pipelines.runner import tipstats_run
+from tests.pipelines.runner import run_holding_back
 
 pytestmark = pytest.mark.slow
 CORRECTED = "anitp_2016_20170601.csv"
@@ -72,25 +70,20 @@ def _extracts(published: Path) -> set[str]:
 def test_the_daemon_publishes_a_landing_file_then_its_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
-    shutil.copytree(EXAMPLES, landing)
-    held_back = (landing / "anitp" / CORRECTED).read_bytes()
-    (landing / "anitp" / CORRECTED).unlink()
-    first = tipstats_run(landing, warehouse, tmp_path / "home")
-    assert first.code == 0, first.output[-3000:]
+    held = run_holding_back(tmp_path, "anitp", CORRECTED)
     published = tmp_path / "published"
     assert CORRECTED not in _extracts(published)
     home = tmp_path / "dagster_home"  # the instance `tipstats run` made and used
     for name, value in {
-        "TIPSTATS_WAREHOUSE": str(warehouse),
-        "TIPSTATS_LANDING": str(landing),
+        "TIPSTATS_WAREHOUSE": str(held.warehouse),
+        "TIPSTATS_LANDING": str(held.landing),
         "DAGSTER_HOME": str(home),
     }.items():
         monkeypatch.setenv(name, value)
 
     log = tmp_path / "daemon.log"
     with _daemon(dict(os.environ), log), dg.DagsterInstance.get() as instance:
-        (landing / "anitp" / CORRECTED).write_bytes(held_back)
+        held.path.write_bytes(held.content)
         report = _finished_report(instance, log)
         ingest = instance.get_runs(filters=dg.RunsFilter(tags={FILE_TAG: f"anitp/{CORRECTED}"}))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,8 +15,8 @@ import duckdb
 import pytest
 
 from pipelines.ops import publication
-from tests.conftest import EXAMPLES, TEST_KEY
-from tests.pipelines.runner import tipstats_run
+from tests.conftest import TEST_KEY
+from tests.pipelines.runner import run_holding_back
 
 pytestmark = pytest.mark.slow
 CORRECTED = "anitp_2016_20170601.csv"  # the SPEC's revised ANITP extract of 2016
@@ -77,18 +76,13 @@ def _report_after(
 def test_a_corrected_extract_reruns_its_agency_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
-    shutil.copytree(EXAMPLES, landing)
-    held_back = (landing / "anitp" / CORRECTED).read_bytes()
-    (landing / "anitp" / CORRECTED).unlink()
-
-    first = tipstats_run(landing, warehouse, tmp_path / "home")
-    assert first.code == 0, first.output[-3000:]
+    held = run_holding_back(tmp_path, "anitp", CORRECTED)
+    landing, warehouse, held_back = held.landing, held.warehouse, held.content
     published = tmp_path / "published"
     before = publication.as_of(published, None)
     _tables(tmp_path, tmp_path / "tables-before")
 
-    corrected = landing / "anitp" / CORRECTED
+    corrected = held.path
     corrected.write_bytes(held_back)
     settled = time.time() - 120  # the sensor leaves files modified in the last seconds
     os.utime(corrected, (settled, settled))

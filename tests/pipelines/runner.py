@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import TEST_KEY
+from tests.conftest import EXAMPLES, TEST_KEY
 
 TIPSTATS = Path(sys.executable).with_name("tipstats")
 
@@ -46,3 +47,26 @@ def tipstats_run(
         timeout=900,
     )
     return Run(done.returncode, done.stdout + done.stderr)
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """The example files run but one, which a test then drops into the landing zone."""
+
+    landing: Path
+    warehouse: Path
+    path: Path  # where the held-back file goes in `landing`
+    content: bytes
+
+
+def run_holding_back(folder: Path, agency: str, name: str) -> HeldBack:
+    """`tipstats run` on the example files in `folder`, but `<agency>/<name>`; a failed run
+    fails the test."""
+    landing, warehouse = folder / "landing", folder / "warehouse.duckdb"
+    shutil.copytree(EXAMPLES, landing)
+    path = landing / agency / name
+    held = HeldBack(landing, warehouse, path, path.read_bytes())
+    path.unlink()
+    first = tipstats_run(landing, warehouse, folder / "home")
+    assert first.code == 0, first.output[-3000:]
+    return held

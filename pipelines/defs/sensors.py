@@ -54,12 +54,12 @@ REPORT_JOB = dg.define_asset_job(
 # evaluates sensors once a loop, every 5 s, and counts a sensor's interval from its last
 # tick's start, a moment into that loop: an interval of 5 s skipped every other loop (a tick
 # every 10 s), so the interval is shorter than the loop and the loop paces the ticks.
-LANDING_TICK_SECONDS = 1
+SENSOR_MIN_INTERVAL_SECONDS = 1
 
 
 @dg.sensor(
     jobs=INGEST_JOBS,
-    minimum_interval_seconds=LANDING_TICK_SECONDS,
+    minimum_interval_seconds=SENSOR_MIN_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="A file landing in <landing>/<agency>/ runs that agency and what depends on it.",
 )
@@ -82,7 +82,7 @@ def landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=INGEST_JOBS,
     request_job=REPORT_JOB,
-    minimum_interval_seconds=LANDING_TICK_SECONDS,
+    minimum_interval_seconds=SENSOR_MIN_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="After an agency's run succeeded: the annual report of what it published.",
 )

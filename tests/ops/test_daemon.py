@@ -1,5 +1,5 @@
-"""The daemon as a deployment runs it (`dagster-daemon run -w workspace.yaml`): a file landing
-is published, and then its annual report, with nobody acting."""
+"""The bare daemon (`dagster-daemon run -w workspace.yaml`): a file landing is published, and
+then its annual report, with nobody acting."""
 
 from __future__ import annotations
 
@@ -29,12 +29,11 @@ FINISHED = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}
 
 
 @contextmanager
-def _daemon(env: dict[str, str], log: Path) -> Iterator[None]:
+def _daemon(log: Path) -> Iterator[None]:
     with log.open("w") as out:
         daemon = subprocess.Popen(
             [str(DAEMON), "run", "-w", "workspace.yaml"],
             cwd=PROJECT_ROOT,
-            env=env,
             stdout=out,
             stderr=out,
             start_new_session=True,
@@ -73,16 +72,11 @@ def test_the_daemon_publishes_a_landing_file_then_its_report(
     held = run_holding_back(tmp_path, "anitp", CORRECTED)
     published = tmp_path / "published"
     assert CORRECTED not in _extracts(published)
-    home = tmp_path / "dagster_home"  # the instance `tipstats run` made and used
-    for name, value in {
-        "TIPSTATS_WAREHOUSE": str(held.warehouse),
-        "TIPSTATS_LANDING": str(held.landing),
-        "DAGSTER_HOME": str(home),
-    }.items():
+    for name, value in held.environment().items():
         monkeypatch.setenv(name, value)
 
     log = tmp_path / "daemon.log"
-    with _daemon(dict(os.environ), log), dg.DagsterInstance.get() as instance:
+    with _daemon(log), dg.DagsterInstance.get() as instance:
         held.path.write_bytes(held.content)
         report = _finished_report(instance, log)
         ingest = instance.get_runs(filters=dg.RunsFilter(tags={FILE_TAG: f"anitp/{CORRECTED}"}))

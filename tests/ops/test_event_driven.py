@@ -77,7 +77,7 @@ def test_a_corrected_extract_reruns_its_agency_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     held = run_holding_back(tmp_path, "anitp", CORRECTED)
-    landing, warehouse, held_back = held.landing, held.warehouse, held.content
+    held_back = held.content
     published = tmp_path / "published"
     before = publication.as_of(published, None)
     _tables(tmp_path, tmp_path / "tables-before")
@@ -86,11 +86,7 @@ def test_a_corrected_extract_reruns_its_agency_only(
     corrected.write_bytes(held_back)
     settled = time.time() - 120  # the sensor leaves files modified in the last seconds
     os.utime(corrected, (settled, settled))
-    for name, value in {
-        "TIPSTATS_WAREHOUSE": str(warehouse),
-        "TIPSTATS_LANDING": str(landing),
-        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
-    }.items():
+    for name, value in held.environment().items():
         monkeypatch.setenv(name, value)
     from pipelines.definitions import defs
 

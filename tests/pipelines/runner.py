@@ -58,6 +58,15 @@ class HeldBack:
     path: Path  # where the held-back file goes in `landing`
     content: bytes
 
+    def environment(self) -> dict[str, str]:
+        """What the sensor, the jobs and a daemon read: this warehouse, landing zone and the
+        Dagster instance `tipstats run` made beside the warehouse."""
+        return {
+            "TIPSTATS_WAREHOUSE": str(self.warehouse),
+            "TIPSTATS_LANDING": str(self.landing),
+            "DAGSTER_HOME": str(self.warehouse.parent / "dagster_home"),
+        }
+
 
 def run_holding_back(folder: Path, agency: str, name: str) -> HeldBack:
     """`tipstats run` on the example files in `folder`, but `<agency>/<name>`; a failed run

@@ -4,13 +4,16 @@ The sensor's cursor remembers (size, mtime, SHA-256) per file, so a file is hash
 it changes; the run key is the content hash, so the same bytes are never processed twice.
 A file modified within the last `settle_seconds` may still be being copied in: it is taken
 at the next tick if its size and mtime have not changed since, so a steward waits one
-sensor interval, not a fixed delay.
+sensor interval, not a fixed delay. A file that already ends as a whole extract ends (a text
+extract with its last line end, a workbook with its zip directory) and has not changed for
+`QUIET_SECONDS` is taken at first sight: a copy cut short ends neither way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+import zipfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,9 @@ from pathlib import Path
 # carries the hash of the content before it and WAITING.
 Cursor = dict[str, list[object]]
 WAITING = "waiting"
+QUIET_SECONDS = 2.0
+TEXT_SUFFIXES = frozenset({".csv", ".jsonl", ".txt"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,33 @@ class Arrival:
 def _sha256(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _ends_whole(path: Path) -> bool:
+    """Whether the file ends as a finished extract of its kind (other kinds: never)."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        with path.open("rb") as handle:
+            handle.seek(0, 2)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, 2)
+            return handle.read(1) == b"\n"
+    if suffix in WORKBOOK_SUFFIXES:
+        try:  # reads the central directory, which a zip writes last
+            with zipfile.ZipFile(path):
+                return True
+        except (zipfile.BadZipFile, OSError):
+            return False
+    return False
+
+
+def _settled(path: Path, mtime_ns: int, now_ns: int, settle_seconds: float) -> bool:
+    """Whether a file seen changing (or for the first time) can be taken now."""
+    quiet = now_ns - mtime_ns
+    if quiet >= settle_seconds * 1e9:
+        return True
+    return quiet >= QUIET_SECONDS * 1e9 and _ends_whole(path)
 
 
 def scan(
@@ -61,7 +94,7 @@ def scan(
             steady = entry[:2] == state  # unchanged since the last tick saw it
             if steady and entry[-1] != WAITING:
                 continue  # taken already
-            if not steady and now_ns - stat.st_mtime_ns < settle_seconds * 1e9:
+            if not steady and not _settled(path, stat.st_mtime_ns, now_ns, settle_seconds):
                 seen[key] = [*state, before, WAITING]
                 continue
             sha = _sha256(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import zipfile
 from pathlib import Path
 
 from pipelines.ops.landing_watch import scan
@@ -71,3 +72,27 @@ def test_files_the_publication_already_has_are_not_arrivals(tmp_path: Path) -> N
     known = {hashlib.sha256(b"read by a command-line run").hexdigest()}
     arrivals, _ = scan(tmp_path, ["anitp"], {}, published=known)
     assert [a.path.name for a in arrivals] == ["anitp_2024_20250601.csv"]
+
+
+def _workbook(path: Path) -> bytes:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>" * 200)
+    return path.read_bytes()
+
+
+def test_a_whole_extract_quiet_for_seconds_is_taken_at_first_sight(tmp_path: Path) -> None:
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\r\n1,2\r\n", age_seconds=3)
+    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", _workbook(tmp_path / "w.xlsx"), 3)
+    arrivals, _ = scan(tmp_path, ["anitp", "ong"], {}, settle_seconds=10)
+    assert [a.path.name for a in arrivals] == ["anitp_2024_20250115.csv", "ong_2024_20250130.xlsx"]
+
+
+def test_a_copy_cut_short_waits_for_the_next_tick(tmp_path: Path) -> None:
+    whole = _workbook(tmp_path / "w.xlsx")
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n3,", age_seconds=3)
+    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", whole[: len(whole) // 2], age_seconds=3)
+    _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"a;b\r\n1;2\r\n", age_seconds=1)
+    arrivals, cursor = scan(tmp_path, ["anitp", "ong", "politie"], {}, settle_seconds=10)
+    assert arrivals == []
+    arrivals, _ = scan(tmp_path, ["anitp", "ong", "politie"], cursor, settle_seconds=10)
+    assert len(arrivals) == 3  # unchanged since: taken as they are, as before

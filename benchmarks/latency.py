@@ -1,13 +1,14 @@
 """P3, in its own process: Dagster as stewards run it (`make dev`: `dagster dev -w
 workspace.yaml`, the UI, the daemon and a code server that keeps the definitions loaded)
-watches the landing zone; an extract is dropped halfway between two ticks of the landing
-sensor (a steward's average wait for the next tick) and the clock stops when the published
-database lists it. Prints, in seconds, `settle=` (drop to the run's creation by the sensor),
-`queue=` (to its launch by the run queue), `start=` (the run's process loading the
-definitions), `run=` (its steps, to the publication), `total=` and `tick=` (the sensor's
-measured cadence).
+watches the landing zone; an extract is dropped `ahead` (a fraction of the sensor's interval,
+default one half) before a tick of the landing sensor, and the clock stops when the published
+database lists it and the published standard tables are that publication's. Prints, in
+seconds, `settle=` (drop to the run's creation by the sensor), `queue=` (to its launch by the
+run queue), `start=` (the run's process loading the definitions), `run=` (its steps, to the
+tables), `total=` and `tick=` (the sensor's measured cadence).
 
-Usage: latency.py <extract> <landing>   (TIPSTATS_WAREHOUSE, DAGSTER_HOME set by the caller)
+Usage: latency.py <extract> <landing> [ahead]   (TIPSTATS_WAREHOUSE, DAGSTER_HOME set by the
+caller)
 """
 
 from __future__ import annotations
@@ -30,18 +31,20 @@ from dagster._core.scheduler.instigation import InstigatorType, SensorInstigator
 from pipelines import settings
 from pipelines.defs.sensors import FILE_TAG
 from pipelines.ops import publication
+from pipelines.reporting import staged
 
 GIVE_UP_SECONDS = 600
 SENSOR = "landing_files"
 
 
-def published_lists(file_name: str) -> bool:
+def published_with_tables(file_name: str) -> bool:
+    """Whether the publication lists the file and the standard tables are that publication's."""
     current = publication.as_of(settings.published_dir(), None)
     with duckdb.connect(str(current.path), read_only=True) as con:
         rows = con.execute(
             "SELECT count(*) FROM marts.rpt_extracts_used WHERE source_file = ?", [file_name]
         ).fetchall()
-    return bool(rows[0][0])
+    return bool(rows[0][0]) and staged.published_current(settings.published_dir())
 
 
 def _free_port() -> int:
@@ -122,14 +125,15 @@ def _phases(instance: dg.DagsterInstance, tag: str, dropped: float, done: float)
 
 def main() -> None:
     extract, landing = Path(sys.argv[1]), Path(sys.argv[2])
+    ahead = float(sys.argv[3]) if len(sys.argv) > 3 else 0.5
     with dg.DagsterInstance.get() as instance, dagster_dev(landing.parent / "dagster-dev.log"):
         first = _tick_after(instance, time.time())
         second = _tick_after(instance, first)
         tick = second - first
-        time.sleep(max(0.0, second + tick / 2 - time.time()))
+        time.sleep(max(0.0, second + tick * (1 - ahead) - time.time()))
         dropped = time.time()
         shutil.copy(extract, landing / "anitp" / extract.name)  # mtime now, as a new file
-        _until(lambda: published_lists(extract.name), "the publication")
+        _until(lambda: published_with_tables(extract.name), "the publication and its tables")
         done = time.time()
         phases = _phases(instance, f"anitp/{extract.name}", dropped, done)
     print(f"{phases} total={done - dropped:.2f} tick={tick:.2f}")

@@ -90,6 +90,12 @@ def unmark(out: Path) -> None:
     (out / STAMP).unlink(missing_ok=True)
 
 
+def published_current(published_dir: Path) -> bool:
+    """Whether published/tables/ holds the tables of the current publication."""
+    current = publication.published_path(published_dir)
+    return current.exists() and _stamped(published_dir / TABLES_FOLDER, current)
+
+
 def _stamped(out: Path, database: Path) -> bool:
     """Whether every file in `out` comes from `database`."""
     stamp = out / STAMP

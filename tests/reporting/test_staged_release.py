@@ -97,3 +97,16 @@ def test_tables_publish_copies_the_current_release_of_every_year(
     staged.unmark(made)
     assert staged.copy_release(published, source, span, tmp_path / "other", "both") is None
     assert not (tmp_path / "other").exists()
+
+
+def test_published_tables_are_current_only_once_taken_for_the_current_publication(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "published"
+    assert not staged.published_current(published)  # nothing published yet
+    source = _publish(warehouse, published, "run-1")
+    assert not staged.published_current(published)  # staged, not yet moved into place
+    staged.take(published, source, published / staged.TABLES_FOLDER)
+    assert staged.published_current(published)
+    _publish(warehouse, published, "run-2", audited=False)
+    assert not staged.published_current(published)

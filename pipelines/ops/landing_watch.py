@@ -12,6 +12,7 @@ extract with its last line end, a workbook with its zip directory) and has not c
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import zipfile
 from collections.abc import Collection, Iterable
@@ -42,19 +43,18 @@ def _sha256(path: Path) -> str:
 def _ends_whole(path: Path) -> bool:
     """Whether the file ends as a finished extract of its kind (other kinds: never)."""
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        with path.open("rb") as handle:
-            handle.seek(0, 2)
-            if handle.tell() == 0:
-                return False
-            handle.seek(-1, 2)
-            return handle.read(1) == b"\n"
-    if suffix in WORKBOOK_SUFFIXES:
-        try:  # reads the central directory, which a zip writes last
-            with zipfile.ZipFile(path):
+    try:
+        if suffix in TEXT_SUFFIXES:
+            with path.open("rb") as handle:
+                if handle.seek(0, os.SEEK_END) == 0:
+                    return False
+                handle.seek(-1, os.SEEK_END)
+                return handle.read(1) == b"\n"
+        if suffix in WORKBOOK_SUFFIXES:
+            with zipfile.ZipFile(path):  # reads the central directory, which a zip writes last
                 return True
-        except (zipfile.BadZipFile, OSError):
-            return False
+    except (zipfile.BadZipFile, OSError):  # half a zip, or a file moved away meanwhile
+        return False
     return False
 
 

@@ -92,7 +92,9 @@ def test_a_copy_cut_short_waits_for_the_next_tick(tmp_path: Path) -> None:
     _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n3,", age_seconds=3)
     _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", whole[: len(whole) // 2], age_seconds=3)
     _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"a;b\r\n1;2\r\n", age_seconds=1)
-    arrivals, cursor = scan(tmp_path, ["anitp", "ong", "politie"], {}, settle_seconds=10)
+    _drop(tmp_path / "instante", "instante_2024_20250115.jsonl", b"", age_seconds=3)
+    agencies = ["anitp", "ong", "politie", "instante"]
+    arrivals, cursor = scan(tmp_path, agencies, {}, settle_seconds=10)
     assert arrivals == []
-    arrivals, _ = scan(tmp_path, ["anitp", "ong", "politie"], cursor, settle_seconds=10)
-    assert len(arrivals) == 3  # unchanged since: taken as they are, as before
+    arrivals, _ = scan(tmp_path, agencies, cursor, settle_seconds=10)
+    assert len(arrivals) == 4  # unchanged since: taken as they are, as before

@@ -24,8 +24,9 @@ from pathlib import Path
 Cursor = dict[str, list[object]]
 WAITING = "waiting"
 QUIET_SECONDS = 2.0
-TEXT_SUFFIXES = frozenset({".csv", ".jsonl", ".txt"})
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+# How a whole file of each format the agencies deliver (`landing.EXTENSIONS`) ends.
+TEXT_FORMATS = frozenset({"csv", "jsonl"})  # with a line end
+WORKBOOK_FORMATS = frozenset({"xlsx"})  # with its zip directory
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,16 @@ def _sha256(path: Path) -> str:
 
 
 def _ends_whole(path: Path) -> bool:
-    """Whether the file ends as a finished extract of its kind (other kinds: never)."""
-    suffix = path.suffix.lower()
+    """Whether the file ends as a finished extract of its format (other formats: never)."""
+    file_format = path.suffix.removeprefix(".")
     try:
-        if suffix in TEXT_SUFFIXES:
+        if file_format in TEXT_FORMATS:
             with path.open("rb") as handle:
                 if handle.seek(0, os.SEEK_END) == 0:
                     return False
                 handle.seek(-1, os.SEEK_END)
                 return handle.read(1) == b"\n"
-        if suffix in WORKBOOK_SUFFIXES:
+        if file_format in WORKBOOK_FORMATS:
             with zipfile.ZipFile(path):  # reads the central directory, which a zip writes last
                 return True
     except (zipfile.BadZipFile, OSError):  # half a zip, or a file moved away meanwhile

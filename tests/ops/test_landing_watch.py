@@ -8,7 +8,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from pipelines.ops.landing_watch import scan
+from pipelines.ops.landing_watch import TEXT_FORMATS, WORKBOOK_FORMATS, scan
+from sources.common.landing import EXTENSIONS
 
 
 def _drop(folder: Path, name: str, content: bytes, age_seconds: float = 60) -> Path:
@@ -98,3 +99,7 @@ def test_a_copy_cut_short_waits_for_the_next_tick(tmp_path: Path) -> None:
     assert arrivals == []
     arrivals, _ = scan(tmp_path, agencies, cursor, settle_seconds=10)
     assert len(arrivals) == 4  # unchanged since: taken as they are, as before
+
+
+def test_every_delivered_format_has_its_whole_file_check() -> None:
+    assert set(EXTENSIONS.values()) <= TEXT_FORMATS | WORKBOOK_FORMATS

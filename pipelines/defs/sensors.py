@@ -50,11 +50,12 @@ REPORT_JOB = dg.define_asset_job(
 
 
 # A tick only lists the landing folders and reads the published file list; a file is taken
-# at the first tick that finds it whole and quiet (`landing_watch`), so the wait for that
-# tick is most of a steward's. The daemon evaluates sensors once a loop, every 5 s, and
-# counts a sensor's interval from its last tick's start, a moment into that loop: an interval
-# of 5 s skipped every other loop (a tick every 10 s), so the interval is shorter than the
-# loop and the loop paces the ticks.
+# at the first tick that finds it whole (`landing_watch`; the tick waits up to 2 s for one
+# changed moments before it to be quiet), so the wait for that tick is most of a
+# steward's. The daemon evaluates sensors once a loop, every 5 s, and counts a sensor's
+# interval from its last tick's start, a moment into that loop: an interval of 5 s skipped
+# every other loop (a tick every 10 s), so the interval is shorter than the loop and the
+# loop paces the ticks.
 SENSOR_MIN_INTERVAL_SECONDS = 1
 
 

@@ -6,7 +6,10 @@ A file modified within the last `settle_seconds` may still be being copied in: i
 at the next tick if its size and mtime have not changed since, so a steward waits one
 sensor interval, not a fixed delay. A file that already ends as a whole extract ends (a text
 extract with its last line end, a workbook with its zip directory) and has not changed for
-`QUIET_SECONDS` is taken at first sight: a copy cut short ends neither way.
+`QUIET_SECONDS` is taken at first sight: a copy cut short ends neither way. One that ends
+whole but changed less than `QUIET_SECONDS` ago is looked at again within the same tick,
+once that much time has passed, and taken if it has not changed: a file landing just
+before a tick is not left for the next one, a whole sensor interval later.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import hashlib
 import os
 import time
 import zipfile
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # "<agency>/<file>" -> [size, mtime_ns, sha256]; a file seen changing and not yet taken
@@ -59,12 +62,47 @@ def _ends_whole(path: Path) -> bool:
     return False
 
 
-def _settled(path: Path, mtime_ns: int, now_ns: int, settle_seconds: float) -> bool:
-    """Whether a file seen changing (or for the first time) can be taken now."""
-    quiet = now_ns - mtime_ns
-    if quiet >= settle_seconds * 1e9:
-        return True
-    return quiet >= QUIET_SECONDS * 1e9 and _ends_whole(path)
+def _wait_seconds(path: Path, mtime_ns: int, now_ns: int, settle_seconds: float) -> float | None:
+    """How long to wait before taking a file seen changing (or for the first time): 0 to
+    take it now, up to `QUIET_SECONDS` for a whole file changed moments ago, None to look
+    again at the next tick."""
+    quiet = (now_ns - mtime_ns) / 1e9
+    if quiet >= settle_seconds:
+        return 0.0
+    wait = QUIET_SECONDS - quiet
+    if wait > QUIET_SECONDS or not _ends_whole(path):  # a future mtime: a clock apart
+        return None
+    return max(wait, 0.0)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time a scan reads and how it waits (a test's clock need not sleep)."""
+
+    now_ns: Callable[[], int] = time.time_ns
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class _Scan:
+    published: Collection[str]
+    seen: Cursor
+    arrivals: list[Arrival] = field(default_factory=list)
+
+    def take(self, agency: str, path: Path, state: tuple[int, int], before: object) -> None:
+        sha = _sha256(path)
+        if before != sha and sha not in self.published:
+            self.arrivals.append(Arrival(agency, path, sha))
+        self.seen[f"{agency}/{path.name}"] = [*state, sha]
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns), as the cursor keeps them; None for a file moved away meanwhile."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def scan(
@@ -73,33 +111,43 @@ def scan(
     cursor: Cursor,
     settle_seconds: float = 10.0,
     published: Collection[str] = (),
+    clock: Clock = Clock(),
 ) -> tuple[list[Arrival], Cursor]:
     """New or changed files per agency folder, and the cursor that remembers them.
 
     `published` holds the content hashes the published database already has (read by any
     run, also one started from the command line): those are not arrivals.
     """
-    arrivals, seen = [], dict(cursor)
-    now_ns = time.time_ns()
+    found = _Scan(published, dict(cursor))
+    now_ns = clock.now_ns()
+    young: list[tuple[str, Path, tuple[int, int], object]] = []  # whole, changed moments ago
+    longest = 0.0
     for agency in agencies:
         folder = landing / agency
         entries = sorted(folder.iterdir()) if folder.is_dir() else []
         for path in entries:
             if path.name.startswith(".") or not path.is_file():
                 continue
-            stat = path.stat()
+            state = _state(path)
+            if state is None:
+                continue
             key = f"{agency}/{path.name}"
-            entry = seen.get(key, [])
-            state: list[object] = [stat.st_size, stat.st_mtime_ns]
+            entry = found.seen.get(key, [])
             before = entry[2] if len(entry) > 2 else None
-            steady = entry[:2] == state  # unchanged since the last tick saw it
+            steady = entry[:2] == list(state)  # unchanged since the last tick saw it
             if steady and entry[-1] != WAITING:
                 continue  # taken already
-            if not steady and not _settled(path, stat.st_mtime_ns, now_ns, settle_seconds):
-                seen[key] = [*state, before, WAITING]
+            wait = 0.0 if steady else _wait_seconds(path, state[1], now_ns, settle_seconds)
+            if wait == 0.0:
+                found.take(agency, path, state, before)
                 continue
-            sha = _sha256(path)
-            if before != sha and sha not in published:
-                arrivals.append(Arrival(agency, path, sha))
-            seen[key] = [*state, sha]
-    return arrivals, seen
+            found.seen[key] = [*state, before, WAITING]
+            if wait is not None:
+                young.append((agency, path, state, before))
+                longest = max(longest, wait)
+    if young:
+        clock.sleep(longest)
+        for agency, path, state, before in young:
+            if _state(path) == state and _ends_whole(path):
+                found.take(agency, path, state, before)
+    return found.arrivals, found.seen

@@ -8,7 +8,13 @@ import time
 import zipfile
 from pathlib import Path
 
-from pipelines.ops.landing_watch import TEXT_FORMATS, WORKBOOK_FORMATS, scan
+from pipelines.ops.landing_watch import (
+    QUIET_SECONDS,
+    TEXT_FORMATS,
+    WORKBOOK_FORMATS,
+    Clock,
+    scan,
+)
 from sources.common.landing import EXTENSIONS
 
 
@@ -88,17 +94,49 @@ def test_a_whole_extract_quiet_for_seconds_is_taken_at_first_sight(tmp_path: Pat
     assert [a.path.name for a in arrivals] == ["anitp_2024_20250115.csv", "ong_2024_20250130.xlsx"]
 
 
+def _no_wait(seconds: float) -> None:
+    raise AssertionError(f"the scan waited {seconds} s for a file it cannot take this tick")
+
+
 def test_a_copy_cut_short_waits_for_the_next_tick(tmp_path: Path) -> None:
     whole = _workbook(tmp_path / "w.xlsx")
-    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n3,", age_seconds=3)
-    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", whole[: len(whole) // 2], age_seconds=3)
-    _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"a;b\r\n1;2\r\n", age_seconds=1)
-    _drop(tmp_path / "instante", "instante_2024_20250115.jsonl", b"", age_seconds=3)
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n3,", age_seconds=1)
+    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", whole[: len(whole) // 2], age_seconds=1)
+    _drop(tmp_path / "instante", "instante_2024_20250115.jsonl", b"", age_seconds=1)
+    # Whole, but changed "in the future": the sensor's clock and the file server's differ.
+    _drop(tmp_path / "politie", "politie_2024_20250110.csv", b"a;b\r\n1;2\r\n", age_seconds=-30)
     agencies = ["anitp", "ong", "politie", "instante"]
-    arrivals, cursor = scan(tmp_path, agencies, {}, settle_seconds=10)
+    arrivals, cursor = scan(tmp_path, agencies, {}, settle_seconds=10, clock=Clock(sleep=_no_wait))
     assert arrivals == []
-    arrivals, _ = scan(tmp_path, agencies, cursor, settle_seconds=10)
+    arrivals, _ = scan(tmp_path, agencies, cursor, settle_seconds=10, clock=Clock(sleep=_no_wait))
     assert len(arrivals) == 4  # unchanged since: taken as they are, as before
+
+
+def test_a_whole_extract_changed_moments_ago_is_taken_in_the_same_tick(tmp_path: Path) -> None:
+    waits: list[float] = []
+    _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n", age_seconds=0.5)
+    _drop(tmp_path / "ong", "ong_2024_20250130.xlsx", _workbook(tmp_path / "w.xlsx"), 1.5)
+    arrivals, cursor = scan(tmp_path, ["anitp", "ong"], {}, clock=Clock(sleep=waits.append))
+    assert [a.path.name for a in arrivals] == ["anitp_2024_20250115.csv", "ong_2024_20250130.xlsx"]
+    # One wait, until the youngest file has been quiet for QUIET_SECONDS.
+    assert len(waits) == 1 and QUIET_SECONDS - 0.5 - 0.5 < waits[0] <= QUIET_SECONDS - 0.5
+    again, _ = scan(tmp_path, ["anitp", "ong"], cursor, clock=Clock(sleep=_no_wait))
+    assert again == []
+
+
+def test_a_file_that_changes_while_the_scan_waits_is_left_for_the_next_tick(
+    tmp_path: Path,
+) -> None:
+    path = _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a,b\n1,2\n", age_seconds=0)
+
+    def copy_goes_on(seconds: float) -> None:
+        with path.open("ab") as handle:
+            handle.write(b"3,4\n")
+
+    arrivals, cursor = scan(tmp_path, ["anitp"], {}, clock=Clock(sleep=copy_goes_on))
+    assert arrivals == []
+    arrivals, _ = scan(tmp_path, ["anitp"], cursor, clock=Clock(sleep=lambda seconds: None))
+    assert [a.sha256 for a in arrivals] == [hashlib.sha256(b"a,b\n1,2\n3,4\n").hexdigest()]
 
 
 def test_every_delivered_format_has_its_whole_file_check() -> None:

@@ -923,9 +923,12 @@ Measured = list[tuple[float, float, float]]
 class _Attacker:
     """The attacker's problems, kept while its `of` block lasts: `protect`'s rounds solve
     them again after `hide` instead of loading them anew. There is one copy per thread: with
-    a second core and a round of `SHARED_FROM` cells or more, a worker thread solves every
-    other cell on its own copy (HiGHS releases the GIL while it solves). The verdicts, and
-    the exact ranges, do not depend on which copy solves a cell."""
+    a second core and a round of `SHARED_FROM` cells or more, a worker thread solves the
+    first half of the cells on its own copy (HiGHS releases the GIL while it solves). Halves
+    rather than every other cell: a copy keeps the whole-number points its solves meet, which
+    settle neighbouring cells of the same relations without an integer program (the sample's
+    release: 401 instead of 547 of them). The verdicts, and the exact ranges, do not depend
+    on which copy solves a cell."""
 
     def __init__(self, protected: ProtectedTable, worker: Executor | None) -> None:
         copies = 1 if worker is None else 2
@@ -953,13 +956,10 @@ class _Attacker:
         at least as wide as required (`_AttackModel.extent`)."""
         if self.worker is None or len(rows) < SHARED_FROM:
             return _measure(self.models[0], protected, rows, rule, exact)
-        theirs = self.worker.submit(_measure, self.models[1], protected, rows[0::2], rule, exact)
-        mine = _measure(self.models[0], protected, rows[1::2], rule, exact)
-        found = theirs.result()
-        merged: Measured = []
-        for pair in zip(found, mine, strict=False):
-            merged.extend(pair)
-        return merged + found[len(mine) :]
+        half = len(rows) // 2
+        theirs = self.worker.submit(_measure, self.models[1], protected, rows[:half], rule, exact)
+        mine = _measure(self.models[0], protected, rows[half:], rule, exact)
+        return theirs.result() + mine
 
 
 def _measure(

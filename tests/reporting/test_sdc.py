@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import threading
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -616,3 +617,35 @@ def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.Monke
         assert again.table.equals(protected.table)
         assert sdc.audit(again).ranges.equals(ranges)
     assert sdc.audit(odd_cycle()).ranges.equals(fast_cycle)
+
+
+def test_rounds_shared_with_a_second_thread_give_the_one_thread_verdicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each copy of the attacker's problems solves its own share of a round's cells; which
+    copy solves a cell changes how it is settled, never whether it passes, so the same cells
+    are hidden and the ranges found hold the truth either way."""
+    cube = np.random.default_rng(7).poisson(6, size=(6, 3, 5))
+    table = three_way(cube)
+    solved_by: set[str] = set()
+    measure = sdc._measure
+
+    def recorded(*args: Any) -> sdc.Measured:
+        solved_by.add(threading.current_thread().name.split("_")[0])
+        return measure(*args)
+
+    monkeypatch.setattr(sdc, "_measure", recorded)
+    monkeypatch.setattr(sdc.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(sdc, "SHARED_FROM", 10)
+    shared = sdc.protect(table, ["year", "sex", "age"], "n")
+    assert solved_by == {"MainThread", "sdc-attack"}
+    monkeypatch.setattr(sdc, "SHARED_FROM", 10**9)
+    alone = sdc.protect(table, ["year", "sex", "age"], "n")
+    assert shared.table.equals(alone.table)
+    assert shared.audit is not None and alone.audit is not None
+    assert shared.audit.passed and alone.audit.passed
+    truth = table["n"].to_list()
+    hidden = [i for i, s in enumerate(shared.table[sdc.STATUS].to_list()) if s != sdc.PUBLISHED]
+    ranges = shared.audit.ranges.select("lower", "upper").rows()
+    for row, (lower, upper) in zip(hidden, ranges, strict=True):
+        assert lower <= truth[row] <= upper

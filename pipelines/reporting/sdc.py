@@ -356,8 +356,10 @@ def protect(
     complement for each (see the module docstring for the choice). Hiding more only widens
     ranges (a published count's interval lies within `[c]`'s), so a cell that passed once
     passes in every later table and is not solved again; a round stops solving a cell once
-    it finds the cell's range at least as wide as required, and a cell whose linear
-    relaxation is already too narrow is not solved in whole numbers (`_measure`). The
+    it finds the cell's range at least as wide as required, a cell whose linear relaxation
+    is already too narrow is not solved in whole numbers, and a cell whose baseline is known
+    or whose own bounds are narrower than the rule is asked at once for the width it needs
+    (the baseline's, when smaller: `_measure`). The
     returned table's `audit` is every hidden cell's range at its last check: the same
     verdict as `audit()` of the final table, whose ranges are the same or wider, for fewer
     solves.
@@ -606,6 +608,11 @@ class _AttackModel:
         for key, positions in cells.items():
             if (solver := self.solvers.get((key, False))) is not None:
                 solver.widen(positions, low, high)
+
+    def narrower_than(self, row: int, width: float) -> bool:
+        """Whether the cell's own bounds are narrower than `width` (a `<10` cell's 1..9)."""
+        low, high = self.bounds[row]
+        return high is not None and high - low < width
 
     def extent(
         self, row: int, *, baseline: bool, integer: bool, enough: float = math.inf
@@ -975,6 +982,13 @@ def _measure(
     found, spans = [], []
     for row in rows:
         required = rule.wanted(statuses[row])
+        if not exact and (row in baselines or model.narrower_than(row, required)):
+            # The width asked is the baseline's when smaller (below): known from an earlier
+            # round, or needed anyway when the cell's own bounds are narrower than the rule
+            # (a `<10` cell's 1..9). Asked from the start, the points met may settle it.
+            if row not in baselines:
+                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
+            required = min(required, baselines[row][1] - baselines[row][0])
         enough = math.inf if exact else required
         lower, upper, span = model.extent(row, baseline=False, integer=rule.integer, enough=enough)
         if upper - lower < required:

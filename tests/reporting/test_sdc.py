@@ -602,6 +602,14 @@ def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.Monke
         return found
 
     monkeypatch.setattr(sdc._AttackModel, "extent", measured)
+    narrower_than = sdc._AttackModel.narrower_than
+    asked_at_baseline: list[bool] = []
+
+    def recorded(*args: Any) -> bool:
+        asked_at_baseline.append(narrower_than(*args))
+        return asked_at_baseline[-1]
+
+    monkeypatch.setattr(sdc._AttackModel, "narrower_than", recorded)
     rng = np.random.default_rng(11)
     cubes = [rng.choice([0, 2, 5, 8, 12, 15, 25, 40], size=(3, 3, 4)) for _ in range(4)]
     fast = [sdc.protect(three_way(cube), ["year", "sex", "age"], "n") for cube in cubes]
@@ -611,6 +619,8 @@ def test_the_shortcuts_give_the_results_of_every_solve(monkeypatch: pytest.Monke
     # ranges shown wide enough by the points seen and too narrow by the relaxation.
     assert all(any(seen) and not all(seen) for seen in taken.values())
     assert spans == set(sdc.Span)
+    # Cells asked at once for their baseline's width (`<10` cells), and cells that were not.
+    assert any(asked_at_baseline) and not all(asked_at_baseline)
     exhaustive(monkeypatch)
     for cube, protected, ranges in zip(cubes, fast, fast_ranges, strict=True):
         again = sdc.protect(three_way(cube), ["year", "sex", "age"], "n")

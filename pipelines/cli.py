@@ -94,7 +94,7 @@ def run(ctx: click.Context, landing: Path | None, warehouse: Path | None, force:
         preflight.check_landing(settings.landing_path())
         preflight.check_writable(settings.warehouse_path().parent, "warehouse")
         preflight.check_writable(settings.published_dir(), "published")
-        preflight.check_memory_settings()
+        preflight.check_resource_settings()
         outcome = run_pipeline(verbose=ctx.obj["verbose"], force=force)
         click.echo(outcome.report)
         sys.exit(0 if outcome.success else 1)

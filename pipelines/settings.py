@@ -82,6 +82,9 @@ DEFAULT_WAREHOUSE_MEMORY = "1GB"
 # dbt_project/profiles.yml holds the same default.
 DBT_MEMORY_ENV = "TIPSTATS_DBT_MEMORY"
 DEFAULT_DBT_MEMORY = "3GB"
+# dbt_project/profiles.yml holds the same default.
+DBT_THREADS_ENV = "TIPSTATS_DBT_THREADS"
+DEFAULT_DBT_THREADS = "2"
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
@@ -119,6 +122,16 @@ def warehouse_memory() -> str:
 def dbt_memory() -> str:
     """Memory dbt's DuckDB works in ('3GB'); dbt's profile reads the same variable."""
     return _memory_size(DBT_MEMORY_ENV, DEFAULT_DBT_MEMORY)
+
+
+def dbt_threads() -> int:
+    """dbt nodes built at once ('2'); dbt's profile reads the same variable."""
+    configured = (os.environ.get(DBT_THREADS_ENV) or DEFAULT_DBT_THREADS).strip()
+    if not re.fullmatch(r"[1-9][0-9]*", configured):
+        raise ValueError(
+            f"{DBT_THREADS_ENV} must be a whole number such as 1 or 2, not {configured!r}"
+        )
+    return int(configured)
 
 
 def link_decisions_path() -> Path:

@@ -33,9 +33,16 @@ def check_writable(folder: Path, what: str) -> None:
         raise InvocationError(f"cannot write to the {what} folder {folder}: permission denied")
 
 
-def check_memory_settings() -> None:
-    """Each memory setting is a DuckDB size, before any step or dbt reads it."""
-    for setting in (settings.warehouse_memory, settings.linkage_memory, settings.dbt_memory):
+def check_resource_settings() -> None:
+    """Each memory setting is a DuckDB size and dbt's threads a whole number, before any step
+    or dbt reads them."""
+    settings_read = (
+        settings.warehouse_memory,
+        settings.linkage_memory,
+        settings.dbt_memory,
+        settings.dbt_threads,
+    )
+    for setting in settings_read:
         try:
             setting()
         except ValueError as error:

@@ -60,15 +60,21 @@ def test_unusable_key(tmp_path: Path, landing: Path, key: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "setting", ["TIPSTATS_WAREHOUSE_MEMORY", "TIPSTATS_LINKAGE_MEMORY", "TIPSTATS_DBT_MEMORY"]
+    ("setting", "example"),
+    [
+        ("TIPSTATS_WAREHOUSE_MEMORY", "2GB"),
+        ("TIPSTATS_LINKAGE_MEMORY", "2GB"),
+        ("TIPSTATS_DBT_MEMORY", "2GB"),
+        ("TIPSTATS_DBT_THREADS", "1 or 2"),
+    ],
 )
-def test_memory_setting_that_is_no_size(
-    tmp_path: Path, landing: Path, setting: str, monkeypatch: pytest.MonkeyPatch
+def test_resource_setting_that_is_no_size_or_number(
+    tmp_path: Path, landing: Path, setting: str, example: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(setting, "lots")
     code, output = tipstats("run", "--landing", str(landing), "--warehouse", str(tmp_path / "w"))
     assert code == 2
-    assert_one_line(output, setting, "'lots'", "2GB")
+    assert_one_line(output, setting, "'lots'", example)
     assert not (tmp_path / "w").exists()  # refused before anything was opened
 
 

@@ -90,7 +90,10 @@ class _Scan:
     arrivals: list[Arrival] = field(default_factory=list)
 
     def take(self, agency: str, path: Path, state: tuple[int, int], before: object) -> None:
-        sha = _sha256(path)
+        try:
+            sha = _sha256(path)
+        except FileNotFoundError:  # moved away since it was listed: nothing arrived
+            return
         if before != sha and sha not in self.published:
             self.arrivals.append(Arrival(agency, path, sha))
         self.seen[f"{agency}/{path.name}"] = [*state, sha]

@@ -8,6 +8,9 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from pipelines.ops import landing_watch
 from pipelines.ops.landing_watch import (
     QUIET_SECONDS,
     TEXT_FORMATS,
@@ -137,6 +140,26 @@ def test_a_file_that_changes_while_the_scan_waits_is_left_for_the_next_tick(
     assert arrivals == []
     arrivals, _ = scan(tmp_path, ["anitp"], cursor, clock=Clock(sleep=lambda seconds: None))
     assert [a.sha256 for a in arrivals] == [hashlib.sha256(b"a,b\n1,2\n3,4\n").hexdigest()]
+
+
+def test_a_file_moved_away_while_the_tick_reads_it_is_no_arrival_and_no_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _drop(tmp_path / "anitp", "anitp_2024_20250115.csv", b"a;b\n1;2\n")
+    state = landing_watch._state
+
+    def seen_then_moved(listed: Path) -> tuple[int, int] | None:
+        found = state(listed)
+        listed.unlink()  # a steward moves it away between the listing and the hash
+        return found
+
+    monkeypatch.setattr(landing_watch, "_state", seen_then_moved)
+    arrivals, cursor = scan(tmp_path, ["anitp"], {})
+    assert arrivals == []
+    monkeypatch.undo()
+    _drop(tmp_path / "anitp", path.name, b"a;b\n1;2\n")  # and puts it back
+    arrivals, _ = scan(tmp_path, ["anitp"], cursor)
+    assert [a.path for a in arrivals] == [path]
 
 
 def test_every_delivered_format_has_its_whole_file_check() -> None:

@@ -40,7 +40,7 @@ def check_resource_settings() -> None:
         settings.warehouse_memory,
         settings.linkage_memory,
         settings.dbt_memory,
-        settings.dbt_threads,
+        settings.configured_dbt_threads,
     )
     for setting in settings_read:
         try:

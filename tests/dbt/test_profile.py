@@ -1,5 +1,5 @@
 """dbt's DuckDB works within a memory limit (TIPSTATS_DBT_MEMORY), not DuckDB's default of
-80% of the machine, and dbt builds TIPSTATS_DBT_THREADS nodes at once."""
+80% of the machine, and builds two nodes at once only while the warehouse is small."""
 
 from __future__ import annotations
 
@@ -26,26 +26,37 @@ def test_dbt_works_within_its_memory_limit(
     assert f"| {shown} " in done.stdout
 
 
-@pytest.mark.parametrize(("configured", "threads"), [(None, 2), ("1", 1)])
-def test_dbt_builds_as_many_nodes_at_once_as_set(
-    configured: str | None, threads: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if configured is None:
-        monkeypatch.delenv("TIPSTATS_DBT_THREADS", raising=False)
-    else:
-        monkeypatch.setenv("TIPSTATS_DBT_THREADS", configured)
-    done = run_dbt("seed", tmp_path / "w.duckdb", tmp_path, "--select", "codelist_codes")
-    assert done.returncode == 0, done.stdout[-2000:]
-    assert f"Concurrency: {threads} threads" in done.stdout
+def test_the_profile_and_the_preflight_know_the_same_default() -> None:
+    profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text()
+    expected = f"env_var('{settings.DBT_MEMORY_ENV}', '{settings.DEFAULT_DBT_MEMORY}')"
+    assert expected in profile
 
 
 @pytest.mark.parametrize(
-    ("variable", "default"),
+    ("warehouse_kb", "memory", "configured", "threads"),
     [
-        (settings.DBT_MEMORY_ENV, settings.DEFAULT_DBT_MEMORY),
-        (settings.DBT_THREADS_ENV, settings.DEFAULT_DBT_THREADS),
+        (None, "1MB", None, 2),  # no warehouse yet
+        (240, "1MB", None, 2),  # under a quarter of dbt's memory
+        (260, "1MB", None, 1),
+        (260, "1MiB", None, 2),  # 1MiB is 1,048,576 bytes
+        (260, "1MB", "3", 3),  # as set
+        (1, "1MB", "1", 1),
     ],
 )
-def test_the_profile_and_the_preflight_know_the_same_default(variable: str, default: str) -> None:
-    profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text()
-    assert f"env_var('{variable}', '{default}')" in profile
+def test_two_dbt_nodes_at_once_only_for_a_warehouse_small_against_dbt_memory(
+    warehouse_kb: int | None,
+    memory: str,
+    configured: str | None,
+    threads: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    if warehouse_kb is not None:
+        warehouse.write_bytes(b"\0" * warehouse_kb * 1000)
+    monkeypatch.setenv(settings.DBT_MEMORY_ENV, memory)
+    if configured is None:
+        monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(settings.DBT_THREADS_ENV, configured)
+    assert settings.dbt_threads(warehouse) == threads

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.ops import dbt_state
 from tests.conftest import EXAMPLES
 from tests.pipelines.identifiers import identifiers_in, name_patterns, reference_values
 from tests.pipelines.runner import Run, tipstats_run
@@ -153,3 +154,9 @@ def test_run_writes_the_annual_report(world: tuple[Path, Path, Run, Run]) -> Non
     assert len(internal) == len(public) == 1
     assert internal[0].name == public[0].name
     assert "Disclosure control" in public[0].read_text(encoding="utf-8")
+
+
+def test_the_sample_is_built_two_dbt_nodes_at_once(world: tuple[Path, Path, Run, Run]) -> None:
+    _, warehouse, _, _ = world
+    log = (dbt_state.target_folder(warehouse) / "dbt.log").read_text(encoding="utf-8")
+    assert "Concurrency: 2 threads" in log

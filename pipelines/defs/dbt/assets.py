@@ -81,7 +81,8 @@ def tipstats_dbt() -> dg.AssetsDefinition:
                 return
             # One kept target folder per warehouse: dbt re-parses only what changed.
             target = dbt_state.target_folder(path)
-            yield from streamed(dbt.cli(["build"], context=context, target_path=target))
+            build = ["build", "--threads", str(settings.dbt_threads(path))]
+            yield from streamed(dbt.cli(build, context=context, target_path=target))
             # Only a build of every model vouches for all the marts (a sensor's run builds
             # the models downstream of one agency).
             if context.selected_asset_keys == context.assets_def.keys:

@@ -111,4 +111,5 @@ def p4_validation(row_count: int, repeat: int) -> dict[str, object]:
         "failures_found": found,
         "pandas_over_polars": round(seconds["pandera_pandas"] / seconds["pandera_polars"], 1),
         "polars_over_floor": round(seconds["pandera_polars"] / seconds["polars_floor"], 1),
+        "pandas_over_floor": round(seconds["pandera_pandas"] / seconds["polars_floor"], 1),
     }

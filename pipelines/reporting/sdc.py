@@ -978,6 +978,13 @@ def _measure(
 ) -> Measured:
     # Baselines do not depend on the choice of complements: protect's rounds reuse them.
     baselines = protected.baseline_cache.setdefault(model.signature, {})
+
+    def baseline_width(row: int) -> float:
+        if row not in baselines:
+            baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
+        base_low, base_high = baselines[row]
+        return base_high - base_low
+
     statuses = protected.table[STATUS].to_list()
     found, spans = [], []
     for row in rows:
@@ -986,16 +993,11 @@ def _measure(
             # The width asked is the baseline's when smaller (below): known from an earlier
             # round, or needed anyway when the cell's own bounds are narrower than the rule
             # (a `<10` cell's 1..9). Asked from the start, the points met may settle it.
-            if row not in baselines:
-                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
-            required = min(required, baselines[row][1] - baselines[row][0])
+            required = min(required, baseline_width(row))
         enough = math.inf if exact else required
         lower, upper, span = model.extent(row, baseline=False, integer=rule.integer, enough=enough)
         if upper - lower < required:
-            if row not in baselines:
-                baselines[row] = model.extent(row, baseline=True, integer=rule.integer)[:2]
-            base_low, base_high = baselines[row]
-            required = min(required, base_high - base_low)
+            required = min(required, baseline_width(row))
             if span is Span.AROUND and upper - lower >= required:
                 # Wide enough from outside only: settle whether the attacker's is.
                 lower, upper, span = model.extent(

@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.defs.sensors import FILE_TAG, REPORT_JOB, ingest_job_name
 from pipelines.ops import publication
+from pipelines.ops.run_launcher import PID_TAG
 from pipelines.settings import PROJECT_ROOT
 from tests.pipelines.runner import run_holding_back
 
@@ -85,6 +86,7 @@ def test_the_daemon_publishes_a_landing_file_then_its_report(
         (ingest_job_name("anitp"), dg.DagsterRunStatus.SUCCESS)
     ]
     assert report.status == dg.DagsterRunStatus.SUCCESS
+    assert all(PID_TAG in run.tags for run in [*ingest, report])  # the project's launcher
     assert CORRECTED in _extracts(published)
     assert (published / "report" / "tipstats_report_2016.html").stat().st_mtime > (
         publication.as_of(published, None).built_at.timestamp()

@@ -1,14 +1,16 @@
 """P3, in its own process: Dagster as stewards run it (`make dev`: `dagster dev -w
 workspace.yaml`, the UI, the daemon and a code server that keeps the definitions loaded)
-watches the landing zone; an extract is dropped `ahead` (a fraction of the sensor's interval,
-default one half) before a tick of the landing sensor, and the clock stops when the published
-database lists it and the published standard tables are that publication's. Prints, in
-seconds, `settle=` (drop to the run's creation by the sensor), `queue=` (to its launch by the
-run queue), `start=` (the run's process loading the definitions), `run=` (its steps, to the
-tables), `total=` and `tick=` (the sensor's measured cadence).
+watches the landing zone; each extract in turn is dropped `ahead` (a fraction of the sensor's
+interval) before a tick of the landing sensor, once the runs before it (the report that
+follows a publication included) ended, and its clock stops when the published database lists
+it and the published standard tables are that publication's. Prints one line per extract:
+`file=` and, in seconds, `settle=` (drop to the run's creation by the sensor), `queue=` (to
+its launch by the run queue), `start=` (the run's process loading the definitions), `run=`
+(its steps, to the tables), `total=` and `tick=` (the sensor's measured cadence). The first
+extract meets a daemon that has launched no run yet; the next ones meet it as it usually is.
 
-Usage: latency.py <extract> <landing> [ahead]   (TIPSTATS_WAREHOUSE, DAGSTER_HOME set by the
-caller)
+Usage: latency.py <landing> <ahead> <extract> [<extract>...]   (TIPSTATS_WAREHOUSE,
+DAGSTER_HOME set by the caller)
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ from pipelines.reporting import staged
 
 GIVE_UP_SECONDS = 600
 SENSOR = "landing_files"
+QUIET_SECONDS = 12  # two ticks of the report's sensor and a margin
+IN_PROGRESS = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 def published_with_tables(file_name: str) -> bool:
@@ -123,20 +133,41 @@ def _phases(instance: dg.DagsterInstance, tag: str, dropped: float, done: float)
     )
 
 
+def _quiet(instance: dg.DagsterInstance) -> None:
+    """Until no run is under way and none was requested for QUIET_SECONDS (the report a
+    publication's sensor requests a tick after it)."""
+    while True:
+        _until(
+            lambda: not instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS), limit=1),
+            "the runs before it",
+        )
+        latest = instance.get_runs(limit=1)
+        time.sleep(QUIET_SECONDS)
+        if instance.get_runs(limit=1) == latest:
+            return
+
+
+def _drop(instance: dg.DagsterInstance, extract: Path, landing: Path, ahead: float) -> str:
+    """Drops `extract` `ahead` of a tick once no run is under way; its phases and total."""
+    _quiet(instance)
+    first = _tick_after(instance, time.time())
+    second = _tick_after(instance, first)
+    tick = second - first
+    time.sleep(max(0.0, second + tick * (1 - ahead) - time.time()))
+    dropped = time.time()
+    agency = extract.name.split("_")[0]
+    shutil.copy(extract, landing / agency / extract.name)  # mtime now, as a new file
+    _until(lambda: published_with_tables(extract.name), "the publication and its tables")
+    done = time.time()
+    phases = _phases(instance, f"{agency}/{extract.name}", dropped, done)
+    return f"{phases} total={done - dropped:.2f} tick={tick:.2f}"
+
+
 def main() -> None:
-    extract, landing = Path(sys.argv[1]), Path(sys.argv[2])
-    ahead = float(sys.argv[3]) if len(sys.argv) > 3 else 0.5
+    landing, ahead, extracts = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
     with dg.DagsterInstance.get() as instance, dagster_dev(landing.parent / "dagster-dev.log"):
-        first = _tick_after(instance, time.time())
-        second = _tick_after(instance, first)
-        tick = second - first
-        time.sleep(max(0.0, second + tick * (1 - ahead) - time.time()))
-        dropped = time.time()
-        shutil.copy(extract, landing / "anitp" / extract.name)  # mtime now, as a new file
-        _until(lambda: published_with_tables(extract.name), "the publication and its tables")
-        done = time.time()
-        phases = _phases(instance, f"anitp/{extract.name}", dropped, done)
-    print(f"{phases} total={done - dropped:.2f} tick={tick:.2f}")
+        for extract in map(Path, extracts):
+            print(f"file={extract.name} {_drop(instance, extract, landing, ahead)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ def _rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             ("P3 new extract → published", f"{p3['drop_to_published_seconds']} s", "≤ 30 s"),
             ("P3 phases (s)", f"{phases}; the sensor ticks every {p3['tick_seconds']} s", ""),
         ]
+        if "first_run_drop_to_published_seconds" in p3:
+            first = p3["first_run_drop_to_published_seconds"]
+            rows.append(("P3 the daemon's first run (its process starts cold)", f"{first} s", ""))
     if p4 := result.get("p4"):
         seconds = p4["seconds"]
         label = f"{p4['rows'] / 1e6:g} M rows"

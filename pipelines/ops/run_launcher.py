@@ -79,12 +79,33 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         if origin.executable_path == sys.executable:
             with self._lock:
                 ready, self._ready = self._ready, None
-            worker = _hand_over(ready, serialize_value(args))
+            worker = self._hand_over(ready, run, serialize_value(args))
         else:  # a code location with a Python of its own: started with it, as its server would
             command = [origin.executable_path, "-m", "dagster", "api", "execute_run"]
             worker = subprocess.Popen([*command, serialize_value(args)], cwd=PROJECT_ROOT)
-        self._instance.add_run_tags(run.run_id, {PID_TAG: str(worker.pid)})
+            self._record(run, worker)
         threading.Thread(target=self._ready_after, args=[worker], daemon=True).start()
+
+    def _hand_over(
+        self, ready: subprocess.Popen[bytes] | None, run: DagsterRun, args: str
+    ) -> subprocess.Popen[bytes]:
+        """The ready process, or if there is none or it ended, a new one, given the run's
+        arguments once the run names it (run monitoring may look before the run starts)."""
+        for worker in (ready, None):
+            worker = worker or _start_worker()
+            self._record(run, worker)
+            try:
+                check.not_none(worker.stdin).write(args.encode() + b"\n")
+                check.not_none(worker.stdin).close()
+            except BrokenPipeError:
+                continue
+            return worker
+        raise DagsterLaunchFailedError(  # type: ignore[no-untyped-call]
+            "the run's process ended before its run: see the daemon's log for its error"
+        )
+
+    def _record(self, run: DagsterRun, worker: subprocess.Popen[bytes]) -> None:
+        self._instance.add_run_tags(run.run_id, {PID_TAG: str(worker.pid)})
 
     def _ready_after(self, worker: subprocess.Popen[bytes]) -> None:
         """Once the run's process ends, one is made ready for the next run (not sooner: its
@@ -111,8 +132,8 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
 
     def check_run_worker_health(self, run: DagsterRun) -> CheckRunHealthResult:
         pid = _pid_of(run)
-        if pid is None:
-            return CheckRunHealthResult(WorkerStatus.UNKNOWN, "no process recorded for the run")
+        if pid is None:  # run elsewhere (`tipstats run`): anything but RUNNING would fail it
+            return CheckRunHealthResult(WorkerStatus.RUNNING, "not launched here: not checked")
         if _alive(pid):
             return CheckRunHealthResult(WorkerStatus.RUNNING)
         return CheckRunHealthResult(
@@ -126,22 +147,6 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
                 self._ready.kill()
                 self._ready.wait()
             self._ready = None
-
-
-def _hand_over(ready: subprocess.Popen[bytes] | None, args: str) -> subprocess.Popen[bytes]:
-    """The ready process, or if there is none or it ended, a new one, given the run's
-    arguments."""
-    for worker in (ready, None):
-        worker = worker or _start_worker()
-        try:
-            check.not_none(worker.stdin).write(args.encode() + b"\n")
-            check.not_none(worker.stdin).close()
-        except BrokenPipeError:
-            continue
-        return worker
-    raise DagsterLaunchFailedError(  # type: ignore[no-untyped-call]
-        "the run's process ended before its run: see the daemon's log for its error"
-    )
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

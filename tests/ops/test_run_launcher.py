@@ -4,6 +4,7 @@ ready before them, and stay stoppable and watched like Dagster's own."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from typing import Any
 import dagster as dg
 import pytest
 from dagster._core.launcher import WorkerStatus
+from dagster._daemon.monitoring.run_monitoring import monitor_started_run
 
 from pipelines.ops.run_launcher import PID_TAG, WORKER, WarmRunLauncher
 from pipelines.settings import PROJECT_ROOT
@@ -186,6 +188,21 @@ def test_run_monitoring_sees_a_run_whose_process_died(
     health = instance.run_launcher.check_run_worker_health(started)
     assert health.status == WorkerStatus.FAILED
     assert str(pid) in (health.msg or "")
+
+
+def test_run_monitoring_leaves_alone_a_run_it_did_not_launch(
+    instance: dg.DagsterInstance,
+) -> None:
+    # as `tipstats run` leaves its run while it works: started, in another process
+    elsewhere = instance.add_run(
+        dg.DagsterRun(job_name="tipstats_daily", status=dg.DagsterRunStatus.STARTED)
+    )
+    record = instance.get_run_record_by_id(elsewhere.run_id)
+    assert record is not None
+
+    monitor_started_run(instance, None, record, logging.getLogger("test"))  # type: ignore[arg-type]
+
+    assert _current(instance, elsewhere).status == dg.DagsterRunStatus.STARTED
 
 
 def test_a_waiting_process_outlives_ctrl_c_and_ends_quietly_with_its_launcher() -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster._core.scheduler.instigation import InstigatorType, SensorInstigatorData
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 from pipelines import settings
 from pipelines.defs.sensors import FILE_TAG
@@ -38,13 +39,6 @@ from pipelines.reporting import staged
 GIVE_UP_SECONDS = 600
 SENSOR = "landing_files"
 QUIET_SECONDS = 12  # two ticks of the report's sensor and a margin
-IN_PROGRESS = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
 
 
 def published_with_tables(file_name: str) -> bool:
@@ -136,11 +130,9 @@ def _phases(instance: dg.DagsterInstance, tag: str, dropped: float, done: float)
 def _quiet(instance: dg.DagsterInstance) -> None:
     """Until no run is under way and none was requested for QUIET_SECONDS (the report a
     publication's sensor requests a tick after it)."""
+    under_way = dg.RunsFilter(statuses=NOT_FINISHED_STATUSES)
     while True:
-        _until(
-            lambda: not instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS), limit=1),
-            "the runs before it",
-        )
+        _until(lambda: not instance.get_runs(filters=under_way, limit=1), "the runs before it")
         latest = instance.get_runs(limit=1)
         time.sleep(QUIET_SECONDS)
         if instance.get_runs(limit=1) == latest:

@@ -276,8 +276,7 @@ def p3_latency(scratch: Path, repeat: int) -> dict[str, object]:
             check=True,
         )
         first, then = (
-            {k: v for k, v in (w.split("=") for w in line.split())}
-            for line in done.stdout.splitlines()
+            dict(w.split("=", 1) for w in line.split()) for line in done.stdout.splitlines()
         )
         first_runs.append(float(first["total"]))
         phases.append({k: float(v) for k, v in then.items() if k != "file"})

@@ -36,11 +36,12 @@ from dagster._core.storage.dagster_run import DagsterRun
 from dagster._grpc.types import ExecuteRunArgs
 from dagster._serdes import ConfigurableClass, ConfigurableClassData, serialize_value
 
+from pipelines.settings import PROJECT_ROOT
+
 PID_TAG = "tipstats/run_worker_pid"
 WORKER = [sys.executable, "-m", "pipelines.ops.run_worker"]
 # How a run's process is told from a later process given the same number: its command line.
-RUN_COMMANDS = {b"pipelines.ops.run_worker", b"execute_run"}
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RUN_COMMANDS = {WORKER[-1].encode(), b"execute_run"}
 
 
 class WarmRunLauncher(RunLauncher, ConfigurableClass):

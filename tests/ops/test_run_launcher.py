@@ -26,11 +26,6 @@ from tests.ops import launcher_jobs
 pytestmark = pytest.mark.slow
 LAUNCHER = {"module": "pipelines.ops.run_launcher", "class": "WarmRunLauncher"}
 GIVE_UP_SECONDS = 120
-FINISHED = {
-    dg.DagsterRunStatus.SUCCESS,
-    dg.DagsterRunStatus.FAILURE,
-    dg.DagsterRunStatus.CANCELED,
-}
 
 
 @pytest.fixture
@@ -70,7 +65,7 @@ def _current(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dg.DagsterRun:
 
 
 def _finished(instance: dg.DagsterInstance, run: dg.DagsterRun) -> dg.DagsterRun:
-    _until(lambda: _current(instance, run).status in FINISHED, f"run {run.run_id} to finish")
+    _until(lambda: _current(instance, run).is_finished, f"run {run.run_id} to finish")
     return _current(instance, run)
 
 
@@ -223,7 +218,6 @@ def test_the_ready_process_ends_with_the_launchers_process(tmp_path: Path) -> No
     script = f"""
 import os, sys
 from pathlib import Path
-from typing import Any
 sys.path.insert(0, {str(PROJECT_ROOT)!r})
 import dagster as dg
 from tests.ops import launcher_jobs

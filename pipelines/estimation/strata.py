@@ -40,7 +40,7 @@ COUNT = "persons"
 KEYS = ("year", "stratum", "stratum_value")
 OPTIONS = Options(method="stepwise", p_threshold=0.02, replicates=200, seed=2024)
 WHOLE_YEAR = "all"
-NUMERICAL_LIBRARIES = ("numpy", "scipy", "statsmodels")
+NUMERICAL_LIBRARIES = ("numpy", "scipy")
 FINGERPRINT = "input_fingerprint"
 SCHEMA = {
     "year": pl.Int32,

@@ -1,6 +1,6 @@
 """Multiple systems estimates per year and stratum, from rpt_capture_histories.
 
-The statistics live in pipelines/estimation (statsmodels); this model only feeds them the
+The statistics live in pipelines/estimation; this model only feeds them the
 capture histories and writes their rows (method and seed fixed there: see strata.py). A
 Python model is a table; the mart rpt_mse_estimates gives it its enforced contract.
 The rows of the last build (this table, until dbt replaces it) are handed over too: a

@@ -76,12 +76,13 @@ def no_bare_year(*columns: str) -> FieldCheck:
     )
 
 
-# The extract date of the file being validated (set by the validation around each file).
-_EXTRACT_DATE: ContextVar[date | None] = ContextVar("extract_date", default=None)
+# The extract date of the rows being validated, set by the validation around them: a date
+# for one file's rows, or the column holding each row's file's date for several files.
+_EXTRACT_DATE: ContextVar[date | pl.Expr | None] = ContextVar("extract_date", default=None)
 
 
 @contextmanager
-def extract_date_of(extract_date: date) -> Iterator[None]:
+def extract_date_of(extract_date: date | pl.Expr) -> Iterator[None]:
     token = _EXTRACT_DATE.set(extract_date)
     try:
         yield
@@ -97,7 +98,8 @@ def not_after_extract(*columns: str, parse: ExprFn = parse_date) -> FieldCheck:
         extract_date = _EXTRACT_DATE.get()
         if extract_date is None:
             return pl.lit(True)
-        return (parse(c) <= pl.lit(extract_date)).fill_null(True)
+        limit = extract_date if isinstance(extract_date, pl.Expr) else pl.lit(extract_date)
+        return (parse(c) <= limit).fill_null(True)
 
     return expr_check(
         *columns,

@@ -14,7 +14,7 @@ re-reading anything else.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,7 +28,12 @@ import polars as pl
 from pipelines.ingest import ledger
 from pipelines.ingest import warehouse as wh
 from pipelines.ingest.prefetch import prefetched
-from pipelines.ingest.validation import empty_quarantine, quarantine_unified, validate_delivery
+from pipelines.ingest.validation import (
+    Validated,
+    empty_quarantine,
+    quarantine_unified,
+    validate_deliveries,
+)
 from schemas.unified import UNIFIED_MODELS
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import load_config
@@ -49,9 +54,10 @@ READ_AHEAD = 2  # files read or validated at once: two cores; each holds one fil
 # between files once it holds this many rows: DuckDB keeps uncommitted rows in memory (13
 # police files of 66,000 rows took the process from 0.6 to 2.6 GiB until the one commit).
 COMMIT_EVERY_ROWS = 200_000
-# Mapped files are checked against the unified models together up to this many rows:
-# pandera's cost per check is fixed (about 30 ms a table), a backfill's files are small.
-UNIFIED_CHECK_ROWS = 50_000
+# Files are validated together, against the agency's models and then the unified ones, up
+# to this many rows read: pandera's cost per call is fixed (40-100 ms a table), and a
+# backfill's files are small.
+CHECK_TOGETHER_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -277,25 +283,33 @@ def _landing_file(row: dict[str, object], landing: Path) -> LandingFile:
     )
 
 
-def _raw_delivery(
-    con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
-) -> Delivery:
-    tables = []
+def _raw_deliveries(
+    con: duckdb.DuckDBPyConnection, agency: AgencySource, files: list[LandingFile]
+) -> list[Delivery]:
+    """The files' raw rows as one delivery each (every raw table of the agency, empty where a
+    file has no rows in it), read with one query per table."""
+    existing = wh.raw_tables(con, agency.name)
+    names = [file.file_name for file in files]
+    tables: dict[str, list[DeliveredTable]] = {name: [] for name in names}
     for entity in load_config(agency.name).entities:
         table = f"raw.{agency.name}__{entity.entity}"
-        if table not in wh.raw_tables(con, agency.name):
+        if table not in existing:
             continue
         rows = wh.read_frame(
             con,
-            f"SELECT * FROM {table} WHERE source_file = ? ORDER BY source_row",
-            [file.file_name],
+            f"SELECT * FROM {table} WHERE source_file IN ({', '.join('?' * len(names))}) "
+            "ORDER BY source_file, source_row",
+            names,
         )
         columns = [
             SOURCE_ROW,
             *[c for c in rows.columns if c not in (SOURCE_ROW, "source_file", "source_sheet")],
         ]
-        tables.append(DeliveredTable(entity.entity, entity.sheet, rows.select(columns)))
-    return Delivery(file, tables)
+        by_file = rows.partition_by("source_file", as_dict=True)
+        for name in names:
+            own = by_file.get((name,), rows.clear()).select(columns)
+            tables[name].append(DeliveredTable(entity.entity, entity.sheet, own))
+    return [Delivery(file, tables[file.file_name]) for file in files]
 
 
 def _accepted_rows(frames: dict[str, pl.DataFrame]) -> int:
@@ -303,26 +317,33 @@ def _accepted_rows(frames: dict[str, pl.DataFrame]) -> int:
     return pl.concat(keys).unique().height if keys else 0
 
 
-def _validate_file(
-    con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
-) -> Checked:
-    """The file's rows checked against the agency's model and mapped to the unified tables
-    (the unified check comes after, for several files at once: `_checked_unified`)."""
-    delivery = _raw_delivery(con, agency, file)
-    validated = validate_delivery(delivery, agency.models)
+def _validate_group(
+    con: duckdb.DuckDBPyConnection, agency: AgencySource, files: list[LandingFile]
+) -> list[tuple[LandingFile, Checked | str]]:
+    """The files' rows checked against the agency's models, mapped to the unified tables and
+    checked against those, each file as if alone (`validate_deliveries`)."""
+    deliveries = _raw_deliveries(con, agency, files)
+    validated = validate_deliveries(deliveries, agency.models)
+    return _checked_unified(agency, [(v.file, _mapped(agency, v)) for v in validated])
+
+
+def _mapped(agency: AgencySource, validated: Validated) -> Checked:
     accepted = {name: table.accepted for name, table in validated.tables.items()}
-    return agency.to_unified(file, accepted), validated.quarantine
+    return agency.to_unified(validated.file, accepted), validated.quarantine
 
 
 def _checked(
-    agency: AgencySource, work: tuple[LandingFile, duckdb.DuckDBPyConnection]
-) -> Checked | str:
-    """The file's mapped frames and quarantine, or why it could not be validated."""
-    file, cursor = work
+    agency: AgencySource, work: tuple[list[LandingFile], duckdb.DuckDBPyConnection]
+) -> list[tuple[LandingFile, Checked | str]]:
+    """Each file's mapped frames and quarantine, or why it could not be validated: if the
+    group fails, each file is validated alone, so only the file at fault is rejected."""
+    files, cursor = work
     try:
-        return _validate_file(cursor, agency, file)
-    except Exception as error:  # a mapping bug quarantines the file, not the run
-        return _unexpected(agency, file, error)
+        return _validate_group(cursor, agency, files)
+    except Exception as error:  # a mapping bug quarantines its file, not the group or run
+        if len(files) == 1:
+            return [(files[0], _unexpected(agency, files[0], error))]
+        return [done for file in files for done in _checked(agency, ([file], cursor.cursor()))]
     finally:
         cursor.close()
 
@@ -332,32 +353,21 @@ def _unexpected(agency: AgencySource, file: LandingFile, error: Exception) -> st
     return f"could not be validated: unexpected {type(error).__name__}"
 
 
-def _batches(
-    checked: Iterable[tuple[LandingFile, Checked | str]],
-) -> Iterator[list[tuple[LandingFile, Checked]] | tuple[LandingFile, str]]:
-    """Consecutive files, in order, as batches for one unified check (up to
-    `UNIFIED_CHECK_ROWS` rows, no two files of one stem), or a file that could not be
-    validated, alone."""
-    batch: list[tuple[LandingFile, Checked]] = []
-    for file, result in checked:
-        if batch and (isinstance(result, str) or file.path.stem in _stems(batch)):
-            yield batch
-            batch = []
-        if isinstance(result, str):
-            yield file, result
-            continue
-        batch.append((file, result))
-        if sum(frame.height for _, (frames, _) in batch for frame in frames.values()) >= (
-            UNIFIED_CHECK_ROWS
-        ):
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _stems(batch: list[tuple[LandingFile, Checked]]) -> set[str]:
-    return {file.path.stem for file, _ in batch}
+def _groups(files: list[LandingFile], rows: list[int]) -> Iterator[list[LandingFile]]:
+    """Consecutive files, in order, validated together: up to `CHECK_TOGETHER_ROWS` rows
+    read, never two files of one stem (their unified record ids would be the same)."""
+    group: list[LandingFile] = []
+    stems: set[str] = set()
+    group_rows = 0
+    for file, file_rows in zip(files, rows, strict=True):
+        if group and (file.path.stem in stems or group_rows + file_rows > CHECK_TOGETHER_ROWS):
+            yield group
+            group, stems, group_rows = [], set(), 0
+        group.append(file)
+        stems.add(file.path.stem)
+        group_rows += file_rows
+    if group:
+        yield group
 
 
 def _checked_unified(
@@ -382,55 +392,60 @@ def validate_pending(
 ) -> list[FileOutcome]:
     """Validate and map every file of the agency in status `read`.
 
-    Like the reads, `READ_AHEAD` files are checked at once on threads, each reading its raw
-    rows through its own cursor (the raw rows were committed by the read stage); their
-    mapped rows are checked against the unified models a batch of files at a time."""
-    files = [
-        _landing_file(row, landing)
-        for row in _pending(con, agency.name, "read").iter_rows(named=True)
-    ]
-    # A cursor per file as it is taken, made on this thread and closed by the one using it:
+    Small files are validated a group at a time (`_groups`), and like the reads, `READ_AHEAD`
+    groups at once on threads, each reading its raw rows through its own cursor (the raw
+    rows were committed by the read stage)."""
+    pending = _pending(con, agency.name, "read")
+    files = [_landing_file(row, landing) for row in pending.iter_rows(named=True)]
+    groups = _groups(files, pending["rows_read"].to_list())
+    # A cursor per group as it is taken, made on this thread and closed by the one using it:
     # at most READ_AHEAD + 1 open, however many files a backfill holds.
-    work = ((file, con.cursor()) for file in files)
-    results = prefetched(work, partial(_checked, agency), READ_AHEAD)
+    work = ((group, con.cursor()) for group in groups)
     outcomes = []
     with _transaction(con) as transaction:
-        for batch in _batches(zip(files, results, strict=True)):
-            done = _checked_unified(agency, batch) if isinstance(batch, list) else [batch]
+        for done in prefetched(work, partial(_checked, agency), READ_AHEAD):
+            kept = [(file, result) for file, result in done if not isinstance(result, str)]
+            _store_validated(con, kept, run_id)
+            transaction.file_written(
+                sum(frame.height for _, (frames, _) in kept for frame in frames.values())
+            )
             for file, result in done:
                 if isinstance(result, str):
                     outcomes.append(_record_rejection(con, agency.name, file, result, run_id))
-                    continue
-                frames, quarantine = result
-                _store_validated(con, file, frames, quarantine, run_id)
-                transaction.file_written(sum(frame.height for frame in frames.values()))
-                outcomes.append(FileOutcome(file.file_name, "validated"))
+                else:
+                    outcomes.append(FileOutcome(file.file_name, "validated"))
     return outcomes
 
 
 def _store_validated(
-    con: duckdb.DuckDBPyConnection,
-    file: LandingFile,
-    frames: dict[str, pl.DataFrame],
-    quarantine: pl.DataFrame,
-    run_id: str,
+    con: duckdb.DuckDBPyConnection, kept: list[tuple[LandingFile, Checked]], run_id: str
 ) -> None:
-    rows_quarantined = (
-        quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
-        .select("source_sheet", SOURCE_ROW)
-        .unique()
-        .height
-    )
-    for schema_table in [f"validated.{t}" for t in STAGE_TABLES]:
-        wh.delete_file_rows(con, schema_table, file.file_name)
-    for table, frame in frames.items():
-        wh.insert(con, f"validated.{table}", frame)
-    wh.insert(con, "ops.quarantine", quarantine)
-    con.execute(
+    """The files' validated rows and quarantines, replacing any they had: one statement per
+    table for all of them."""
+    if not kept:
+        return
+    names = [file.file_name for file, _ in kept]
+    listed = ", ".join("?" * len(names))
+    for table in STAGE_TABLES:
+        con.execute(f"DELETE FROM validated.{table} WHERE source_file IN ({listed})", names)
+        frames = [frames[table] for _, (frames, _) in kept if table in frames]
+        if frames:
+            wh.insert(con, f"validated.{table}", pl.concat(frames, how="diagonal_relaxed"))
+    wh.insert(con, "ops.quarantine", pl.concat([quarantine for _, (_, quarantine) in kept]))
+    counts = [
+        (_accepted_rows(frames), _rows_quarantined(quarantine), run_id, file.file_name)
+        for file, (frames, quarantine) in kept
+    ]
+    con.executemany(
         "UPDATE ops.file_manifest SET status = 'validated', rows_accepted = ?, "
         "rows_quarantined = rows_quarantined + ?, run_id = ? WHERE source_file = ?",
-        [_accepted_rows(frames), rows_quarantined, run_id, file.file_name],
+        counts,
     )
+
+
+def _rows_quarantined(quarantine: pl.DataFrame) -> int:
+    named = quarantine.filter(pl.col(SOURCE_ROW).is_not_null())
+    return named.select("source_sheet", SOURCE_ROW).unique().height
 
 
 def publish_validated(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) -> list[str]:

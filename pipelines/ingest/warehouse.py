@@ -6,7 +6,7 @@ transaction together with its manifest row, so a crash never leaves half a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -201,9 +201,10 @@ def delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, source_file: st
 
 
 def read_frame(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> pl.DataFrame:
-    frame: pl.DataFrame = con.sql(sql, params=params or None).pl()  # .pl() is typed Any
+    # .pl() is typed Any
+    frame: pl.DataFrame = con.sql(sql, params=list(params) if params else None).pl()
     return frame
 
 

@@ -14,7 +14,7 @@ from pipelines.defs.ingest.assets import INGEST_ASSETS
 from pipelines.defs.ingest.checks import INGEST_CHECKS
 from pipelines.defs.resources import LandingResource, WarehouseResource
 from pipelines.ingest import stages
-from sources.common.landing import LandingFile
+from pipelines.ingest.validation import Validated
 from sources.registry import AgencySource
 from tests.conftest import EXAMPLES
 
@@ -76,15 +76,15 @@ def test_check_passes_and_rows_are_published(landing: Path, tmp_path: Path) -> N
 def test_a_lost_row_fails_the_check_and_blocks_publication(
     landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = stages._validate_file
+    real = stages._mapped
 
     def losing_one_row(
-        con: duckdb.DuckDBPyConnection, agency: AgencySource, file: LandingFile
+        agency: AgencySource, validated: Validated
     ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-        frames, quarantine = real(con, agency, file)
+        frames, quarantine = real(agency, validated)
         return {name: frame.slice(1) for name, frame in frames.items()}, quarantine
 
-    monkeypatch.setattr(stages, "_validate_file", losing_one_row)
+    monkeypatch.setattr(stages, "_mapped", losing_one_row)
     warehouse = tmp_path / "w.duckdb"
     result = anitp_job(landing, warehouse).execute_in_process(raise_on_error=False)
     evaluations = result.get_asset_check_evaluations()

@@ -79,10 +79,10 @@ def test_files_checked_in_batches_give_the_file_at_a_time_warehouse(
         return {**mapped, "person_record": mapped["person_record"].with_columns(sex)}
 
     monkeypatch.setitem(SOURCES, "anitp", dataclasses.replace(anitp, to_unified=to_unified))
-    batch_rows = stages.UNIFIED_CHECK_ROWS
-    monkeypatch.setattr(stages, "UNIFIED_CHECK_ROWS", 1)  # every file alone
+    batch_rows = stages.CHECK_TOGETHER_ROWS
+    monkeypatch.setattr(stages, "CHECK_TOGETHER_ROWS", 1)  # every file alone
     alone = _ingest(SAMPLE_LANDING, tmp_path / "alone.duckdb", key)
-    monkeypatch.setattr(stages, "UNIFIED_CHECK_ROWS", batch_rows)
+    monkeypatch.setattr(stages, "CHECK_TOGETHER_ROWS", batch_rows)
     batched = _ingest(SAMPLE_LANDING, tmp_path / "batched.duckdb", key)
     unified_stage = alone["ops.quarantine"].filter(pl.col("stage") == "unified")
     assert unified_stage["source_file"].n_unique() >= 10  # every ANITP file

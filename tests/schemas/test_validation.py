@@ -8,7 +8,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.ingest.validation import quarantine_unified, validate_delivery
+from pipelines.ingest.validation import quarantine_unified, validate_deliveries, validate_delivery
 from schemas import checks
 from schemas.delivered import Delivered
 from schemas.unified import UNIFIED_MODELS
@@ -79,6 +79,38 @@ def test_identifier_values_are_never_shown() -> None:
     assert validated.quarantine["column_name"].to_list() == ["cnp_key"]
     assert validated.quarantine["value"].to_list() == ["(identifier, not shown)"]
     assert "not-a-pseudonym" not in " ".join(validated.quarantine["reason"].to_list())
+
+
+class Dated(Delivered):
+    data: str = pa.Field()
+
+    _date = checks.is_date("data")
+    _after_extract = checks.not_after_extract("data")
+
+
+def test_files_validated_together_each_get_what_they_get_alone() -> None:
+    """Each row is judged by its own file's extract date and duplicates are found within a
+    file, not across files; a file's quarantine names only its own rows."""
+
+    def dated(name: str, extract: dt.date, days: list[str]) -> Delivery:
+        file = LandingFile("anitp", Path(name), "2020", extract, "0" * 64, 1)
+        rows = {"source_row": list(range(2, 2 + len(days))), "data": days}
+        frame = pl.DataFrame(rows, schema_overrides={"source_row": pl.Int64})
+        return Delivery(file, [DeliveredTable("toy", None, frame)])
+
+    early = dated("a_2020_20200301.csv", dt.date(2020, 3, 1), ["01.06.2020", "01.02.2020"])
+    late = dated(
+        "a_2020_20200901.csv", dt.date(2020, 9, 1), ["01.06.2020", "01.02.2020", "01.06.2020"]
+    )
+    together = validate_deliveries([early, late], {"toy": Dated})
+    alone = [validate_delivery(d, {"toy": Dated}) for d in (early, late)]
+    for both, one in zip(together, alone, strict=True):
+        assert both.file == one.file
+        assert both.quarantine.equals(one.quarantine)
+        assert both.tables["toy"].accepted.equals(one.tables["toy"].accepted)
+    assert together[0].quarantine.select("source_row", "rule").rows() == [(2, "date_after_extract")]
+    assert together[1].quarantine.select("source_row", "rule").rows() == [(4, "duplicate_row")]
+    assert together[1].tables["toy"].accepted["source_row"].to_list() == [2, 3]
 
 
 def person_records(file: LandingFile, rows: list[tuple[str | None, int, str]]) -> pl.DataFrame:

@@ -139,13 +139,16 @@ def _file_quarantine(agency: str, file_name: str, reason: str) -> pl.DataFrame:
     )
 
 
-def _forget_file(con: duckdb.DuckDBPyConnection, agency: str, file_name: str) -> None:
-    """Remove every trace of a file name, before it is (re)loaded."""
-    tables = [*wh.raw_tables(con, agency), "ops.quarantine"]
+def _forget_files(con: duckdb.DuckDBPyConnection, agency: str, file_names: list[str]) -> None:
+    """Remove every trace of these file names, before they are (re)loaded: one statement per
+    table for all of them."""
+    if not file_names:
+        return
+    tables = [*wh.raw_tables(con, agency), "ops.quarantine", "ops.file_manifest"]
     tables += [f"{schema}.{t}" for schema in wh.STAGE_SCHEMAS for t in STAGE_TABLES]
+    listed = ", ".join("?" * len(file_names))
     for table in tables:
-        wh.delete_file_rows(con, table, file_name)
-    con.execute("DELETE FROM ops.file_manifest WHERE source_file = ?", [file_name])
+        con.execute(f"DELETE FROM {table} WHERE source_file IN ({listed})", file_names)
 
 
 def _record_rejection(
@@ -155,7 +158,7 @@ def _record_rejection(
     reason: str,
     run_id: str,
 ) -> FileOutcome:
-    _forget_file(con, agency, file.file_name)
+    _forget_files(con, agency, [file.file_name])
     wh.insert(con, "ops.file_manifest", _manifest_row(agency, file, "rejected", run_id, reason))
     wh.insert(con, "ops.quarantine", _file_quarantine(agency, file.file_name, reason))
     log.warning("%s: rejected %s: %s", agency, file.file_name, reason)
@@ -166,7 +169,6 @@ def _store_delivery(
     con: duckdb.DuckDBPyConnection, agency: str, delivery: Delivery, run_id: str
 ) -> FileOutcome:
     name = delivery.file.file_name
-    _forget_file(con, agency, name)
     for table in delivery.tables:
         raw = table.rows.with_columns(
             pl.lit(name).alias("source_file"), pl.lit(table.sheet, pl.Utf8).alias("source_sheet")
@@ -239,12 +241,13 @@ def read_new_files(
     deliveries = prefetched(to_read, partial(_read_one, agency, key=key), READ_AHEAD)
     outcomes: list[FileOutcome] = []
     with _transaction(con) as transaction:
+        # whatever is (re)loaded, skipped as a duplicate or rejected leaves no earlier trace
+        _forget_files(con, agency.name, [entry.file_name for entry, _, _ in plan])
         for entry, sha, why in plan:
             if isinstance(entry, RejectedFile):
                 rejected = RejectedFile(entry.agency, entry.path, entry.reason, sha)
                 outcomes.append(_record_rejection(con, agency.name, rejected, entry.reason, run_id))
             elif why is not None:
-                _forget_file(con, agency.name, entry.file_name)
                 row = _manifest_row(agency.name, entry, "duplicate", run_id, why)
                 wh.insert(con, "ops.file_manifest", row)
                 outcomes.append(FileOutcome(entry.file_name, "duplicate", why))

@@ -196,10 +196,6 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataF
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {duckdb_type(dtype)}')
 
 
-def delete_file_rows(con: duckdb.DuckDBPyConnection, table: str, source_file: str) -> None:
-    con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
-
-
 def read_frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> pl.DataFrame:

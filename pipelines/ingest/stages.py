@@ -146,9 +146,8 @@ def _forget_files(con: duckdb.DuckDBPyConnection, agency: str, file_names: list[
         return
     tables = [*wh.raw_tables(con, agency), "ops.quarantine", "ops.file_manifest"]
     tables += [f"{schema}.{t}" for schema in wh.STAGE_SCHEMAS for t in STAGE_TABLES]
-    listed = ", ".join("?" * len(file_names))
     for table in tables:
-        con.execute(f"DELETE FROM {table} WHERE source_file IN ({listed})", file_names)
+        con.execute(f"DELETE FROM {table} WHERE {wh.of_files(len(file_names))}", file_names)
 
 
 def _record_rejection(
@@ -300,7 +299,7 @@ def _raw_deliveries(
             continue
         rows = wh.read_frame(
             con,
-            f"SELECT * FROM {table} WHERE source_file IN ({', '.join('?' * len(names))}) "
+            f"SELECT * FROM {table} WHERE {wh.of_files(len(names))} "
             "ORDER BY source_file, source_row",
             names,
         )
@@ -428,9 +427,8 @@ def _store_validated(
     if not kept:
         return
     names = [file.file_name for file, _ in kept]
-    listed = ", ".join("?" * len(names))
     for table in STAGE_TABLES:
-        con.execute(f"DELETE FROM validated.{table} WHERE source_file IN ({listed})", names)
+        con.execute(f"DELETE FROM validated.{table} WHERE {wh.of_files(len(names))}", names)
         frames = [frames[table] for _, (frames, _) in kept if table in frames]
         if frames:
             wh.insert(con, f"validated.{table}", pl.concat(frames, how="diagonal_relaxed"))

@@ -196,6 +196,12 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataF
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {duckdb_type(dtype)}')
 
 
+def of_files(count: int) -> str:
+    """The condition for the rows of `count` files, their names given as parameters: one
+    statement for a whole group of files."""
+    return f"source_file IN ({', '.join('?' * count)})"
+
+
 def read_frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> pl.DataFrame:

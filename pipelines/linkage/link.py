@@ -36,7 +36,11 @@ log = logging.getLogger(__name__)
 # Below this many records EM has too few pairs to learn from: the prior model is used.
 MIN_RECORDS_TO_TRAIN = 2000
 U_SAMPLE_PAIRS = 2_000_000
-EM_MAX_PAIRS = 2_000_000
+# Pairs each EM session samples from its block (about 9 s per million). Two generated
+# worlds of a million rows linked with 2 M and 0.5 M pairs have the same pairwise precision
+# and recall to the fourth decimal, training in 7-10 s instead of 20; 0.2 M lost 1.6 points
+# of recall.
+EM_MAX_PAIRS = 500_000
 SEED = 9
 # Beyond its memory DuckDB spills to disk, by default up to 90% of the free space: a run
 # that outgrows it would fill the disk the warehouse is on before failing.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ import pytest
 from pipelines.ingest import stages
 from pipelines.ingest import warehouse as wh
 from pipelines.settings import SAMPLE_LANDING
+from sources.common.delivery import DeliveredTable, Delivery
 from sources.common.landing import LandingFile
 from sources.registry import SOURCES
 
@@ -191,9 +193,67 @@ def test_a_stage_commits_between_files_once_it_holds_many_rows_with_the_same_res
     files = len(list((SAMPLE_LANDING / "anitp").iterdir()))
     one_per_stage, whole = _anitp_ingested(tmp_path / "whole.duckdb", key)
     monkeypatch.setattr(stages, "COMMIT_EVERY_ROWS", 1)
+    # Stored and validated a file at a time, so that there is a commit between files.
+    monkeypatch.setattr(stages, "STORE_TOGETHER_ROWS", 1)
+    monkeypatch.setattr(stages, "CHECK_TOGETHER_ROWS", 1)
     one_per_file, split = _anitp_ingested(tmp_path / "split.duckdb", key)
     assert one_per_stage == 2  # the sample's files are far below the budget
     assert one_per_file > files  # each stage committed after (nearly) every file
     assert whole.keys() == split.keys()
     for name, frame in whole.items():
         assert split[name].equals(frame), name
+
+
+def _with_unsplittable_rows(landing: Path) -> tuple[str, str]:
+    """The sample, one row of the second police file and of the second court file broken so
+    that it cannot be split into columns; the two files' names."""
+    shutil.copytree(SAMPLE_LANDING, landing)
+    police = sorted((landing / "politie").iterdir())[1]
+    content = police.read_bytes()
+    newline = b"\r\n" if b"\r\n" in content else b"\n"
+    lines = content.split(newline)
+    lines[2] += b";an extra field"
+    police.write_bytes(newline.join(lines))
+    court = sorted((landing / "instante").iterdir())[1]
+    court.write_text(court.read_text(encoding="utf-8") + '{"numar_dosar": \n', encoding="utf-8")
+    return police.name, court.name
+
+
+def _read_tables(landing: Path, warehouse: Path, key: bytes) -> dict[str, pl.DataFrame]:
+    with wh.connect(warehouse) as con:
+        wh.ensure_tables(con)
+        for agency in SOURCES.values():
+            stages.read_new_files(con, landing, agency, key, "run")
+        names = [*TABLES, *(f"raw.{t}" for t in _raw_tables(con))]
+        return {name: _rows(con, name) for name in names}
+
+
+def test_files_stored_together_give_the_file_at_a_time_warehouse(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = _with_unsplittable_rows(tmp_path / "landing")
+    together = _read_tables(tmp_path / "landing", tmp_path / "together.duckdb", key)
+    monkeypatch.setattr(stages, "STORE_TOGETHER_ROWS", 1)
+    alone = _read_tables(tmp_path / "landing", tmp_path / "alone.duckdb", key)
+    _assert_same(alone, together)
+    manifest = together["ops.file_manifest"]
+    quarantined = dict(zip(manifest["source_file"], manifest["rows_quarantined"], strict=True))
+    assert {name for name, rows in quarantined.items() if rows} == set(broken)
+    assert all(quarantined[name] == 1 for name in broken)
+    read_stage = together["ops.quarantine"].filter(pl.col("stage") == "read")
+    assert sorted(read_stage["source_file"]) == sorted(broken)
+
+
+def _delivery(name: str, rows: dict[str, list[object]]) -> Delivery:
+    file = LandingFile("anitp", Path(name), name[6:10], date(2021, 1, 15), "0" * 64, 1)
+    return Delivery(file, [DeliveredTable("victims", None, pl.DataFrame(rows))])
+
+
+def test_a_later_file_may_bring_a_column_the_earlier_ones_lack() -> None:
+    rows: dict[str, list[object]] = {"source_row": [2], "a": ["x"]}
+    first = _delivery("anitp_2020_20210115.csv", rows)
+    later = _delivery("anitp_2021_20220115.csv", rows | {"b": ["y"]})
+    (table,) = stages._raw_rows("anitp", [first, later]).values()
+    assert table.columns == ["source_row", "a", "source_file", "source_sheet", "b"]
+    assert table["b"].to_list() == [None, "y"]
+    assert table["source_file"].to_list() == ["anitp_2020_20210115.csv", "anitp_2021_20220115.csv"]

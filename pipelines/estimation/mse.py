@@ -2,14 +2,13 @@
 
 `estimate` chooses a model (main effects, stepwise, or BIC), fits it and, on request,
 repeats the choice on multinomial resamples of the observed cases for a BCa interval
-(resamples drawn by scipy.stats.bootstrap; the jackknife of the acceleration leaves out one
-case of each cell, as scipy's BCa would leave out every case in turn).
+(resamples drawn as scipy.stats.bootstrap draws them; the jackknife of the acceleration
+leaves out one case of each cell, as scipy's BCa would leave out every case in turn).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +17,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
-from scipy.stats import bootstrap, norm, quantile
 
 from pipelines.estimation.capture import CaptureTable, check_informative
 from pipelines.estimation.models import Designs, Fit, ModelError, Term
@@ -127,7 +125,7 @@ def _interval(
 
 def _log_normal(observed: int, chosen: Fit) -> tuple[float, float]:
     """The model's own interval: intercept +- z * its standard error, given the model."""
-    z = norm.ppf(0.5 + CONFIDENCE / 2)
+    z = ndtri(0.5 + CONFIDENCE / 2)
     low = observed + math.exp(chosen.intercept - z * chosen.intercept_se)
     high = observed + math.exp(chosen.intercept + z * chosen.intercept_se)
     return low, high
@@ -138,8 +136,8 @@ def bca_interval(
 ) -> tuple[float, float, tuple[str, ...]]:
     """BCa interval of the total from resampling the observed cases, repeating the model
     choice on each resample. Identical resampled tables are estimated once."""
-    # Each case as its cell's number in the smallest integer type: scipy gathers BATCH x cases
-    # of them per call, and one byte a case instead of eight is 7x faster (the same draws).
+    # Each case as its cell's number in the smallest integer type: each call gathers BATCH x
+    # cases of them, and one byte a case instead of eight is 7x faster (the same draws).
     numbers = np.arange(len(table.counts), dtype=np.min_scalar_type(len(table.counts) - 1))
     cases = np.repeat(numbers, table.counts)
     memo: dict[bytes, float] = {}
@@ -157,31 +155,15 @@ def bca_interval(
             memo[key] = value
         return memo[key]
 
-    def statistic(sample: NDArray[np.int64], axis: int = -1) -> NDArray[np.float64]:
-        # scipy passes resamples of case indices, last axis; count them per cell
-        flat = sample.reshape(-1, sample.shape[-1])
+    def statistic(resamples: NDArray[np.integer]) -> NDArray[np.float64]:
+        # one resample of the cases' cell numbers per row: count them per cell
         cells = len(table.counts)
-        offsets = np.arange(len(flat))[:, None] * cells
-        counts = np.bincount((flat + offsets).ravel(), minlength=len(flat) * cells)
-        rows = counts.reshape(len(flat), cells)
-        return np.array([total(row) for row in rows]).reshape(sample.shape[:-1])
+        offsets = np.arange(len(resamples))[:, None] * cells
+        counts = np.bincount((resamples + offsets).ravel(), minlength=len(resamples) * cells)
+        return np.array([total(row) for row in counts.reshape(len(resamples), cells)])
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a degenerate distribution is reported below
-        result = bootstrap(
-            (cases,),
-            statistic,
-            n_resamples=replicates,
-            batch=BATCH,
-            vectorized=True,
-            method="percentile",  # the draws; BCa's adjustment follows
-            rng=np.random.default_rng(seed),
-        )
-        low, high = _bca(
-            result.bootstrap_distribution,
-            total(table.counts),
-            _acceleration(table.counts, total),
-        )
+    draws = _bootstrap_draws(cases, statistic, replicates, np.random.default_rng(seed))
+    low, high = _bca(draws, total(table.counts), _acceleration(table.counts, total))
     if not (math.isfinite(low) and math.isfinite(high)):
         why = (
             f"{len(failed)} resampled tables had no estimate (too sparse to resample)"
@@ -191,6 +173,23 @@ def bca_interval(
         raise EstimationError(f"no bootstrap interval: {why}; try without --bootstrap")
     notes = (f"{len(failed)} resampled tables had no estimate",) if failed else ()
     return float(low), float(high), notes
+
+
+def _bootstrap_draws(
+    cases: NDArray[np.integer],
+    statistic: Callable[[NDArray[np.integer]], NDArray[np.float64]],
+    replicates: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """The statistic on `replicates` resamples of the cases, drawn as scipy.stats.bootstrap
+    draws them for one vectorised sample (BATCH resamples of case positions per call of the
+    generator), so a seed gives scipy's draws without importing scipy.stats (half a second
+    of every dbt build that estimates)."""
+    found = []
+    for done in range(0, replicates, BATCH):
+        positions = rng.integers(0, len(cases), (min(BATCH, replicates - done), len(cases)))
+        found.append(statistic(cases[positions]))
+    return np.concatenate(found)
 
 
 def _acceleration(counts: NDArray[np.int64], total: Callable[[NDArray[np.int64]], float]) -> float:
@@ -213,5 +212,6 @@ def _bca(draws: NDArray[np.float64], point: float, acceleration: float) -> tuple
     bias = ndtri(below)
     z = float(ndtri((1 - CONFIDENCE) / 2))
     levels = [ndtr(bias + (bias + e) / (1 - acceleration * (bias + e))) for e in (z, -z)]
-    low, high = quantile(draws, np.array(levels))
-    return float(low), float(high)
+    # scipy.stats.quantile's default (linear); an undefined level has no quantile
+    low, high = (float(np.quantile(draws, p)) if math.isfinite(p) else math.nan for p in levels)
+    return low, high

@@ -11,7 +11,14 @@ from scipy.stats import bootstrap
 
 from pipelines.estimation.capture import DegenerateTableError, check_informative
 from pipelines.estimation.models import Designs, Fit, fit, problem
-from pipelines.estimation.mse import BATCH, EstimationError, Options, bca_interval, estimate
+from pipelines.estimation.mse import (
+    BATCH,
+    EstimationError,
+    Options,
+    _bootstrap_draws,
+    bca_interval,
+    estimate,
+)
 from pipelines.estimation.selection import enumerate_hierarchical
 from tests.estimation.tables import log_linear, public, table
 
@@ -177,6 +184,28 @@ def test_bca_interval_is_scipys_bca_on_the_same_resamples(cells: dict[str, int])
     ).confidence_interval
     low, high, _ = bca_interval(data, main_effects, 200, 7)
     assert (low, high) == pytest.approx((scipys.low, scipys.high), rel=1e-9)
+
+
+def test_resamples_are_scipys_draws_for_the_same_seed() -> None:
+    """150 resamples: two full batches and a short one, as scipy.stats.bootstrap draws them."""
+    cases = np.repeat(np.arange(5, dtype=np.uint8), [30, 20, 10, 5, 1])
+    weights = np.arange(1, len(cases) + 1)  # a case's position counts, not only its cell
+
+    def statistic(resamples: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.asarray((resamples * weights).sum(axis=axis), dtype=np.float64)
+
+    ours = _bootstrap_draws(cases, statistic, 150, np.random.default_rng(5))
+    scipys = bootstrap(
+        (cases,),
+        statistic,
+        n_resamples=150,
+        batch=BATCH,
+        vectorized=True,
+        method="percentile",
+        rng=np.random.default_rng(5),
+    ).bootstrap_distribution
+    assert len(np.unique(ours)) > 100
+    assert np.array_equal(ours, scipys)
 
 
 def test_a_list_without_cases_in_a_resample_leaves_the_fit() -> None:

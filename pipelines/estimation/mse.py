@@ -163,7 +163,8 @@ def bca_interval(
         return np.array([total(row) for row in counts.reshape(len(resamples), cells)])
 
     draws = _bootstrap_draws(cases, statistic, replicates, np.random.default_rng(seed))
-    low, high = _bca(draws, total(table.counts), _acceleration(table.counts, total))
+    with np.errstate(invalid="ignore", divide="ignore"):  # a degenerate draw: reported below
+        low, high = _bca(draws, total(table.counts), _acceleration(table.counts, total))
     if not (math.isfinite(low) and math.isfinite(high)):
         why = (
             f"{len(failed)} resampled tables had no estimate (too sparse to resample)"

@@ -4,6 +4,8 @@ estimates, closed forms, and tables built from a known population."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -153,6 +155,25 @@ def test_bootstrap_interval_is_reproducible_and_covers_the_estimate() -> None:
     assert math.isfinite(high)
 
 
+def _scipys_bootstrap(
+    cases: np.ndarray,
+    statistic: Callable[..., np.ndarray],
+    replicates: int,
+    seed: int,
+    method: Literal["percentile", "BCa"],
+) -> Any:
+    """scipy.stats.bootstrap on the cases, vectorised in batches of BATCH as ours."""
+    return bootstrap(
+        (cases,),
+        statistic,
+        n_resamples=replicates,
+        batch=BATCH,
+        vectorized=True,
+        method=method,
+        rng=np.random.default_rng(seed),
+    )
+
+
 @pytest.mark.parametrize(
     "cells",
     [
@@ -173,15 +194,7 @@ def test_bca_interval_is_scipys_bca_on_the_same_resamples(cells: dict[str, int])
         return np.array(totals).reshape(counts.shape[:-1])
 
     cases = np.repeat(np.arange(len(data.counts)), data.counts)
-    scipys = bootstrap(
-        (cases,),
-        total,
-        n_resamples=200,
-        batch=BATCH,
-        vectorized=True,
-        method="BCa",
-        rng=np.random.default_rng(7),
-    ).confidence_interval
+    scipys = _scipys_bootstrap(cases, total, 200, 7, "BCa").confidence_interval
     low, high, _ = bca_interval(data, main_effects, 200, 7)
     assert (low, high) == pytest.approx((scipys.low, scipys.high), rel=1e-9)
 
@@ -195,15 +208,7 @@ def test_resamples_are_scipys_draws_for_the_same_seed() -> None:
         return np.asarray((resamples * weights).sum(axis=axis), dtype=np.float64)
 
     ours = _bootstrap_draws(cases, statistic, 150, np.random.default_rng(5))
-    scipys = bootstrap(
-        (cases,),
-        statistic,
-        n_resamples=150,
-        batch=BATCH,
-        vectorized=True,
-        method="percentile",
-        rng=np.random.default_rng(5),
-    ).bootstrap_distribution
+    scipys = _scipys_bootstrap(cases, statistic, 150, 5, "percentile").bootstrap_distribution
     assert len(np.unique(ours)) > 100
     assert np.array_equal(ours, scipys)
 

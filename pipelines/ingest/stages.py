@@ -488,15 +488,15 @@ def publish_validated(con: duckdb.DuckDBPyConnection, agency: str, run_id: str) 
     files = _pending(con, agency, "validated")["source_file"].to_list()
     if not files:
         return []
+    of_files = wh.of_files(len(files))
     con.execute("BEGIN")
     for table in STAGE_TABLES:
-        con.execute(f"DELETE FROM unified.{table} WHERE list_contains(?, source_file)", [files])
+        con.execute(f"DELETE FROM unified.{table} WHERE {of_files}", files)
         con.execute(
-            f"INSERT INTO unified.{table} BY NAME SELECT * FROM validated.{table} "
-            "WHERE list_contains(?, source_file)",
-            [files],
+            f"INSERT INTO unified.{table} BY NAME SELECT * FROM validated.{table} WHERE {of_files}",
+            files,
         )
-        con.execute(f"DELETE FROM validated.{table} WHERE list_contains(?, source_file)", [files])
+        con.execute(f"DELETE FROM validated.{table} WHERE {of_files}", files)
     con.execute(
         "UPDATE ops.file_manifest SET status = 'loaded', run_id = ? "
         "WHERE source_agency = ? AND status = 'validated'",

@@ -18,7 +18,7 @@ def model(dbt: Any, session: Any) -> Any:
     dbt.config(materialized="table")
     histories = dbt.ref("rpt_capture_histories").pl()
     # A polars frame, not Arrow: for an Arrow table dbt-duckdb imports pyarrow.dataset, and
-    # with it pandas (about 0.8 s of every build).
+    # with it pandas (about 0.3 s of every build).
     return estimate_strata(histories, previous=_last_build(dbt, session))
 
 

@@ -329,9 +329,9 @@ def pseudonymise_name(
         surname, given = tokens.list.first(), tokens.list.slice(1).list.join(" ")
     linkage = linkage_name_keys(df, surname, given, key)
     # Tokens are split and sorted across parts, so the parts joined give the same name.
-    whole = df.select(pl.concat_str(name_columns, separator=" ", ignore_nulls=True)).to_series()
+    whole = pl.concat_str(name_columns, separator=" ", ignore_nulls=True)
     with_name = df.with_columns(
-        _map_distinct(whole, pl.Utf8(), normalised_person_name).alias("_name"),
+        normalised_person_name(whole).alias("_name"),
         (birth_date.cast(pl.Utf8) if birth_date is not None else pl.lit(None, pl.Utf8)).alias(
             "_dob"
         ),

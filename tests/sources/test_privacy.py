@@ -10,10 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from schemas.text import normalised_person_name
 from schemas.vocabulary import CNP_WEIGHTS
 from sources.common import privacy
 from tests.cnp import make_cnp
+from tests.names import normalised_name
 
 
 def test_cnp_builder_reproduces_the_spec_weights_and_a_delivered_cnp() -> None:
@@ -112,7 +112,7 @@ def test_name_keys_are_the_keyed_normalised_name_of_each_row(key: bytes) -> None
     out = privacy.pseudonymise_name(
         frame, ["nume", "prenume"], pl.col("dob").str.to_date(), pl.lit(1995), key
     )
-    names = [normalised_person_name(s, g) for s, g in zip(surnames, given, strict=True)]
+    names = [normalised_name(f"{s or ''} {g or ''}") for s, g in zip(surnames, given, strict=True)]
     expected = [
         privacy.pseudonym(key, "tipstats-name-dob-v1", f"{name}|{dob}") if name and dob else None
         for name, dob in zip(names, born, strict=True)

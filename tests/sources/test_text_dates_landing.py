@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.parsers import parse_date, parse_ro_number
-from schemas.text import column_name, fold_cedilla, match_key, match_key_expr
+from schemas.text import (
+    column_name,
+    fold_cedilla,
+    match_key,
+    match_key_expr,
+    normalised_person_name,
+)
 from sources.common.landing import LandingFile, RejectedFile, classify, discover, unknown_folders
+from tests.names import normalised_name
 
 
 @pytest.mark.parametrize(
@@ -32,6 +42,38 @@ def test_match_key_meets_all_spellings(spelling: str, key: str) -> None:
 
 def test_fold_cedilla_gives_comma_below() -> None:
     assert fold_cedilla("Timişoara, Ţara") == "Timișoara, Țara"
+
+
+def normalised_names(names: list[str | None]) -> list[str | None]:
+    frame = pl.DataFrame({"name": names}, schema={"name": pl.Utf8})
+    return frame.select(normalised_person_name(pl.col("name")))["name"].to_list()
+
+
+def test_person_names_normalise_to_sorted_ascii_tokens() -> None:
+    names = ["LUPU Ion", "Ion  Lupu", "Şerban Ana-Maria", "ȘERBAN ana maria", "", "  -. ", None]
+    assert normalised_names(names) == [
+        "ION LUPU",
+        "ION LUPU",
+        "ANA MARIA SERBAN",
+        "ANA MARIA SERBAN",
+        None,
+        None,
+        None,
+    ]
+
+
+# Every character assigned in Python's Unicode database (Unicode changes after it may differ
+# in the newer database polars carries), Romanian letters and marks drawn most often.
+_NAME_CHARACTERS = st.one_of(
+    st.sampled_from("abcxyzAMZ ăâîșțşţĂÂÎȘȚ-.'\t\u0300\u0326\u034f\u0e31ßǰŉﬁıİ"),
+    st.characters(codec="utf-8").filter(lambda c: unicodedata.category(c) != "Cn"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_NAME_CHARACTERS, max_size=12)), max_size=20))
+def test_person_names_normalise_as_name_by_name(names: list[str | None]) -> None:
+    assert normalised_names(names) == [normalised_name(name) for name in names]
 
 
 def test_column_names_from_headers() -> None:

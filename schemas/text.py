@@ -54,6 +54,14 @@ def column_name(header: str) -> str:
 
 
 @cache
+def python_whitespace() -> str:
+    """What Python's str.strip() removes (Unicode whitespace and the four ASCII separators),
+    for polars' `strip_chars`; found on first use (a pass over every code point, about
+    0.1 s), not at import."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@cache
 def _combining_marks() -> str:
     """A regex class of the characters `unicodedata.combining` reports (canonical combining
     class > 0), which `strip_diacritics` drops; found on first use (a pass over every code

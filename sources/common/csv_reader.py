@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import cache
 
 import polars as pl
 
-from schemas.text import column_name
+from schemas.text import column_name, python_whitespace
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
 from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
@@ -47,13 +46,6 @@ def _is_non_ascii_utf8(data: bytes) -> bool:
     return True
 
 
-@cache
-def _python_whitespace() -> str:
-    """What Python's str.strip() removes (Unicode whitespace and the four ASCII separators);
-    found on the first read, not at import (a pass over every code point, about 0.1 s)."""
-    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-
-
 def _records(text: str, separator: str) -> pl.DataFrame:
     """(line, fields) for each non-blank record, where line is the record's first line (the
     header is line 1) and fields its values unquoted and stripped, as Python's `csv` module
@@ -61,7 +53,7 @@ def _records(text: str, separator: str) -> pl.DataFrame:
     records = _single_line_records(text, separator)
     if records is None:
         records = _python_records(text, separator)
-    stripped = pl.col("fields").list.eval(pl.element().str.strip_chars(_python_whitespace()))
+    stripped = pl.col("fields").list.eval(pl.element().str.strip_chars(python_whitespace()))
     return records.with_columns(stripped).filter(
         pl.col("fields").list.eval(pl.element() != "").list.any()
     )

@@ -34,10 +34,11 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any, Protocol, cast
 
 import openpyxl
@@ -49,7 +50,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from schemas.text import column_name
+from schemas.text import column_name, python_whitespace
 from schemas.vocabulary import SOURCE_ROW
 from sources.common.config import EntityConfig
 from sources.common.delivery import ROW_ISSUE_COLUMNS, UnreadableFileError
@@ -60,6 +61,7 @@ FORMULA_WITHOUT_VALUE = "formula_without_value"
 EPOCH_1904 = dt.date(1904, 1, 1)
 # Digits that `parse_date` would read as a serial day number (same pattern).
 _SERIAL_TEXT = re.compile(r"^(\d{2,5})(?:\.0+)?$")
+_TEXT_ONLY = frozenset({str, type(None)})
 # What openpyxl and zipfile raise on a damaged or foreign file (found by truncating and
 # corrupting workbooks): archive, deflate and XML errors, missing parts, bad attribute values.
 # SyntaxError covers xml.etree ParseError and lxml's XMLSyntaxError; RuntimeError covers
@@ -163,11 +165,11 @@ def amount_cell_text(value: Any) -> str | None:
     return text
 
 
-def _names(row: tuple[Any, ...]) -> list[str]:
+def _names(row: list[Any]) -> list[str]:
     return [column_name(str(cell)) if cell is not None else "" for cell in row]
 
 
-def _find_header(rows: list[tuple[Any, ...]], entity: EntityConfig) -> tuple[int, dict[str, int]]:
+def _find_header(rows: list[list[Any]], entity: EntityConfig) -> tuple[int, dict[str, int]]:
     """The first row (of the first HEADER_SEARCH_ROWS) naming every configured column."""
     wanted = entity.canonical_columns
     candidates = rows[:HEADER_SEARCH_ROWS]
@@ -222,18 +224,15 @@ def _formula_cells(worksheet: ReadOnlyWorksheet) -> set[tuple[int, int]]:
         }
 
 
-def _sheet_rows(
-    workbook: OpenWorkbook, sheet: str
-) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]]]:
-    """Every row of a sheet, row 1 first, empty cells None (as openpyxl gives them), and
-    the formula cells."""
+def _sheet_rows(workbook: OpenWorkbook, sheet: str) -> tuple[list[list[Any]], set[tuple[int, int]]]:
+    """Every row of a sheet, row 1 first, empty cells "" (as calamine gives them), and the
+    formula cells."""
     if sheet not in workbook.book.sheetnames:
         found = ", ".join(workbook.book.sheetnames)
         raise UnreadableFileError(f"no sheet '{sheet}' (found: {found})")
     try:
         # From A1 (skip_empty_area=False), so a row's index is its Excel row number - 1.
-        values = workbook.cells.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        rows = [tuple(None if cell == "" else cell for cell in row) for row in values]
+        rows = workbook.cells.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return rows, _formula_cells(workbook.book[sheet])
     except _UNREADABLE as error:
         raise UnreadableFileError(
@@ -270,15 +269,15 @@ def read_sheet(
 
     numbers: list[int] = []
     issues: list[tuple[str | None, int, str, str, str]] = []
-    values: dict[str, list[str | None]] = {name: [] for name in positions}
+    kept: list[list[Any]] = []
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         # A row is empty when no cell holds text, extra columns included.
-        if all(cell_text(cell) is None for cell in row) and not _has_formula(number, formulas):
+        if _is_blank(row) and not _has_formula(number, formulas):
             continue
         unsaved = [
             name
             for name, index in positions.items()
-            if (number, index + 1) in formulas and (index >= len(row) or row[index] is None)
+            if (number, index + 1) in formulas and _is_empty(row, index)
         ]
         if unsaved:
             issues.append(
@@ -286,15 +285,43 @@ def read_sheet(
             )
             continue
         numbers.append(number)
-        for name, index in positions.items():
-            values[name].append(convert(name, row[index] if index < len(row) else None))
+        kept.append(row)
     if not numbers and not issues:
         raise UnreadableFileError(f"sheet '{entity.sheet}' has no data rows after the header")
     frame = pl.DataFrame(
         [pl.Series(SOURCE_ROW, numbers, dtype=pl.Int64)]
-        + [pl.Series(name, column, dtype=pl.Utf8) for name, column in values.items()]
+        + [
+            _column_text(
+                name,
+                [row[index] if index < len(row) else None for row in kept],
+                partial(convert, name),
+                # in a 1904-system workbook, digits typed in a date column become dates
+                as_typed=not (date_system_1904 and name in date_columns),
+            )
+            for name, index in positions.items()
+        ]
     )
     return frame, pl.DataFrame(issues, schema=ROW_ISSUE_COLUMNS, orient="row")
+
+
+def _is_blank(row: list[Any]) -> bool:
+    """Whether no cell holds text (`cell_text` of every cell is None)."""
+    return not any(cell.strip() if isinstance(cell, str) else cell is not None for cell in row)
+
+
+def _is_empty(row: list[Any], index: int) -> bool:
+    return index >= len(row) or row[index] is None or row[index] == ""
+
+
+def _column_text(
+    name: str, cells: list[Any], convert: Callable[[Any], str | None], *, as_typed: bool
+) -> pl.Series:
+    """A column's cells as text. A column of text cells only, `as_typed`, is stripped at once
+    (what `cell_text` does to each); any other goes through `convert` cell by cell."""
+    if as_typed and set(map(type, cells)) <= _TEXT_ONLY:
+        text = pl.Series(name, cells, dtype=pl.Utf8).str.strip_chars(python_whitespace())
+        return text.replace("", None)
+    return pl.Series(name, [convert(cell) for cell in cells], dtype=pl.Utf8)
 
 
 def _has_formula(row_number: int, formulas: set[tuple[int, int]]) -> bool:

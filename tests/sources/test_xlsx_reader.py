@@ -210,6 +210,16 @@ def test_cell_values_through_a_workbook(tmp_path: Path) -> None:
     ]
 
 
+def test_a_column_of_text_reads_as_each_cell_would(tmp_path: Path) -> None:
+    """A column holding only text is stripped at once, not cell by cell: the same text."""
+    texts = ["  Tribunalul Iași \n", "   ", "\u2003acte\u00a0", "\u2028", "x  y", None]
+    header = ["Nr. dosar", "Data înregistrării", "Valoare (lei)", "Observații"]
+    written = [[f"{k}/D/P/2020", None, None, text] for k, text in enumerate(texts)]
+    rows = read(write(tmp_path / "t.xlsx", [header, *written]))
+    assert rows["observatii"].to_list() == [cell_text(text) for text in texts]
+    assert rows["observatii"].to_list()[:3] == ["Tribunalul Iași", None, "acte"]
+
+
 # ------------------------------------------------------------------------------ typed columns
 
 

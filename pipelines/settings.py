@@ -148,6 +148,18 @@ def dbt_threads(warehouse: Path) -> int:
     return 2 if size < TWO_DBT_THREADS_BELOW_SHARE_OF_MEMORY * _bytes(dbt_memory()) else 1
 
 
+# A run over a landing zone smaller than this starts a warm dbt (pipelines/ops/warm_dbt.py):
+# dbt's imports are 2.5 s of a short build. Beyond it they are a small share of the build,
+# and the waiting process's 0.1 GiB would sit beside the linkage's memory peak.
+WARM_DBT_BELOW_LANDING_BYTES = 256 * 1024**2
+
+
+def warm_dbt_wanted(landing: Path) -> bool:
+    """Whether a run over `landing` (<landing>/<agency>/<file>) starts a warm dbt."""
+    size = sum(f.stat().st_size for f in landing.glob("*/*") if f.is_file())
+    return size < WARM_DBT_BELOW_LANDING_BYTES
+
+
 def _bytes(size: str) -> float:
     """A size `_memory_size` accepted, in bytes: '3GB' is 3 * 1000^3, '2GiB' 2 * 1024^3."""
     found = _MEMORY_SIZE.fullmatch(size)

@@ -191,9 +191,12 @@ def validation_started(run: Run) -> bool:
 
 
 def dbt_building(run: Run) -> bool:
-    return any(
-        "dbt" in p.cmdline and "build" in p.cmdline and holds_open(p.pid, run.place.warehouse)
-        for p in descendants(run.process.pid)
+    """`dbt build` started and dbt holds the warehouse: dbt itself, or the run's warm dbt
+    (pipelines/ops/warm_dbt.py) that `tipstats-dbt build` handed the command to."""
+    family = descendants(run.process.pid)
+    started = any("dbt" in p.cmdline and "build" in p.cmdline for p in family)
+    return started and any(
+        "dbt" in p.cmdline and holds_open(p.pid, run.place.warehouse) for p in family
     )
 
 

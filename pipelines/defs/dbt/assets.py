@@ -10,13 +10,14 @@ import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from dbt.version import __version__ as dbt_version
 from packaging.version import Version
+from pydantic import PrivateAttr
 
 from pipelines import settings
 from pipelines.defs.dbt.project import dbt_project, prepare_if_stale
 from pipelines.defs.dbt.translator import TipstatsDbtTranslator
 from pipelines.defs.resources import WRITER_POOL, WarehouseResource
 from pipelines.ingest import warehouse as wh
-from pipelines.ops import dbt_state, publication
+from pipelines.ops import dbt_state, publication, warm_dbt
 
 # dbt through `tipstats-dbt` (pipelines/dbt_child.py): killed with the run that started it,
 # so an orphaned `dbt build` never keeps the warehouse locked.
@@ -28,7 +29,20 @@ class TipstatsDbtCli(DbtCliResource):
     command (about a second): the dbt it runs is the dbt-core installed beside it. Nor does
     it load dbt's project, profile and macros into this process for an adapter handle
     (about a second more): that handle serves only `fetch_row_counts` and
-    `fetch_column_metadata`, which these assets do not call."""
+    `fetch_column_metadata`, which these assets do not call. A run that may build over a
+    small landing zone starts a warm dbt with it (`warm_dbt`): dbt's imports, 2.5 s, go on
+    beside the run's first steps instead of before the build."""
+
+    _warm: warm_dbt.WarmDbt | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        super().setup_for_execution(context)
+        if settings.warm_dbt_wanted(settings.landing_path()):
+            self._warm = warm_dbt.start()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._warm is not None:
+            self._warm.stop()
 
     @cached_property
     def _cli_version(self) -> Version:

@@ -54,6 +54,8 @@ class WarmDbt:
             self.process.wait()
         self.socket_path.unlink(missing_ok=True)
         self.socket_path.parent.rmdir()
+        if os.environ.get(SOCKET_ENV) == str(self.socket_path):  # no later command looks for it
+            del os.environ[SOCKET_ENV]
 
 
 def start() -> WarmDbt:
@@ -85,7 +87,7 @@ def hand_over(socket_path: str, argv: list[str]) -> int | None:
         except OSError:  # gone (its run ended) or already used
             return None
         pid = _PEER.unpack(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEER.size))[0]
-        request = {"argv": ["dbt", *argv], "env": dict(os.environ), "cwd": str(Path.cwd())}
+        request = {"args": argv, "env": dict(os.environ), "cwd": str(Path.cwd())}
         for interrupt in (signal.SIGINT, signal.SIGTERM):  # dagster-dbt stops dbt so
             signal.signal(interrupt, lambda number, _: os.kill(pid, number))
         socket.send_fds(conn, [json.dumps(request).encode()], list(_STREAMS))
@@ -132,7 +134,7 @@ def main() -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    code = _exit_status(lambda: cli.main(args=request["argv"][1:], prog_name="dbt"))
+    code = _exit_status(lambda: cli.main(args=request["args"], prog_name="dbt"))
     conn.send(_CODE.pack(code))
     sys.exit(code)
 

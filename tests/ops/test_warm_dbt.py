@@ -122,10 +122,10 @@ def test_a_run_over_a_small_landing_zone_gets_one(
     assert socket_path.exists()  # listening
     resource.teardown_after_execution(dg.build_init_resource_context())
     assert not socket_path.parent.exists()  # unused: stopped, its folder gone
+    assert warm_dbt.SOCKET_ENV not in os.environ  # and no later command looks for it
 
     monkeypatch.setattr(settings, "WARM_DBT_BELOW_LANDING_BYTES", 1000)
     assert not settings.warm_dbt_wanted(tmp_path)
-    monkeypatch.delenv(warm_dbt.SOCKET_ENV)
     TipstatsDbtCli(
         project_dir=str(settings.DBT_PROJECT_DIR), dbt_executable=str(DBT_EXECUTABLE)
     ).setup_for_execution(dg.build_init_resource_context())
